@@ -1,0 +1,9 @@
+"""graphkit: a knowledge graph of who helps whom in China's assistance programmes."""
+
+from graphkit.dataset import DataError, load
+from graphkit.graph import KnowledgeGraph, open_graph
+
+open = open_graph
+
+__all__ = ["DataError", "KnowledgeGraph", "load", "open", "open_graph"]
+__version__ = "0.1.0"

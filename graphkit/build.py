@@ -1,0 +1,174 @@
+"""`graphkit build`: data/ -> validated graph (Turtle, N-Quads, store) and the interactive page.
+
+Everything is produced in a staging folder beside the output folder and moved into place only
+when the whole build has succeeded, so a failure (bad data, a graph that breaks the SHACL shapes)
+never leaves a half-written graph behind and never replaces the previous good one.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Dataset as RdfDataset
+from rdflib import Graph
+
+from graphkit import dataset as data_io
+from graphkit.model import Dataset
+from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph
+from graphkit.rdf import Quad, dataset_quads, to_nquads
+from graphkit.store import Store, open_store
+from graphkit.validate import Validation, validate
+
+GRAPH_TTL = "graph.ttl"
+GRAPH_NQ = "graph.nq"
+REPORT = "validation.ttl"
+PAGE = "index.html"
+STORE_DIR = "store"
+
+
+class BuildError(RuntimeError):
+    """The build stopped; the previous output is untouched."""
+
+    def __init__(self, message: str, validation: Validation | None = None) -> None:
+        super().__init__(message)
+        self.validation = validation
+
+
+@dataclass
+class BuildResult:
+    """What a build produced, for the command line and for tests."""
+
+    out_dir: Path
+    dataset: Dataset
+    quads: int
+    validation: Validation
+    files: list[Path] = field(default_factory=list)
+    store: str = ""
+
+
+def ontology_quads() -> list[Quad]:
+    """The ontology and the SKOS modes, in their own graph so queries can read labels of terms."""
+    return [(s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology_graph()]  # type: ignore[misc]
+
+
+def build(
+    data_dir: Path,
+    out_dir: Path,
+    store: str | None = None,
+    page: bool = True,
+) -> BuildResult:
+    """Build the knowledge graph; `store` is a store spec (default: oxigraph in out/store)."""
+    dataset = data_io.load(data_dir)
+    quads = list(dataset_quads(dataset, _coordinates()))
+    validation = validate((s, p, o) for s, p, o, _ in quads)
+    if not validation.conforms:
+        raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
+    try:
+        result = BuildResult(out_dir, dataset, len(quads), validation)
+        everything = quads + ontology_quads()
+        _write_nquads(staging / GRAPH_NQ, everything)
+        _write_turtle(staging / GRAPH_TTL, quads)
+        (staging / REPORT).write_text(validation.report.serialize(format="turtle"), encoding="utf-8")
+        result.store, target = _fill_store(store, staging, out_dir, everything)
+        with target:
+            if page:
+                _write_page(target, staging / PAGE)
+        result.files = _publish(staging, out_dir)
+        return result
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _coordinates():
+    """Coordinates of regions from the gazetteer, when one is installed."""
+    try:
+        from graphkit.gazetteer import coordinates_of
+    except ImportError:
+        return None
+    return coordinates_of
+
+
+def _write_nquads(path: Path, quads: list[Quad]) -> None:
+    with path.open("w", encoding="utf-8") as handle:
+        handle.writelines(to_nquads(quads))
+
+
+def _write_turtle(path: Path, quads: list[Quad]) -> None:
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    for s, p, o, _ in quads:
+        graph.add((s, p, o))
+    path.write_text(graph.serialize(format="turtle"), encoding="utf-8")
+
+
+def _fill_store(spec: str | None, staging: Path, out_dir: Path, quads: list[Quad]) -> tuple[str, Store]:
+    """Load the graph into the chosen store and return it open (the page is drawn from it).
+
+    The default on-disk store is built in staging and swapped in with the other outputs; any
+    other store gets one named graph per source, each replaced as a unit.
+    """
+    default = out_dir / STORE_DIR
+    spec = spec or f"oxigraph:{default}"
+    if spec.startswith("oxigraph:") and Path(spec.removeprefix("oxigraph:")).resolve() == default.resolve():
+        target = open_store(f"oxigraph:{staging / STORE_DIR}")
+        target.load_file(staging / GRAPH_NQ)  # type: ignore[attr-defined]
+        return spec, target
+    target = open_store(spec)
+    by_graph: dict = {}
+    for s, p, o, g in quads:
+        by_graph.setdefault(g, []).append((s, p, o))
+    for graph, triples in by_graph.items():
+        target.replace_graph(graph, triples)
+    return spec, target
+
+
+def _write_page(store: Store, path: Path) -> None:
+    """Draw the interactive page from the store just built."""
+    from graphkit.network import to_networkx
+    from graphkit.render import write_page
+
+    write_page(to_networkx(store), path)
+
+
+def _publish(staging: Path, out_dir: Path) -> list[Path]:
+    """Move each staged output into out/, replacing the old one in a single rename."""
+    published = []
+    for item in sorted(staging.iterdir()):
+        target = out_dir / item.name
+        if item.is_dir():
+            trash = out_dir / f".{item.name}.old"
+            shutil.rmtree(trash, ignore_errors=True)
+            if target.exists():
+                os.replace(target, trash)
+            os.replace(item, target)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            os.replace(item, target)
+        published.append(target)
+    return published
+
+
+def load_built(out_dir: Path, store: str | None = None):
+    """Open the built graph: the given store, else out/store, else out/graph.nq read into memory."""
+    if store:
+        return open_store(store, read_only=store.startswith("oxigraph:"))
+    if (out_dir / STORE_DIR).is_dir():
+        return open_store(f"oxigraph:{out_dir / STORE_DIR}", read_only=True)
+    nquads = out_dir / GRAPH_NQ
+    if not nquads.is_file():
+        raise BuildError(f"no built graph in {out_dir}/ (run `graphkit build` first)")
+    memory = open_store("memory")
+    rdf = RdfDataset()
+    rdf.parse(nquads, format="nquads")
+    memory.add_quads(rdf.quads((None, None, None, None)))  # type: ignore[arg-type]
+    return memory
+
+
+__all__ = ["ENTITIES_GRAPH", "BuildError", "BuildResult", "build", "load_built"]

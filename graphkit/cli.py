@@ -1,0 +1,152 @@
+"""The `graphkit` command line: build, query, queries, stats (and the commands of later stages)."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from graphkit.dataset import DataError
+from graphkit.query import QueryError, named_queries
+from graphkit.results import SERIALIZERS, short
+from graphkit.store.base import QueryResult
+
+app = typer.Typer(
+    help="graphkit: a knowledge graph of who helps whom in China's assistance programmes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+errors = Console(stderr=True)
+
+DataDir = Annotated[Path, typer.Option("--data", help="The curated dataset folder.")]
+OutDir = Annotated[Path, typer.Option("--out", "-o", help="The output folder of the build.")]
+StoreOpt = Annotated[
+    str | None,
+    typer.Option("--store", help="memory | oxigraph:DIR | URL of a SPARQL endpoint (default: OUT/store)."),
+]
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    xml = "xml"
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print a one-line error (never a traceback) and give the exit code to raise."""
+    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def build(
+    data: DataDir = Path("data"),
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
+    page: Annotated[bool, typer.Option(help="Also write the interactive page (index.html).")] = True,
+) -> None:
+    """Build the knowledge graph from data/ into out/: Turtle, N-Quads, SHACL report, store and page."""
+    from graphkit.build import BuildError
+    from graphkit.build import build as run_build
+
+    try:
+        result = run_build(data, out, store=store, page=page)
+    except DataError as exc:
+        raise fail(str(exc)) from None
+    except BuildError as exc:
+        if exc.validation is not None:
+            errors.print(exc.validation.text, highlight=False, markup=False)
+        raise fail(str(exc), 1) from None
+    events = sum(1 for _ in result.dataset.events())
+    console.print(
+        f"[green]built[/] {len(result.dataset.entities)} entities, {events} events from "
+        f"{len(result.dataset.sources)} sources: {result.quads} quads, SHACL conforms",
+        highlight=False,
+    )
+    for path in result.files:
+        console.print(f"  {path}", highlight=False)
+
+
+def _params(values: list[str]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise fail(f"--param takes name=value, not {item!r}")
+        params[name.strip()] = value
+    return params
+
+
+def print_result(result: QueryResult, fmt: Format) -> None:
+    """Print query results as a table or in a SPARQL results format."""
+    if fmt is not Format.table:
+        sys.stdout.write(SERIALIZERS[fmt.value](result))
+        return
+    if result.boolean is not None:
+        console.print(str(result.boolean).lower())
+        return
+    table = Table(*result.variables, show_lines=False, header_style="bold")
+    for row in result.rows:
+        table.add_row(*(short(term) for term in row))
+    console.print(table)
+    console.print(f"{len(result.rows)} rows", style="dim")
+
+
+@app.command()
+def query(
+    query: Annotated[str, typer.Argument(help="A named query, a .rq file, or SPARQL text.")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="name=value, bound to ?name.")] = [],  # noqa: B006
+    format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
+) -> None:
+    """Run SPARQL on the built graph; parameters are bound as variables, never pasted into the text."""
+    from graphkit.build import BuildError, load_built
+    from graphkit.query import run
+
+    try:
+        with load_built(out, store) as graph:
+            result = run(graph, query, _params(param))
+    except (QueryError, BuildError) as exc:
+        raise fail(str(exc)) from None
+    except (SyntaxError, ValueError) as exc:
+        raise fail(f"query failed: {exc}") from None
+    print_result(result, format)
+
+
+@app.command()
+def queries() -> None:
+    """List the named queries with their descriptions and parameters."""
+    table = Table("name", "parameters", "description", header_style="bold")
+    for name, named in sorted(named_queries().items()):
+        params = " ".join(f"{p.name}={p.kind}" for p in named.params)
+        table.add_row(name, params, named.description)
+    console.print(table)
+
+
+@app.command()
+def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
+    """Counts by entity type and relation type, and money totals."""
+    from graphkit.build import BuildError, load_built
+    from graphkit.query import run
+
+    try:
+        with load_built(out, store) as graph:
+            for name in ("entity-counts", "event-counts"):
+                console.print(f"[bold]{named_queries()[name].description}[/]")
+                print_result(run(graph, name), Format.table)
+    except BuildError as exc:
+        raise fail(str(exc)) from None
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

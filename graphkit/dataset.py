@@ -1,0 +1,425 @@
+"""Read, validate and write the curated dataset in `data/`.
+
+Layout: `data/entities.yaml` is the register of canonical entities; `data/sources/<id>.yaml` holds one
+article's metadata and the events it states. The files are meant to be read and edited by people and
+reviewed as diffs, so every error names the file, the line and the field, and never shows a traceback.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from graphkit.model import (
+    AMOUNT_PERIODS,
+    ENTITY_TYPES,
+    EVENT_TYPES,
+    REGION_LEVELS,
+    REVIEW_STATUSES,
+    Amount,
+    Dataset,
+    Entity,
+    Event,
+    Source,
+    Span,
+)
+from graphkit.ontology import mode_index
+
+ENTITY_FIELDS = {
+    "id", "type", "name", "aliases", "name_en", "level", "part_of", "located_in", "member_of", "role",
+    "adcode", "note",
+}
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "script", "file", "sha256", "status", "events"}
+EVENT_FIELDS = {
+    "id", "type", "from", "to", "person", "mode", "amount", "approximate", "amount_text", "per", "items",
+    "quantity", "purpose", "role", "date", "brokers", "span", "planned", "note",
+}
+# Which parties each event type needs, by field name.
+REQUIRED_PARTIES = {"pairing": ("from", "to"), "donation": ("from", "to"), "secondment": ("person", "to")}
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+class DataError(ValueError):
+    """A problem in a data file, located precisely enough to fix by hand."""
+
+    def __init__(self, path: Path | str, line: int | None, field: str | None, message: str) -> None:
+        self.path, self.line, self.field, self.message = str(path), line, field, message
+        where = f"{self.path}:{line}" if line else self.path
+        super().__init__(f"{where}: {f'field {field!r}: ' if field else ''}{message}")
+
+
+class _Map(dict):
+    """A YAML mapping that remembers the line of each key, for error messages."""
+
+    line: int = 0
+    lines: dict[str, int]
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader whose mappings record line numbers and reject duplicate keys."""
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    loader.flatten_mapping(node)
+    result = _Map()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path) -> Any:
+    """Parse one YAML file, turning syntax errors into DataErrors with the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataError(path, None, None, f"not UTF-8 text ({exc.reason})") from None
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise DataError(path, line, None, f"YAML syntax: {exc.problem or exc.context}") from None
+    except yaml.YAMLError as exc:
+        raise DataError(path, None, None, f"YAML syntax: {exc}") from None
+
+
+@dataclass
+class _Reader:
+    """Typed access to one mapping of a file, raising located errors."""
+
+    path: Path
+    data: _Map
+
+    def line(self, field: str | None = None) -> int:
+        return self.data.lines.get(field, self.data.line) if field else self.data.line
+
+    def fail(self, field: str | None, message: str) -> DataError:
+        return DataError(self.path, self.line(field), field, message)
+
+    def check_fields(self, allowed: set[str], what: str) -> None:
+        for key in self.data:
+            if key not in allowed:
+                raise self.fail(key, f"unknown field for {what} (allowed: {', '.join(sorted(allowed))})")
+
+    def text(self, field: str, required: bool = False) -> str | None:
+        value = self.data.get(field)
+        if value is None or value == "":
+            if required:
+                raise self.fail(field, "is required")
+            return None
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(field, f"must be text, not {type(value).__name__}")
+        return str(value).strip()
+
+    def names(self, field: str) -> tuple[str, ...]:
+        value = self.data.get(field)
+        if value is None:
+            return ()
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+            raise self.fail(field, "must be a name or a list of names")
+        return tuple(i.strip() for i in items)
+
+    def flag(self, field: str) -> bool:
+        value = self.data.get(field, False)
+        if not isinstance(value, bool):
+            raise self.fail(field, "must be true or false")
+        return value
+
+    def date(self, field: str) -> str | None:
+        value = self.text(field)
+        if value is not None and not DATE_RE.match(value):
+            raise self.fail(field, f"bad date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        return value
+
+    def choice(self, field: str, allowed: Iterable[str], what: str, required: bool = False) -> str | None:
+        value = self.text(field, required)
+        if value is not None and value not in allowed:
+            raise self.fail(field, f"unknown {what} {value!r} (one of: {', '.join(allowed)})")
+        return value
+
+
+def _mapping_list(path: Path, data: Any, what: str) -> list[_Reader]:
+    if not isinstance(data, list) or not all(isinstance(item, _Map) for item in data):
+        line = data.line if isinstance(data, _Map) else None
+        raise DataError(path, line, None, f"expected a list of {what}")
+    return [_Reader(path, item) for item in data]
+
+
+def _read_entity(reader: _Reader) -> Entity:
+    reader.check_fields(ENTITY_FIELDS, "an entity")
+    entity_id = reader.text("id", required=True)
+    assert entity_id is not None
+    kind = reader.choice("type", ENTITY_TYPES, "type", required=True)
+    assert kind is not None
+    level = reader.choice("level", REGION_LEVELS, "region level")
+    if kind == "Region" and level is None:
+        raise reader.fail("level", "is required for a Region")
+    if kind != "Region" and level is not None:
+        raise reader.fail("level", "only regions have a level")
+    adcode = reader.text("adcode")
+    if adcode is not None and not re.fullmatch(r"\d{6}(\d{3}|\d{6})?", adcode):
+        raise reader.fail("adcode", f"bad administrative code {adcode!r} (6, 9 or 12 digits)")
+    return Entity(
+        id=entity_id,
+        type=kind,
+        name=reader.text("name") or entity_id,
+        aliases=reader.names("aliases"),
+        name_en=reader.text("name_en"),
+        level=level,
+        part_of=reader.text("part_of"),
+        located_in=reader.text("located_in"),
+        member_of=reader.text("member_of"),
+        role=reader.text("role"),
+        adcode=adcode,
+        note=reader.text("note"),
+    )
+
+
+def _read_amount(reader: _Reader) -> Amount | None:
+    raw = reader.data.get("amount")
+    if raw is None:
+        for field in ("approximate", "amount_text", "per"):
+            if field in reader.data:
+                raise reader.fail(field, "given without an amount")
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise reader.fail("amount", f"bad amount {raw!r}: must be a number of yuan")
+    try:
+        value = Decimal(str(raw))
+    except InvalidOperation:
+        hint = "must be a number of yuan (write 150000, not 15万元)"
+        raise reader.fail("amount", f"bad amount {raw!r}: {hint}") from None
+    if not value.is_finite() or value < 0:
+        raise reader.fail("amount", f"bad amount {raw!r}: must be a non-negative number of yuan")
+    return Amount(
+        value=value,
+        approximate=reader.flag("approximate"),
+        text=reader.text("amount_text"),
+        period=reader.choice("per", AMOUNT_PERIODS, "period"),
+    )
+
+
+def _read_span(reader: _Reader) -> Span | None:
+    raw = reader.data.get("span")
+    if raw is None:
+        return None
+    ok = isinstance(raw, list) and len(raw) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in raw)
+    if not ok or not 0 <= raw[0] < raw[1]:
+        raise reader.fail("span", f"bad span {raw!r}: must be [start, end] character offsets, start < end")
+    return Span(raw[0], raw[1])
+
+
+def _read_event(reader: _Reader, source_id: str) -> Event:
+    reader.check_fields(EVENT_FIELDS, "an event")
+    local = reader.text("id", required=True)
+    kind = reader.choice("type", EVENT_TYPES, "event type", required=True)
+    assert local is not None and kind is not None
+    for field in REQUIRED_PARTIES[kind]:
+        if not reader.data.get(field):
+            raise reader.fail(field, f"a {kind} needs {field!r}")
+    person = reader.names("person")
+    if len(person) > 1:
+        raise reader.fail("person", "a secondment sends one person or team; make one event each")
+    mode = reader.text("mode")
+    if mode is not None and mode not in mode_index():
+        raise reader.fail("mode", f"unknown mode {mode!r} (add it to ontology/modes.ttl as a label)")
+    amount = _read_amount(reader)
+    if amount is not None and kind != "donation":
+        raise reader.fail("amount", f"only donations carry an amount, not a {kind}")
+    return Event(
+        id=f"{source_id}/{local}",
+        type=kind,
+        source=source_id,
+        helpers=reader.names("from"),
+        helped=reader.names("to"),
+        person=person[0] if person else None,
+        mode=mode,
+        amount=amount,
+        items=reader.text("items"),
+        quantity=reader.text("quantity"),
+        purpose=reader.text("purpose"),
+        role=reader.text("role"),
+        date=reader.date("date"),
+        brokers=reader.names("brokers"),
+        span=_read_span(reader),
+        planned=reader.flag("planned"),
+        note=reader.text("note"),
+    )
+
+
+def read_source(path: Path) -> tuple[Source, dict[str, dict[str, int]]]:
+    """Read one source file; returns the source and, per event, the line of each field (for later checks)."""
+    data = _read_yaml(path)
+    if not isinstance(data, _Map):
+        raise DataError(path, None, None, "expected a mapping with the source's metadata and its events")
+    reader = _Reader(path, data)
+    reader.check_fields(SOURCE_FIELDS, "a source")
+    source_id = reader.text("id", required=True)
+    assert source_id is not None
+    if source_id != path.stem:
+        raise reader.fail("id", f"source id {source_id!r} must equal the file name {path.stem!r}")
+    events: list[Event] = []
+    lines: dict[str, dict[str, int]] = {}
+    for event_reader in _mapping_list(path, data.get("events") or [], "events"):
+        event = _read_event(event_reader, source_id)
+        if event.id in lines:
+            raise event_reader.fail("id", f"duplicate event id {event.local_id!r}")
+        lines[event.id] = {"": event_reader.line(), **event_reader.data.lines}
+        events.append(event)
+    source = Source(
+        id=source_id,
+        title=reader.text("title"),
+        publisher=reader.text("publisher"),
+        date=reader.date("date"),
+        url=reader.text("url"),
+        script=reader.choice("script", ("simplified", "traditional", "mixed"), "script"),
+        file=reader.text("file"),
+        sha256=reader.text("sha256"),
+        status=reader.choice("status", REVIEW_STATUSES, "status") or "reviewed",
+        events=tuple(events),
+    )
+    return source, lines
+
+
+def load(data_dir: Path | str) -> Dataset:
+    """Load and validate the whole dataset; raises DataError on the first problem found."""
+    root = Path(data_dir)
+    register = root / "entities.yaml"
+    if not register.is_file():
+        raise DataError(register, None, None, "the entity register is missing")
+    dataset = Dataset()
+    entity_lines: dict[str, _Reader] = {}
+    for reader in _mapping_list(register, _read_yaml(register) or [], "entities"):
+        entity = _read_entity(reader)
+        if entity.id in dataset.entities:
+            first = entity_lines[entity.id].line()
+            raise reader.fail("id", f"duplicate entity id {entity.id!r} (first on line {first})")
+        dataset.entities[entity.id] = entity
+        entity_lines[entity.id] = reader
+    _check_entity_links(dataset, entity_lines)
+    event_lines: dict[str, tuple[Path, dict[str, int]]] = {}
+    for path in sorted((root / "sources").glob("*.yaml")):
+        source, lines = read_source(path)
+        dataset.sources[source.id] = source
+        event_lines.update({event_id: (path, fields) for event_id, fields in lines.items()})
+    _check_event_references(dataset, event_lines)
+    return dataset
+
+
+def _check_entity_links(dataset: Dataset, readers: Mapping[str, _Reader]) -> None:
+    """Every link between entities must point into the register, and containment must not loop."""
+    for entity in dataset.entities.values():
+        reader = readers[entity.id]
+        for field in ("part_of", "located_in", "member_of"):
+            target = getattr(entity, field)
+            if target is not None and target not in dataset.entities:
+                raise reader.fail(field, f"unknown entity reference {target!r}")
+        if entity.type == "Region" and entity.part_of and dataset.entities[entity.part_of].type != "Region":
+            raise reader.fail("part_of", f"a region can only be part of a region, not of {entity.part_of!r}")
+        if entity.id in dataset.ancestors(entity.id):
+            raise reader.fail("part_of", f"{entity.id!r} contains itself through part_of/located_in")
+
+
+def _check_event_references(dataset: Dataset, lines: Mapping[str, tuple[Path, dict[str, int]]]) -> None:
+    """Every party of every event must be a registered entity id."""
+    fields = (("from", "helpers"), ("to", "helped"), ("person", "person"), ("brokers", "brokers"))
+    for event in dataset.events():
+        path, field_lines = lines[event.id]
+        for field, attribute in fields:
+            value = getattr(event, attribute)
+            for name in (value,) if isinstance(value, str) else value or ():
+                if name not in dataset.entities:
+                    hint = _suggest(dataset, name)
+                    line = field_lines.get(field, field_lines[""])
+                    raise DataError(path, line, field, f"unknown entity reference {name!r}{hint}")
+
+
+def _suggest(dataset: Dataset, name: str) -> str:
+    """Point at the canonical id when a reference uses an alias."""
+    for entity in dataset.entities.values():
+        if name in entity.aliases:
+            return f" (it is an alias of {entity.id!r}; refer to entities by id)"
+    return ""
+
+
+def atomic_write(path: Path, data: bytes | str) -> None:
+    """Write a file so that readers see either the old or the new content, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def source_to_yaml(source: Source) -> str:
+    """Serialise a source in the dataset's own layout, for ingest and round trips."""
+    return yaml.dump(_source_dict(source), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Dumps spans as [start, end] on one line, the rest in block style."""
+
+
+_Dumper.add_representer(
+    tuple, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+)
+
+
+def _source_dict(source: Source) -> dict[str, Any]:
+    head = {
+        "id": source.id, "title": source.title, "publisher": source.publisher, "date": source.date,
+        "url": source.url, "script": source.script, "file": source.file, "sha256": source.sha256,
+        "status": source.status,
+    }
+    return {**head, "events": [_event_dict(event) for event in source.events]}
+
+
+def _event_dict(event: Event) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": event.local_id, "type": event.type}
+    if event.helpers:
+        out["from"] = list(event.helpers)
+    if event.person:
+        out["person"] = event.person
+    out["to"] = list(event.helped)
+    optional: dict[str, Any] = {"mode": event.mode}
+    if event.amount is not None:
+        value = event.amount.value
+        optional.update(
+            amount=int(value) if value == value.to_integral_value() else float(value),
+            approximate=event.amount.approximate or None,
+            amount_text=event.amount.text,
+            per=event.amount.period,
+        )
+    optional.update(
+        items=event.items, quantity=event.quantity, purpose=event.purpose, role=event.role, date=event.date,
+        brokers=list(event.brokers) or None, planned=event.planned or None, note=event.note,
+        span=(event.span.start, event.span.end) if event.span else None,
+    )
+    out.update({key: value for key, value in optional.items() if value is not None})
+    return out

@@ -1,0 +1,157 @@
+"""The records graphkit is made of: entities, assistance events and the sources that state them.
+
+These are plain, immutable values. Everything downstream (RDF, networkx, pages, reports) is derived
+from them, so they carry exactly what the curated dataset says and nothing computed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+ENTITY_TYPES: tuple[str, ...] = (
+    "Region",
+    "GovernmentAgency",
+    "PartyOrganization",
+    "Company",
+    "School",
+    "Hospital",
+    "SocialOrganization",
+    "WorkTeam",
+    "Person",
+)
+REGION_LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "district", "township", "village")
+EVENT_TYPES: tuple[str, ...] = ("pairing", "donation", "secondment")
+REVIEW_STATUSES: tuple[str, ...] = ("reviewed", "extracted")
+AMOUNT_PERIODS: tuple[str, ...] = ("month", "year")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A party in the network: a region, an organisation, a work team or a person.
+
+    `part_of` is containment for regions (知木林镇 within 黑水县) and sub-organisation for
+    organisations; `located_in` places an organisation or person in a region so that money given to a
+    county's schools and agencies rolls up to the county; `member_of` is a person's sending unit or team.
+    """
+
+    id: str
+    type: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    name_en: str | None = None
+    level: str | None = None
+    part_of: str | None = None
+    located_in: str | None = None
+    member_of: str | None = None
+    role: str | None = None
+    adcode: str | None = None
+    note: str | None = None
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        """Every name the entity is known by, canonical first."""
+        return (self.name, *(a for a in self.aliases if a != self.name))
+
+
+@dataclass(frozen=True)
+class Amount:
+    """A value in yuan, as stated: `approximate` for 9万余元 or 约9万元, `period` for 5000元/月."""
+
+    value: Decimal
+    approximate: bool = False
+    text: str | None = None
+    period: str | None = None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Character offsets [start, end) into the source article's text, where the fact is stated."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Event:
+    """One act of assistance (an n-ary event), as IATI transactions and schema.org actions are.
+
+    For a pairing `helpers` help `helped`; for a donation they are donors and recipients (a joint gift
+    is one event with several donors, so its money is counted once); for a secondment `person` is sent
+    by `helpers` (the sending unit, may be empty) to `helped` (the host).
+    """
+
+    id: str
+    type: str
+    source: str
+    helpers: tuple[str, ...] = ()
+    helped: tuple[str, ...] = ()
+    person: str | None = None
+    mode: str | None = None
+    amount: Amount | None = None
+    items: str | None = None
+    quantity: str | None = None
+    purpose: str | None = None
+    role: str | None = None
+    date: str | None = None
+    brokers: tuple[str, ...] = ()
+    span: Span | None = None
+    planned: bool = False
+    note: str | None = None
+
+    @property
+    def local_id(self) -> str:
+        """The id within its source file."""
+        return self.id.rsplit("/", 1)[-1]
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """Every entity the event names, in a stable order."""
+        person = (self.person,) if self.person else ()
+        return (*self.helpers, *person, *self.helped, *self.brokers)
+
+
+@dataclass(frozen=True)
+class Source:
+    """A news article the facts come from, and the events it states."""
+
+    id: str
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    url: str | None = None
+    script: str | None = None
+    file: str | None = None
+    sha256: str | None = None
+    status: str = "reviewed"
+    events: tuple[Event, ...] = ()
+
+
+@dataclass
+class Dataset:
+    """The curated register of entities plus every source with its events."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def events(self) -> Iterator[Event]:
+        """All events of all sources, in source order."""
+        for source in self.sources.values():
+            yield from source.events
+
+    def ancestors(self, entity_id: str) -> list[str]:
+        """The regions (and parent organisations) containing an entity, nearest first.
+
+        An organisation counts towards the region it is located in, so the chain follows
+        `part_of` and then `located_in` until it reaches the top.
+        """
+        chain: list[str] = []
+        current = self.entities.get(entity_id)
+        while current is not None:
+            parent = current.part_of or current.located_in
+            if parent is None or parent in chain:
+                break
+            chain.append(parent)
+            current = self.entities.get(parent)
+        return chain

@@ -1,0 +1,149 @@
+"""The networkx view: entities as nodes, derived relations as edges carrying their event's attributes.
+
+Built from any store by SPARQL, so the same view comes from an in-memory graph, the on-disk store
+or a remote server. It is a MultiDiGraph because two parties can be linked by many events; the edge
+key is the event's IRI, which keeps every edge traceable to its source.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from graphkit.store.base import Store
+
+ENTITY_QUERY = """
+SELECT ?entity ?type ?label ?level ?parent ?based ?lon ?lat ?adcode ?role ?member WHERE {
+  ?entity a ?class ; rdfs:label ?label .
+  FILTER(LANG(?label) = "zh")
+  VALUES (?class ?type) {
+    (gk:Region "Region") (gk:GovernmentAgency "GovernmentAgency") (gk:PartyOrganization "PartyOrganization")
+    (gk:Company "Company") (gk:School "School") (gk:Hospital "Hospital")
+    (gk:SocialOrganization "SocialOrganization") (gk:WorkTeam "WorkTeam") (gk:Person "Person")
+  }
+  OPTIONAL { ?entity gk:level ?levelIri . BIND(LCASE(REPLACE(STR(?levelIri), "^.*#|Level$", "")) AS ?level) }
+  OPTIONAL { ?entity schema:containedInPlace|org:subOrganizationOf ?parent }
+  OPTIONAL { ?entity gk:basedIn ?based }
+  OPTIONAL { ?entity schema:longitude ?lon ; schema:latitude ?lat }
+  OPTIONAL { ?entity gk:adcode ?adcode }
+  OPTIONAL { ?entity schema:jobTitle ?role }
+  OPTIONAL { ?entity org:memberOf ?member }
+}"""
+
+ALIAS_QUERY = "SELECT ?entity ?alias WHERE { ?entity skos:altLabel ?alias }"
+
+EVENT_QUERY = """
+SELECT ?event ?relation ?amount ?approximate ?period ?statedAs ?items ?quantity ?purpose ?date ?mode ?role
+       ?planned ?source ?sourceId ?title ?publisher ?sourceDate ?url ?start ?end WHERE {
+  VALUES (?class ?relation) { (gk:Pairing "pairing") (gk:Donation "donation") (gk:Secondment "secondment") }
+  ?event a ?class ; prov:wasDerivedFrom ?source .
+  ?source dcterms:identifier ?sourceId .
+  OPTIONAL { ?source dcterms:title ?title }
+  OPTIONAL { ?source dcterms:publisher ?publisher }
+  OPTIONAL { ?source dcterms:date ?sourceDate }
+  OPTIONAL { ?source schema:url ?url }
+  OPTIONAL { ?event schema:amount ?money . ?money schema:value ?amount ; gk:approximate ?approximate .
+             OPTIONAL { ?money gk:perPeriod ?period } OPTIONAL { ?money gk:statedAs ?statedAs } }
+  OPTIONAL { ?event gk:items ?items }
+  OPTIONAL { ?event gk:quantity ?quantity }
+  OPTIONAL { ?event gk:purpose ?purpose }
+  OPTIONAL { ?event dcterms:date ?date }
+  OPTIONAL { ?event gk:modeLabel ?mode }
+  OPTIONAL { ?event gk:role ?role }
+  OPTIONAL { ?event gk:planned ?planned }
+  OPTIONAL { ?event gk:statedAt ?span . ?span oa:start ?start ; oa:end ?end }
+}"""
+
+PARTY_QUERY = """
+SELECT ?event ?role ?party WHERE {
+  VALUES (?property ?role) {
+    (gk:helper "from") (gk:donor "from") (gk:sendingUnit "from")
+    (gk:helped "to") (gk:recipient "to") (gk:hostUnit "to")
+    (gk:secondee "person") (gk:brokeredBy "brokers")
+  }
+  ?event ?property ?party .
+}"""
+
+
+def _rows(store: Store, sparql: str) -> list[dict[str, Any]]:
+    from graphkit.query import with_prefixes
+
+    return store.query(with_prefixes(sparql)).dicts()
+
+
+def entity_attributes(store: Store) -> dict[str, dict[str, Any]]:
+    """Every entity's attributes, keyed by IRI."""
+    nodes: dict[str, dict[str, Any]] = {}
+    for row in _rows(store, ENTITY_QUERY):
+        attrs = nodes.setdefault(row["entity"], {"label": row["label"], "type": row["type"], "aliases": []})
+        for key in ("level", "parent", "based", "adcode", "role", "member"):
+            if row[key] is not None:
+                attrs[key] = row[key]
+        if row["lon"] is not None:
+            attrs["lon"], attrs["lat"] = float(row["lon"]), float(row["lat"])
+    for row in _rows(store, ALIAS_QUERY):
+        if row["entity"] in nodes and row["alias"] != nodes[row["entity"]]["label"]:
+            nodes[row["entity"]]["aliases"].append(row["alias"])
+    for attrs in nodes.values():
+        attrs["aliases"] = sorted(set(attrs["aliases"]))
+    return nodes
+
+
+def event_attributes(store: Store) -> dict[str, dict[str, Any]]:
+    """Every event's attributes and parties (lists of IRIs under from/to/person/brokers)."""
+    events: dict[str, dict[str, Any]] = {}
+    for row in _rows(store, EVENT_QUERY):
+        event = {key: value for key, value in row.items() if value is not None and key != "event"}
+        if "amount" in event:
+            event["amount"] = float(event["amount"])
+        if "sourceDate" in event:
+            event["sourceDate"] = str(event["sourceDate"])
+        if "date" in event:
+            event["date"] = str(event["date"])
+        event.update({"from": [], "to": [], "person": [], "brokers": []})
+        events[row["event"]] = event
+    for row in _rows(store, PARTY_QUERY):
+        if row["event"] in events:
+            events[row["event"]][row["role"]].append(row["party"])
+    for event in events.values():
+        for role in ("from", "to", "person", "brokers"):
+            event[role] = sorted(set(event[role]))
+    return events
+
+
+def to_networkx(store: Store) -> nx.MultiDiGraph:
+    """Entities and the relations derived from events, one edge per (giver, taker, event).
+
+    The giver of a secondment edge is the person or team sent; the sending unit stays an attribute
+    (`from`). Edge attributes hold the event's amount, items, date, mode, brokers and source.
+    """
+    graph = nx.MultiDiGraph()
+    nodes = entity_attributes(store)
+    for iri, attrs in nodes.items():
+        graph.add_node(iri, **attrs)
+    labels = {iri: attrs["label"] for iri, attrs in nodes.items()}
+    for iri, event in sorted(event_attributes(store).items()):
+        givers = event["person"] if event["relation"] == "secondment" else event["from"]
+        attrs = dict(event, event=iri, broker_labels=[labels.get(b, b) for b in event["brokers"]])
+        for giver in givers:
+            for taker in event["to"]:
+                graph.add_edge(giver, taker, key=iri, **attrs)
+    return graph
+
+
+def money_by_node(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
+    """Money given and received per node, counting each donation event once per party."""
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: {"given": 0.0, "received": 0.0})
+    seen: set[tuple[str, str, str]] = set()
+    for giver, taker, key, data in graph.edges(keys=True, data=True):
+        if data.get("relation") != "donation" or "amount" not in data:
+            continue
+        if (giver, "given", key) not in seen:
+            seen.add((giver, "given", key))
+            totals[giver]["given"] += data["amount"]
+        if (taker, "received", key) not in seen:
+            seen.add((taker, "received", key))
+            totals[taker]["received"] += data["amount"]
+    return dict(totals)

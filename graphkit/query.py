@@ -1,0 +1,157 @@
+"""SPARQL on a store: named queries from `ontology/queries/*.rq`, parameters as bound variables.
+
+A named query's header declares its name, a one-line description and its parameters:
+
+    # description: Who helps a given place, including its towns and villages
+    # param: region zh  the region, by Chinese name or alias (黑水县)
+
+Parameters never enter the query text: each becomes a typed RDF term bound to the variable of the
+same name (`?region`), so a value like `"} DROP ALL #` is just a string that matches nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from graphkit.ontology import PREFIXES, ontology_dir
+from graphkit.store.base import QueryResult, Store
+
+PARAM_KINDS = ("zh", "string", "integer", "decimal", "date", "iri")
+HEADER_RE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$")
+PREFIX_RE = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
+
+
+class QueryError(ValueError):
+    """A query that cannot be run as asked: unknown name, missing or malformed parameter."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter of a named query: bound to `?name` as a term of `kind`."""
+
+    name: str
+    kind: str
+    description: str = ""
+
+    def term(self, raw: str) -> Node:
+        """The RDF term for a value given on the command line or over HTTP."""
+        try:
+            if self.kind == "zh":
+                return Literal(raw, lang="zh")
+            if self.kind == "integer":
+                return Literal(int(raw))
+            if self.kind == "decimal":
+                return Literal(Decimal(raw), datatype=XSD.decimal)
+            if self.kind == "date":
+                return Literal(raw, datatype=XSD.date)
+            if self.kind == "iri":
+                if not re.fullmatch(r"[a-zA-Z][\w+.-]*:[^\s<>\"{}|\\^`]*", raw):
+                    raise ValueError("not an IRI")
+                return URIRef(raw)
+        except (ValueError, InvalidOperation) as exc:
+            raise QueryError(f"parameter {self.name!r}: {raw!r} is not a valid {self.kind} ({exc})") from None
+        return Literal(raw)
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query of the library, addressable by name."""
+
+    name: str
+    description: str
+    text: str
+    params: tuple[Param, ...] = ()
+
+    def bindings(self, values: Mapping[str, str]) -> dict[str, Node]:
+        """Typed bindings for the given raw values; every declared parameter must be given."""
+        declared = {p.name: p for p in self.params}
+        unknown = set(values) - set(declared)
+        if unknown:
+            raise QueryError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}")
+        missing = [p.name for p in self.params if p.name not in values]
+        if missing:
+            usage = " ".join(f"--param {p.name}=…" for p in self.params)
+            raise QueryError(f"query {self.name!r} needs {', '.join(missing)} ({usage})")
+        return {name: declared[name].term(raw) for name, raw in values.items()}
+
+
+def parse_named_query(path: Path) -> NamedQuery:
+    """Read a .rq file and its comment header."""
+    text = path.read_text(encoding="utf-8")
+    name, description, params = path.stem, "", []
+    for line in text.splitlines():
+        match = HEADER_RE.match(line)
+        if not match:
+            continue
+        key, value = match.groups()
+        if key == "name":
+            name = value
+        elif key == "description":
+            description = value
+        else:
+            parts = value.split(maxsplit=2)
+            if len(parts) < 2 or parts[1] not in PARAM_KINDS:
+                raise QueryError(f"{path}: bad param line {line!r} (# param: NAME {'|'.join(PARAM_KINDS)} TEXT)")
+            params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
+    return NamedQuery(name=name, description=description, text=text, params=tuple(params))
+
+
+@cache
+def _library(directory: Path) -> dict[str, NamedQuery]:
+    queries = (parse_named_query(path) for path in sorted(directory.glob("*.rq")))
+    return {query.name: query for query in queries}
+
+
+def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
+    """The library of named queries, by name."""
+    return _library((directory or ontology_dir() / "queries").resolve())
+
+
+def with_prefixes(sparql: str) -> str:
+    """Declare graphkit's usual prefixes that the query uses without declaring."""
+    declared = {(m.group(1) or "") for m in PREFIX_RE.finditer(sparql)}
+    missing = [
+        f"PREFIX {prefix}: <{namespace}>"
+        for prefix, namespace in PREFIXES.items()
+        if prefix not in declared and re.search(rf"(?<![\w<]){re.escape(prefix)}:", sparql)
+    ]
+    return "\n".join([*missing, sparql]) if missing else sparql
+
+
+def resolve(query: str, directory: Path | None = None) -> tuple[str, NamedQuery | None]:
+    """A named query, a .rq file or SPARQL text -> (text, the named query if any)."""
+    library = named_queries(directory)
+    if query in library:
+        return library[query].text, library[query]
+    path = Path(query)
+    if query.endswith(".rq") or (len(query) < 4096 and "\n" not in query and path.is_file()):
+        if not path.is_file():
+            raise QueryError(f"no such query file: {query}")
+        named = parse_named_query(path)
+        return named.text, named
+    if not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", query, re.IGNORECASE):
+        names = ", ".join(sorted(library))
+        raise QueryError(f"{query!r} is neither a named query ({names}), a .rq file nor SPARQL")
+    return query, None
+
+
+def run(
+    store: Store, query: str, params: Mapping[str, str] | None = None, directory: Path | None = None
+) -> QueryResult:
+    """Run a named query, a .rq file or SPARQL text with parameters bound as variables."""
+    text, named = resolve(query, directory)
+    values = dict(params or {})
+    if named is not None:
+        bindings: dict[str, Node] = named.bindings(values)
+    else:
+        bindings = {name: Literal(raw) for name, raw in values.items()}
+    return store.query(with_prefixes(text), bindings)

@@ -1,0 +1,229 @@
+"""Records -> RDF quads in the graphkit ontology.
+
+The entity register goes into one named graph, each source (its metadata, its events and the direct
+edges derived from them) into a graph of its own, so that a source can be replaced or dropped as a
+unit and every triple's provenance is its graph. No blank nodes: amounts and text spans get IRIs
+under their event, so the same data loads identically into every store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from decimal import Decimal
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from graphkit.model import Dataset, Entity, Event, Source
+from graphkit.ontology import (
+    DIRECT_EDGES,
+    ENTITIES_GRAPH,
+    ENTITY_CLASSES,
+    EVENT_CLASSES,
+    GK,
+    LEVELS,
+    OA,
+    ORG,
+    SCHEMA,
+    entity_iri,
+    event_iri,
+    mode_index,
+    source_graph,
+    source_iri,
+)
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Quad = tuple[URIRef, URIRef, URIRef | Literal, URIRef]
+Coordinates = Callable[[Entity], tuple[float, float] | None]
+
+ZH = "zh"
+TRUE = Literal(True)
+
+
+def _zh(text: str) -> Literal:
+    return Literal(text, lang=ZH)
+
+
+def date_literal(value: str) -> Literal:
+    """A date as precise as stated: xsd:gYear, xsd:gYearMonth or xsd:date."""
+    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
+    return Literal(value, datatype=datatype)
+
+
+def decimal_literal(value: Decimal) -> Literal:
+    """An xsd:decimal in canonical lexical form, so every store compares and sums it alike."""
+    text = format(value.normalize(), "f")
+    return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
+
+
+def entity_triples(entity: Entity, dataset: Dataset, coordinates: Coordinates | None = None) -> Iterator[Triple]:
+    """The entity's type, labels, place in the region hierarchy and its organisational links."""
+    node = entity_iri(entity.id)
+    yield node, RDF.type, ENTITY_CLASSES[entity.type]
+    yield node, RDFS.label, _zh(entity.name)
+    if entity.id != entity.name:
+        yield node, SKOS.altLabel, _zh(entity.id)
+    for alias in entity.aliases:
+        yield node, SKOS.altLabel, _zh(alias)
+    if entity.name_en:
+        yield node, RDFS.label, Literal(entity.name_en, lang="en")
+    if entity.level:
+        yield node, GK.level, LEVELS[entity.level]
+    if entity.part_of:
+        link = SCHEMA.containedInPlace if entity.type == "Region" else ORG.subOrganizationOf
+        yield node, link, entity_iri(entity.part_of)
+    if entity.located_in:
+        yield node, GK.basedIn, entity_iri(entity.located_in)
+    if entity.member_of:
+        yield node, ORG.memberOf, entity_iri(entity.member_of)
+    if entity.role:
+        yield node, SCHEMA.jobTitle, _zh(entity.role)
+    if entity.adcode:
+        yield node, GK.adcode, Literal(entity.adcode)
+    if entity.note:
+        yield node, SKOS.note, _zh(entity.note)
+    yield from _within_triples(node, entity, dataset)
+    point = coordinates(entity) if coordinates else None
+    if point is not None:
+        yield node, SCHEMA.longitude, Literal(Decimal(str(point[0])))
+        yield node, SCHEMA.latitude, Literal(Decimal(str(point[1])))
+
+
+def _within_triples(node: URIRef, entity: Entity, dataset: Dataset) -> Iterator[Triple]:
+    """Materialise gk:withinRegion: the region itself and every region an entity lies in.
+
+    Roll-ups ("all money received in 黑水县 and its towns, villages, schools and agencies") then
+    need one triple pattern instead of a property path, which keeps them fast at scale.
+    """
+    if entity.type == "Region":
+        yield node, GK.withinRegion, node
+    for ancestor in dataset.ancestors(entity.id):
+        if dataset.entities[ancestor].type == "Region":
+            yield node, GK.withinRegion, entity_iri(ancestor)
+
+
+def source_triples(source: Source) -> Iterator[Triple]:
+    """The article's bibliographic record."""
+    node = source_iri(source.id)
+    yield node, RDF.type, GK.Source
+    yield node, DCTERMS.identifier, Literal(source.id)
+    if source.title:
+        yield node, DCTERMS.title, _zh(source.title)
+    if source.publisher:
+        yield node, DCTERMS.publisher, _zh(source.publisher)
+    if source.date:
+        yield node, DCTERMS.date, date_literal(source.date)
+    if source.url:
+        yield node, SCHEMA.url, URIRef(source.url)
+    if source.script:
+        yield node, GK.script, Literal(source.script)
+    if source.sha256:
+        yield node, GK.sha256, Literal(source.sha256)
+    yield node, GK.reviewStatus, Literal(source.status)
+
+
+# Role properties per event type: (helpers, helped).
+ROLE_PROPERTIES: dict[str, tuple[URIRef, URIRef]] = {
+    "pairing": (GK.helper, GK.helped),
+    "donation": (GK.donor, GK.recipient),
+    "secondment": (GK.sendingUnit, GK.hostUnit),
+}
+
+
+def event_triples(event: Event) -> Iterator[Triple]:
+    """One event node with its parties, amount, attributes and provenance, plus its direct edges."""
+    node = event_iri(event.id)
+    yield node, RDF.type, EVENT_CLASSES[event.type]
+    helper_property, helped_property = ROLE_PROPERTIES[event.type]
+    for helper in event.helpers:
+        yield node, helper_property, entity_iri(helper)
+    for helped in event.helped:
+        yield node, helped_property, entity_iri(helped)
+    if event.person:
+        yield node, GK.secondee, entity_iri(event.person)
+    for broker in event.brokers:
+        yield node, GK.brokeredBy, entity_iri(broker)
+    yield from _attribute_triples(node, event)
+    yield from _amount_triples(node, event)
+    yield from _provenance_triples(node, event)
+    yield from derived_edges(event)
+
+
+def _attribute_triples(node: URIRef, event: Event) -> Iterator[Triple]:
+    if event.mode:
+        yield node, GK.mode, mode_index()[event.mode]
+        yield node, GK.modeLabel, _zh(event.mode)
+    for prop, value in (
+        (GK.items, event.items),
+        (GK.quantity, event.quantity),
+        (GK.purpose, event.purpose),
+        (GK.role, event.role),
+        (SKOS.note, event.note),
+    ):
+        if value:
+            yield node, prop, _zh(value)
+    if event.date:
+        yield node, DCTERMS.date, date_literal(event.date)
+    if event.planned:
+        yield node, GK.planned, TRUE
+
+
+def _amount_triples(node: URIRef, event: Event) -> Iterator[Triple]:
+    """The amount as a schema:MonetaryAmount in CNY, and gk:amountCNY as a shortcut for queries."""
+    amount = event.amount
+    if amount is None:
+        return
+    value = decimal_literal(amount.value)
+    money = URIRef(f"{node}/amount")
+    yield node, SCHEMA.amount, money
+    yield node, GK.amountCNY, value
+    yield money, RDF.type, SCHEMA.MonetaryAmount
+    yield money, SCHEMA.value, value
+    yield money, SCHEMA.currency, Literal("CNY")
+    yield money, GK.approximate, Literal(amount.approximate)
+    if amount.text:
+        yield money, GK.statedAs, _zh(amount.text)
+    if amount.period:
+        yield money, GK.perPeriod, Literal(amount.period)
+
+
+def _provenance_triples(node: URIRef, event: Event) -> Iterator[Triple]:
+    """Which article states the event, and where in its text (a W3C Web Annotation selector)."""
+    source = source_iri(event.source)
+    yield node, PROV.wasDerivedFrom, source
+    if event.span:
+        selector = URIRef(f"{node}/span")
+        yield node, GK.statedAt, selector
+        yield selector, RDF.type, OA.TextPositionSelector
+        yield selector, OA.start, Literal(event.span.start)
+        yield selector, OA.end, Literal(event.span.end)
+        yield selector, DCTERMS.isPartOf, source
+
+
+def derived_edges(event: Event) -> Iterator[Triple]:
+    """The direct edges an event implies: paired-with, donated-to, seconded-to (helper -> helped)."""
+    edge = DIRECT_EDGES[event.type]
+    givers = (event.person,) if event.type == "secondment" and event.person else event.helpers
+    for giver in givers:
+        for taker in event.helped:
+            yield entity_iri(giver), edge, entity_iri(taker)
+
+
+def dataset_quads(dataset: Dataset, coordinates: Coordinates | None = None) -> Iterator[Quad]:
+    """Every quad of the dataset: the register in its graph, each source in its own."""
+    for entity in dataset.entities.values():
+        for triple in entity_triples(entity, dataset, coordinates):
+            yield (*triple, ENTITIES_GRAPH)
+    for source in dataset.sources.values():
+        graph = source_graph(source.id)
+        for triple in source_triples(source):
+            yield (*triple, graph)
+        for event in source.events:
+            for triple in event_triples(event):
+                yield (*triple, graph)
+
+
+def to_nquads(quads: Iterable[Quad]) -> Iterator[str]:
+    """N-Quads lines, one per quad; written by hand because it is the hot path of a large build."""
+    for s, p, o, g in quads:
+        yield f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n"

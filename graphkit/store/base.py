@@ -1,0 +1,113 @@
+"""The store interface every backend implements, and the query result they all return.
+
+Like rdflib's pluggable stores, a backend only has to load quads, replace a named graph and answer
+SPARQL with bound variables; everything above (named queries, views, the endpoint) is written once
+against this interface, so a graph moves from memory to disk to a server with no code change.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.term import Node
+
+from graphkit.rdf import Quad, Triple
+
+Bindings = Mapping[str, Node]
+
+
+@dataclass
+class QueryResult:
+    """Rows of rdflib terms (None where a variable is unbound), or a boolean for ASK."""
+
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def dicts(self) -> list[dict[str, Any]]:
+        """Rows as dicts of plain Python values (str, int, Decimal, date...)."""
+        return [dict(zip(self.variables, (python_value(term) for term in row), strict=True)) for row in self.rows]
+
+    def to_dataframe(self):
+        """Rows as a pandas DataFrame, one column per variable."""
+        import pandas as pd
+
+        return pd.DataFrame(self.dicts(), columns=self.variables)
+
+
+def python_value(term: Node | None) -> Any:
+    """A term's natural Python value: IRIs and strings as str, numbers as numbers."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+def normal_literal(value: str, datatype: str | None, language: str | None) -> Literal:
+    """Build an rdflib Literal the same way for every backend (xsd:string is a plain literal)."""
+    if language:
+        return Literal(value, lang=language)
+    if datatype is None or datatype == str(XSD.string):
+        return Literal(value)
+    return Literal(value, datatype=URIRef(datatype))
+
+
+class Store(ABC):
+    """A quad store that answers SPARQL. Subclasses: memory (rdflib), oxigraph, remote (HTTP)."""
+
+    #: How the store was opened, e.g. "memory" or "oxigraph:out/store".
+    spec: str = ""
+
+    @abstractmethod
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        """Add quads in bulk."""
+
+    @abstractmethod
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
+        """Replace one named graph's content: how a re-ingested source supersedes its old version."""
+
+    @abstractmethod
+    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs; `bindings` pre-bind variables safely."""
+
+    @abstractmethod
+    def __len__(self) -> int:
+        """The number of quads held."""
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update; stores are read-mostly, so only those that allow it override this."""
+        raise NotImplementedError(f"{type(self).__name__} does not accept SPARQL updates")
+
+    def close(self) -> None:
+        """Release files or connections."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def term_of(value: Any) -> Node:
+    """Turn a Python value or rdflib term into a term to bind; strings become plain literals."""
+    if isinstance(value, URIRef | Literal | BNode):
+        return value
+    return Literal(value)
+
+
+def variables_of(names: Sequence[str]) -> list[str]:
+    """Variable names without their leading ? or $."""
+    return [name.lstrip("?$") for name in names]

@@ -1,0 +1,104 @@
+"""Oxigraph (pyoxigraph): an embedded, on-disk SPARQL engine; the default store of built graphs."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from graphkit.rdf import Quad, Triple, to_nquads
+from graphkit.store.base import Bindings, QueryResult, Store, normal_literal
+
+BATCH = 200_000
+
+
+def to_ox(term: Node) -> ox.NamedNode | ox.Literal | ox.BlankNode:
+    """rdflib term -> pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot convert {term!r} to an Oxigraph term")
+
+
+def from_ox(term: object) -> Node | None:
+    """pyoxigraph term -> rdflib term (None stays None)."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        return normal_literal(term.value, term.datatype.value, term.language)
+    raise TypeError(f"unexpected Oxigraph term {term!r}")
+
+
+class OxigraphStore(Store):
+    """pyoxigraph.Store on disk (or in memory when no path is given)."""
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
+        self.path = Path(path) if path else None
+        self.read_only = read_only
+        if self.path is None:
+            self.store = ox.Store()
+        elif read_only:
+            self.store = ox.Store.read_only(str(self.path))
+        else:
+            self.store = ox.Store(str(self.path))
+        self.spec = f"oxigraph:{self.path}" if self.path else "oxigraph"
+
+    def add_quads(self, quads: Iterable[Quad]) -> None:
+        buffer: list[str] = []
+        for line in to_nquads(quads):
+            buffer.append(line)
+            if len(buffer) >= BATCH:
+                self._bulk(buffer)
+                buffer = []
+        if buffer:
+            self._bulk(buffer)
+
+    def _bulk(self, lines: list[str]) -> None:
+        self.store.bulk_load(io.BytesIO("".join(lines).encode("utf-8")), format=ox.RdfFormat.N_QUADS)
+
+    def load_file(self, path: Path) -> None:
+        """Bulk-load an N-Quads file, the fastest way to fill a store."""
+        self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+
+    def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
+        name = ox.NamedNode(str(graph))
+        if self.store.contains_named_graph(name):
+            self.store.remove_graph(name)
+        self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)
+
+    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryResult:
+        substitutions = {ox.Variable(name): to_ox(term) for name, term in (bindings or {}).items()}
+        result = self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(boolean=bool(result))
+        if isinstance(result, ox.QueryTriples):
+            rows = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in result]
+            return QueryResult(variables=["subject", "predicate", "object"], rows=rows)
+        variables = [v.value for v in result.variables]
+        rows = [tuple(from_ox(solution[v]) for v in variables) for solution in result]
+        return QueryResult(variables=variables, rows=rows)
+
+    def update(self, sparql: str) -> None:
+        self.store.update(sparql)
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def close(self) -> None:
+        if self.path is not None and not self.read_only:
+            self.store.flush()

@@ -1,0 +1,100 @@
+"""Shared fixtures: the repository, the shared corpus, a tiny valid dataset, and the built seed graph."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+TINY_ENTITIES = """\
+- id: 四川省
+  type: Region
+  level: province
+- id: 黑水县
+  type: Region
+  level: county
+  part_of: 四川省
+  aliases: [黑水]
+- id: 知木林镇
+  type: Region
+  level: township
+  part_of: 黑水县
+- id: 彭州市
+  type: Region
+  level: county
+  part_of: 四川省
+- id: 彭州市综合执法局
+  type: GovernmentAgency
+  located_in: 彭州市
+- id: 黑水县知木林人民政府
+  type: GovernmentAgency
+  located_in: 知木林镇
+- id: 魏国庆
+  type: Person
+"""
+
+TINY_SOURCE = """\
+id: t1
+title: 测试文章
+publisher: 测试网
+date: 2021-10-01
+status: reviewed
+events:
+  - id: d1
+    type: donation
+    from: 彭州市综合执法局
+    to: 黑水县知木林人民政府
+    amount: 150000
+    amount_text: 15万元
+    span: [0, 20]
+  - id: p1
+    type: pairing
+    from: 彭州市
+    to: 黑水县
+    mode: 对口支援
+  - id: s1
+    type: secondment
+    person: 魏国庆
+    from: 彭州市
+    to: 知木林镇
+"""
+
+
+@pytest.fixture
+def tiny_data(tmp_path: Path) -> Path:
+    """A small valid dataset in a temporary folder, for tests that break it on purpose."""
+    data = tmp_path / "data"
+    (data / "sources").mkdir(parents=True)
+    (data / "entities.yaml").write_text(TINY_ENTITIES, encoding="utf-8")
+    (data / "sources" / "t1.yaml").write_text(TINY_SOURCE, encoding="utf-8")
+    return data
+
+
+def graphkit_cli(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "graphkit", *args], cwd=cwd, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed dataset of data/ built once per session into a temporary out/ folder."""
+    out = tmp_path_factory.mktemp("build") / "out"
+    result = graphkit_cli("build", "--data", str(REPO / "data"), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def seed_graph(built: Path):
+    """The built seed graph, opened read-only through the Python API."""
+    import graphkit
+
+    with graphkit.open(built) as kg:
+        yield kg
