@@ -7,6 +7,8 @@ A named query's header declares its name, a one-line description and its paramet
 
 Parameters never enter the query text: each becomes a typed RDF term bound to the variable of the
 same name (`?region`), so a value like `"} DROP ALL #` is just a string that matches nothing.
+A bound variable must be projected by the query (SPARQL SEP-0007, which Oxigraph follows), so the
+rows also say which parameter value they answer.
 """
 
 from __future__ import annotations
