@@ -17,7 +17,8 @@ from rdflib import Dataset as RdfDataset
 from rdflib import Graph
 
 from graphkit import dataset as data_io
-from graphkit.model import Dataset
+from graphkit import gazetteer
+from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph
 from graphkit.rdf import Quad, dataset_quads, to_nquads
 from graphkit.store import Store, open_store
@@ -63,7 +64,7 @@ def build(
 ) -> BuildResult:
     """Build the knowledge graph; `store` is a store spec (default: oxigraph in out/store)."""
     dataset = data_io.load(data_dir)
-    quads = list(dataset_quads(dataset, _coordinates()))
+    quads = list(dataset_quads(dataset, region_coordinates))
     validation = validate((s, p, o) for s, p, o, _ in quads)
     if not validation.conforms:
         raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
@@ -85,13 +86,12 @@ def build(
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _coordinates():
-    """Coordinates of regions from the gazetteer, when one is installed."""
-    try:
-        from graphkit.gazetteer import coordinates_of
-    except ImportError:
+def region_coordinates(entity: Entity) -> tuple[float, float] | None:
+    """(lon, lat) of a region with an administrative code, from the gazetteer (for the map view)."""
+    if entity.type != "Region" or not entity.adcode:
         return None
-    return coordinates_of
+    division = gazetteer.by_adcode(entity.adcode)
+    return gazetteer.coordinates(division) if division else None
 
 
 def _write_nquads(path: Path, quads: list[Quad]) -> None:

