@@ -1,0 +1,628 @@
+"""`graphkit report`: a self-contained, offline HTML report of the assistance graph.
+
+The report answers the aggregate questions in one file a journalist can mail or archive: top
+donors and recipients, region roll-ups, flows between provinces, pairing modes, events over time,
+cadres by host region, brokers and the network's bridges and communities. Every chart is inline SVG
+drawn here (text stays text, so Chinese names are searchable and copyable) and is followed by the
+table behind it. Nothing is fetched: no scripts, fonts, images or styles from elsewhere, and article
+URLs are shown as text rather than links. Every piece of data is HTML-escaped.
+
+    from graphkit.render.report import write_report
+    write_report(kg.network(), "out/report.html")
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+
+from graphkit import analysis
+from graphkit.analysis.rollups import RELATIONS
+from graphkit.export import DEFAULT_COLOUR, RELATION_COLOURS, TYPE_COLOURS, write_atomic
+
+TEMPLATE = Path(__file__).with_name("report_template.html")
+FONT_SIZE = 13
+RELATION_NAMES = {"pairing": "结对 pairing", "donation": "捐赠 donation", "secondment": "挂职 secondment"}
+
+
+def esc(value: Any) -> str:
+    """HTML-escape any value (quotes included, so it is safe in attributes too)."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def yuan(value: float | None) -> str:
+    """150000 -> "150,000"; the full figure, for tables."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def wan(value: float) -> str:
+    """A compact figure for charts: 53659900 -> "5,365.99万", 6000 -> "6,000"."""
+    if abs(value) >= 10000:
+        text = f"{value / 10000:,.2f}".rstrip("0").rstrip(".")
+        return f"{text}万"
+    return yuan(value)
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """Approximate rendered width: CJK and full-width characters are 1em, others about 0.6em."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else size * 0.6 for ch in text)
+
+
+def clip(text: str, width: float, size: float = FONT_SIZE) -> str:
+    """Shorten a label to fit `width` pixels, ending with … when cut."""
+    if text_width(text, size) <= width:
+        return text
+    out = ""
+    for ch in text:
+        if text_width(out + ch + "…", size) > width:
+            break
+        out += ch
+    return out + "…"
+
+
+# --- SVG charts ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Bar:
+    """One bar: its label, value, colour and the text shown beside it and on hover."""
+
+    label: str
+    value: float
+    colour: str = "#4e79a7"
+    value_text: str = ""
+    hover: str = ""
+
+
+def bar_chart(bars: Sequence[Bar], width: int = 960, label_width: int | None = None, caption: str = "") -> str:
+    """Horizontal bars, largest first as given; labels clipped to the label column."""
+    if not bars:
+        return '<p class="empty">Nothing to chart.</p>'
+    row, bar_h, top = 26, 17, 6
+    widest = max(text_width(b.label) for b in bars) + 14
+    label_w = label_width or int(min(max(widest, 80), width * 0.42))
+    value_w = int(max(text_width(b.value_text or wan(b.value), 12) for b in bars)) + 16
+    plot_w = max(width - label_w - value_w, 60)
+    peak = max((b.value for b in bars), default=0) or 1
+    height = top + row * len(bars) + 6
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{esc(caption)}">'
+    ]
+    for i, b in enumerate(bars):
+        y = top + i * row
+        w = max(plot_w * b.value / peak, 1.5 if b.value > 0 else 0)
+        hover = b.hover or f"{b.label}: {b.value_text or wan(b.value)}"
+        parts.append(
+            f'<g><title>{esc(hover)}</title>'
+            f'<text x="{label_w - 8}" y="{y + bar_h - 4}" text-anchor="end" font-size="{FONT_SIZE}" '
+            f'fill="#1f2933">{esc(clip(b.label, label_w - 12))}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{esc(b.colour)}"/>'
+            f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h - 4}" font-size="12" fill="#52606d">'
+            f"{esc(b.value_text or wan(b.value))}</text></g>"
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def stacked_columns(
+    periods: Sequence[str], series: Sequence[tuple[str, str, Sequence[float]]], width: int = 960, height: int = 260
+) -> str:
+    """Vertical stacked columns per period (series: name, colour, values), with totals on top."""
+    if not periods:
+        return '<p class="empty">No dated events.</p>'
+    left, right, top, bottom = 40, 10, 22, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    totals = [sum(values[i] for _, _, values in series) for i in range(len(periods))]
+    peak = max(totals) or 1
+    step = plot_w / len(periods)
+    col_w = min(step * 0.62, 70)
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">']
+    ticks = _ticks(peak)
+    for tick in ticks:
+        y = top + plot_h - plot_h * tick / peak
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#7b8794">{tick:g}</text>'
+        )
+    for i, period in enumerate(periods):
+        x = left + step * i + (step - col_w) / 2
+        base = top + plot_h
+        for name, colour, values in series:
+            value = values[i]
+            if not value:
+                continue
+            h = plot_h * value / peak
+            base -= h
+            parts.append(
+                f'<rect x="{x:.1f}" y="{base:.1f}" width="{col_w:.1f}" height="{h:.1f}" fill="{esc(colour)}">'
+                f"<title>{esc(period)} {esc(name)}: {value:g}</title></rect>"
+            )
+        parts.append(
+            f'<text x="{x + col_w / 2:.1f}" y="{base - 5:.1f}" text-anchor="middle" font-size="12" '
+            f'fill="#1f2933">{totals[i]:g}</text>'
+            f'<text x="{x + col_w / 2:.1f}" y="{height - 10}" text-anchor="middle" font-size="12" '
+            f'fill="#52606d">{esc(period)}</text>'
+        )
+    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#9aa5b1"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _ticks(peak: float) -> list[float]:
+    """Three or four round gridline values up to `peak`."""
+    raw = peak / 4
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return [step * k for k in range(1, int(peak // step) + 1)]
+
+
+def heatmap(
+    matrix: pd.DataFrame, counts: pd.DataFrame | None = None, fmt: Callable[[float], str] = wan, width_cap: int = 1060
+) -> str:
+    """A from × to matrix as coloured cells (log scale, so small flows stay visible) with values.
+
+    `counts`, a matrix of event numbers with the same labels, marks cells where help flowed without
+    money (pairings, secondments) and adds the count to each cell's tooltip.
+    """
+    if matrix.empty:
+        return '<p class="empty">No flows.</p>'
+    rows, cols = [str(r) for r in matrix.index], [str(c) for c in matrix.columns]
+    label_w = int(min(max(text_width(r) for r in rows) + 16, 220))
+    head_h = int(min(max(text_width(c) for c in cols) * 0.72 + 24, 150))
+    cell_w = max(min((width_cap - label_w - 20) / max(len(cols), 1), 96), 46)
+    cell_h = 30
+    width = int(label_w + cell_w * len(cols) + 20)
+    height = int(head_h + cell_h * len(rows) + 8)
+    values = matrix.to_numpy(dtype=float)
+    peak = math.log10(values.max() + 1) if values.max() > 0 else 1
+    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">']
+    for j, col in enumerate(cols):
+        x = label_w + cell_w * j + cell_w / 2
+        parts.append(
+            f'<text transform="translate({x:.1f},{head_h - 8}) rotate(-35)" font-size="12.5" fill="#1f2933">'
+            f"{esc(clip(col, 140, 12.5))}<title>{esc(col)}</title></text>"
+        )
+    parts.append(
+        f'<text x="{label_w - 8}" y="{head_h - 8}" text-anchor="end" font-size="11" fill="#7b8794">从 ↓ 到 →</text>'
+    )
+    for i, row_label in enumerate(rows):
+        y = head_h + cell_h * i
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="end" font-size="12.5" '
+            f'fill="#1f2933">{esc(clip(row_label, label_w - 12, 12.5))}<title>{esc(row_label)}</title></text>'
+        )
+        for j, col in enumerate(cols):
+            value = values[i, j]
+            events = 0
+            if counts is not None and row_label in counts.index and col in counts.columns:
+                events = int(counts.loc[row_label, col])
+            x = label_w + cell_w * j
+            share = math.log10(value + 1) / peak if value > 0 else 0
+            fill = _shade(share) if value > 0 else ("#e4ecf5" if events else "#f5f7fa")
+            ink = "#fff" if share > 0.6 else "#1f2933"
+            hover = f"{row_label} → {col}: {yuan(value)} 元" + (f", {events} events" if counts is not None else "")
+            parts.append(
+                f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" rx="3" '
+                f'fill="{fill}"><title>{esc(hover)}</title></rect>'
+            )
+            text = fmt(value) if value > 0 else (f"{events} 项" if events else "")
+            if text:
+                parts.append(
+                    f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="middle" '
+                    f'font-size="11.5" fill="{ink if value > 0 else "#52606d"}">{esc(text)}<title>{esc(hover)}</title>'
+                    "</text>"
+                )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _shade(share: float) -> str:
+    """From pale sand to deep red as `share` goes from 0 to 1."""
+    low, high = (253, 232, 200), (155, 44, 44)
+    r, g, b = (round(lo + (hi - lo) * share) for lo, hi in zip(low, high, strict=True))
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def legend(items: Iterable[tuple[str, str]]) -> str:
+    """A row of colour swatches with names."""
+    return '<div class="legend">' + "".join(
+        f'<span><span class="sw" style="background:{esc(colour)}"></span>{esc(name)}</span>' for name, colour in items
+    ) + "</div>"
+
+
+# --- tables --------------------------------------------------------------------------------------
+
+
+Column = tuple[str, str, Callable[[Any], str] | None, bool]  # key, header, formatter, numeric
+
+
+def table(frame: pd.DataFrame, columns: Sequence[Column], limit: int | None = None, nowrap: int = 1) -> str:
+    """An HTML table of selected columns; formatters return plain text, escaped here.
+
+    The first `nowrap` columns (names) are kept on one line.
+    """
+    if frame.empty:
+        return '<p class="empty">No rows.</p>'
+    shown = frame.head(limit) if limit else frame
+    head = "".join(f'<th class="{"num" if numeric else ""}">{esc(header)}</th>' for _, header, _, numeric in columns)
+    body = []
+    for _, row in shown.iterrows():
+        cells = []
+        for index, (key, _, formatter, numeric) in enumerate(columns):
+            value = row.get(key)
+            if value is not None and not isinstance(value, str | list) and pd.isna(value):
+                value = None
+            text = formatter(value) if formatter else ("" if value is None else str(value))
+            long = not numeric and index >= nowrap and len(text) > 40
+            flags = ("num" if numeric else "", "nw" if index < nowrap else "", "long" if long else "")
+            classes = " ".join(c for c in flags if c)
+            cells.append(f'<td class="{classes}">{esc(text)}</td>')
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if limit and len(frame) > limit:
+        more = f'<p class="note">Showing {limit} of {len(frame)} rows.</p>'
+    rows = "".join(body)
+    return f'<div class="tablewrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{more}'
+
+
+def behind(inner: str, what: str = "Table behind the chart 数据表") -> str:
+    """The table behind a chart, open by default so it prints and screenshots."""
+    return f"<details open><summary>{esc(what)}</summary>{inner}</details>"
+
+
+def shorten(value: Any, items: int = 12) -> str:
+    """A list joined with ；or 、 cut after `items` entries, saying how many more there are."""
+    if value is None:
+        return ""
+    text = str(value)
+    separator = "；" if "；" in text else "、"
+    parts = text.split(separator)
+    if len(parts) <= items:
+        return text
+    return separator.join(parts[:items]) + f" … (+{len(parts) - items})"
+
+
+def count(value: Any) -> str:
+    return "" if value is None else f"{int(value):,}"
+
+
+def score(value: Any) -> str:
+    return "" if value is None else f"{float(value):.3f}"
+
+
+# --- the report ----------------------------------------------------------------------------------
+
+
+def report_data(graph: nx.MultiDiGraph, top: int = 15) -> dict[str, Any]:
+    """Every table the report draws, as DataFrames (or lists), computed once."""
+    evs = analysis.events(graph)
+    donations = [e for e in evs.values() if e.get("relation") == "donation"]
+    sources: dict[str, dict[str, Any]] = {}
+    for event in evs.values():
+        sid = event.get("sourceId") or ""
+        entry = sources.setdefault(
+            sid,
+            {"source_id": sid, "title": event.get("title"), "publisher": event.get("publisher"),
+             "date": event.get("sourceDate"), "url": event.get("url"), "events": 0},
+        )
+        entry["events"] += 1
+    return {
+        "counts": {
+            "entities": graph.number_of_nodes(),
+            "events": len(evs),
+            "pairing": sum(e.get("relation") == "pairing" for e in evs.values()),
+            "donation": len(donations),
+            "secondment": sum(e.get("relation") == "secondment" for e in evs.values()),
+            "sources": len(sources),
+            "money": sum(e.get("amount") or 0.0 for e in donations),
+            "with_amount": sum(e.get("amount") is not None for e in donations),
+        },
+        "donors": analysis.top_donors(graph, top),
+        "recipients": analysis.top_recipients(graph, top),
+        "counties": analysis.region_rollup(graph, "county"),
+        "provinces": analysis.region_rollup(graph, "province"),
+        "province_flows": analysis.flows(graph, "province"),
+        "province_matrix": analysis.flow_matrix(graph, "province"),
+        "province_counts": analysis.flow_matrix(graph, "province", value="events"),
+        "prefecture_flows": analysis.flows(graph, "prefecture", internal=False),
+        "modes": analysis.pairing_modes(graph),
+        "timeline": analysis.events_over_time(graph),
+        "cadres": analysis.secondments_by_host(graph, "county"),
+        "brokers": analysis.brokers(graph),
+        "centrality": analysis.centrality(graph),
+        "communities": analysis.communities_frame(graph),
+        "sources": pd.DataFrame(sorted(sources.values(), key=lambda s: s["source_id"])),
+    }
+
+
+def _entity_bars(frame: pd.DataFrame, field: str) -> list[Bar]:
+    bars = []
+    for _, row in frame.iterrows():
+        joint = " *" if field == "money_given" and row.get("joint_given", 0) else ""
+        bars.append(
+            Bar(
+                label=f"{row['label']}{joint}",
+                value=float(row[field]),
+                colour=TYPE_COLOURS.get(row["type"], DEFAULT_COLOUR),
+                value_text=f"{wan(float(row[field]))} 元",
+                hover=f"{row['label']}（{row['type_zh']}）: {yuan(float(row[field]))} 元",
+            )
+        )
+    return bars
+
+
+def _type_legend(frames: Iterable[pd.DataFrame], extra: str = "") -> str:
+    seen: dict[str, str] = {}
+    for frame in frames:
+        for _, row in frame.iterrows():
+            seen.setdefault(row["type_zh"] if row["type"] != "Region" else "地区", TYPE_COLOURS.get(row["type"],
+                                                                                                 DEFAULT_COLOUR))
+    return legend(seen.items()).replace("</div>", f"<span>{esc(extra)}</span></div>" if extra else "</div>")
+
+
+def _section(anchor: str, title: str, chinese: str, *content: str) -> str:
+    return f'<section id="{esc(anchor)}"><h2>{esc(title)}<small>{esc(chinese)}</small></h2>{"".join(content)}</section>'
+
+
+def _note(text: str) -> str:
+    return f'<p class="note">{esc(text)}</p>'
+
+
+SECTIONS = [
+    ("donors", "Donors", "捐赠方"),
+    ("recipients", "Recipients", "受助方"),
+    ("regions", "Regions", "地区汇总"),
+    ("flows", "Flows between provinces", "省际流向"),
+    ("modes", "Pairing modes", "帮扶方式"),
+    ("time", "Over time", "时间分布"),
+    ("cadres", "Cadres by host region", "挂职干部"),
+    ("brokers", "Brokers", "对接人"),
+    ("network", "Bridges and communities", "网络结构"),
+    ("sources", "Sources", "来源"),
+]
+
+
+def render_report(graph: nx.MultiDiGraph, title: str = "graphkit report · 帮扶关系图谱分析报告",
+                  generated: str | None = None, top: int = 15) -> str:
+    """The report as one HTML string (UTF-8 text, no external resources)."""
+    data = report_data(graph, top)
+    c = data["counts"]
+    generated = generated or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    cards = [
+        (f"{wan(c['money'])} 元", f"money stated, {c['with_amount']} of {c['donation']} donations 捐赠金额"),
+        (f"{c['donation']:,}", "donations 捐赠"),
+        (f"{c['pairing']:,}", "pairings 结对关系"),
+        (f"{c['secondment']:,}", "secondments 挂职/派驻"),
+        (f"{c['entities']:,}", "entities 主体"),
+        (f"{c['sources']:,}", "sources 来源文章"),
+    ]
+    overview = '<div class="cards">' + "".join(
+        f'<div class="card"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>' for v, k in cards
+    ) + "</div>" + _note(
+        "How things are counted: each event is counted once. A joint gift by several donors is one event; its money "
+        "counts once towards a region or a flow, and in full towards each of its donors (marked *), since articles "
+        "do not split it. Region totals include everything located within the region: its towns and villages, and "
+        "the agencies, schools and hospitals located there. Amounts are in yuan as stated; approximate (约, 余) and "
+        "per-month amounts are counted at their stated value and flagged in the tables."
+    )
+    body = [overview, _donors(data), _recipients(data), _regions(data), _flows(data), _modes(data), _time(data),
+            _cadres(data), _brokers(data), _network(data), _sources(data)]
+    nav = "".join(f'<a href="#{esc(anchor)}">{esc(zh)}</a>' for anchor, _, zh in SECTIONS)
+    subtitle = (f"{c['events']:,} events from {c['sources']:,} sources · generated {generated} · "
+                "who helps whom in 对口支援, 东西部协作, 定点帮扶, 结对帮扶")
+    footer = ("Generated by graphkit from the curated dataset; every figure traces to the events and articles "
+              "listed in the tables. Offline file: no scripts or external resources.")
+    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
+        title=esc(title), subtitle=esc(subtitle), nav=nav, body="\n".join(body), footer=esc(footer)
+    )
+
+
+def _donors(data: dict[str, Any]) -> str:
+    frame = data["donors"]
+    columns: list[Column] = [
+        ("label", "Donor 捐赠方", None, False), ("type_zh", "Type 类型", None, False),
+        ("money_given", "Money 金额 (元)", yuan, True), ("donations_given", "Donations 次数", count, True),
+        ("joint_given", "Joint 联合", count, True), ("approximate", "Approx. 约数", count, True),
+    ]
+    return _section(
+        "donors", "Top donors", "主要捐赠方",
+        _note("Entities by money given. * gave at least one gift jointly with others; the joint amount is shown in "
+              "full for each donor."),
+        _type_legend([frame, data["recipients"]], "* joint gift 联合捐赠"),
+        f'<div class="chart">{bar_chart(_entity_bars(frame, "money_given"), caption="Top donors")}</div>',
+        behind(table(frame, columns)),
+    )
+
+
+def _recipients(data: dict[str, Any]) -> str:
+    frame = data["recipients"]
+    columns: list[Column] = [
+        ("label", "Recipient 受助方", None, False), ("type_zh", "Type 类型", None, False),
+        ("money_received", "Money 金额 (元)", yuan, True), ("donations_received", "Donations 次数", count, True),
+        ("approximate", "Approx. 约数", count, True),
+    ]
+    return _section(
+        "recipients", "Top recipients", "主要受助方",
+        _note("Entities by money received, as named in the articles (the most specific recipient)."),
+        f'<div class="chart">{bar_chart(_entity_bars(frame, "money_received"), caption="Top recipients")}</div>',
+        behind(table(frame, columns)),
+    )
+
+
+def _regions(data: dict[str, Any], top: int = 20) -> str:
+    counties = data["counties"]
+    counties = counties[(counties["events_received"] > 0) | (counties["events_given"] > 0)]
+    bars = [
+        Bar(f"{row['label']}", float(row["money_received"]), "#9b2c2c", f"{wan(float(row['money_received']))} 元",
+            f"{row['label']}（{row['within']}）: {yuan(float(row['money_received']))} 元")
+        for _, row in counties[counties["money_received"] > 0].head(top).iterrows()
+    ]
+    columns: list[Column] = [
+        ("label", "Region 地区", None, False), ("within", "In 所属", None, False),
+        ("money_received", "Received 受助金额", yuan, True), ("donations_received", "Donations in", count, True),
+        ("pairings_received", "Pairings in", count, True), ("secondments_hosted", "Cadres hosted", count, True),
+        ("money_given", "Given 捐出金额", yuan, True), ("events_given", "Events out", count, True),
+        ("approximate", "Approx.", count, True), ("periodic", "Per month", count, True),
+        ("items_received", "Goods received 物资", shorten, False),
+    ]
+    provinces = data["provinces"]
+    provinces = provinces[(provinces["events_received"] > 0) | (provinces["events_given"] > 0)]
+    return _section(
+        "regions", "Region roll-ups", "地区汇总（含下辖乡镇、村及驻地单位）",
+        _note("Money received by each county-level region, including its towns and villages and the agencies, "
+              "schools and hospitals located in it; each donation counted once per region."),
+        f'<div class="chart">{bar_chart(bars, caption="Money received by county")}</div>',
+        behind(table(counties, columns, limit=60, nowrap=2), "Counties 县级地区"),
+        "<h3>Provinces 省级</h3>",
+        table(provinces, columns[:1] + columns[2:10], limit=40),
+    )
+
+
+def _flows(data: dict[str, Any], side: int = 16) -> str:
+    matrix = data["province_matrix"]
+    shown = matrix.iloc[:side, :side]
+    cut = ""
+    if shown.shape != matrix.shape:
+        cut = _note(f"The matrix shows the {side} largest giving and receiving provinces; the table has them all.")
+    flows = data["province_flows"]
+    columns: list[Column] = [
+        ("from_label", "From 帮扶方所在", None, False), ("to_label", "To 受助方所在", None, False),
+        ("money", "Money 金额 (元)", yuan, True), ("donations", "Donations", count, True),
+        ("pairings", "Pairings", count, True), ("secondments", "Secondments", count, True),
+        ("modes", "Modes 方式", shorten, False), ("items", "Goods 物资", shorten, False),
+    ]
+    return _section(
+        "flows", "Flows between provinces", "省际流向",
+        _note("Money from the helpers' province (rows) to the helped province (columns); the diagonal is help "
+              "within a province; “n 项” marks flows of pairings or secondments without money. A joint gift by donors "
+              "of several provinces counts once in each of their flows. （未定位） collects parties placed in no "
+              "region."),
+        f'<div class="chart">{heatmap(shown, data["province_counts"])}</div>',
+        cut,
+        behind(table(flows, columns, limit=60, nowrap=2), "Province flows 省际流向表"),
+        "<h3>Between prefectures 地市之间</h3>",
+        table(data["prefecture_flows"], columns, limit=40, nowrap=2),
+    )
+
+
+def _modes(data: dict[str, Any]) -> str:
+    frame = data["modes"]
+    bars = [Bar(row["mode"], float(row["pairings"]), "#4e79a7", f"{int(row['pairings'])}") for _, row in
+            frame.iterrows()]
+    columns: list[Column] = [
+        ("mode", "Mode 帮扶方式", None, False), ("pairings", "Pairings 结对数", count, True),
+        ("stated", "As stated 原文用语", None, False), ("examples", "Examples 示例", None, False),
+    ]
+    return _section(
+        "modes", "Pairing modes", "帮扶方式",
+        _note("Standing pairings by mode, grouped by graphkit's controlled vocabulary (东西部扶贫协作 and 粤桂协作 "
+              "count as 东西部协作); the terms the articles used are listed beside each."),
+        f'<div class="chart">{bar_chart(bars, caption="Pairing modes")}</div>',
+        behind(table(frame, columns)),
+    )
+
+
+def _time(data: dict[str, Any]) -> str:
+    frame = data["timeline"]
+    periods = [str(p) for p in frame["period"]]
+    series = [(RELATION_NAMES[r], RELATION_COLOURS[r], [float(v) for v in frame[r]]) for r in RELATIONS]
+    columns: list[Column] = [
+        ("period", "Year 年份", None, False), ("pairing", "Pairings", count, True),
+        ("donation", "Donations", count, True), ("secondment", "Secondments", count, True),
+        ("money", "Money 金额 (元)", yuan, True),
+    ]
+    undated = frame.attrs.get("undated", 0)
+    return _section(
+        "time", "Events over time", "时间分布",
+        _note(f"Events per year, dated by the event or else by its article; {undated} undated events are left out."),
+        legend((name, colour) for name, colour, _ in series),
+        f'<div class="chart">{stacked_columns(periods, series)}</div>',
+        behind(table(frame, columns)),
+    )
+
+
+def _cadres(data: dict[str, Any]) -> str:
+    frame = data["cadres"]
+    bars = [Bar(row["label"], float(row["secondments"]), "#59a14f", f"{int(row['secondments'])}") for _, row in
+            frame.head(20).iterrows()]
+    columns: list[Column] = [
+        ("label", "Host region 派驻地", None, False), ("secondments", "Secondments 人次", count, True),
+        ("people", "People and teams 人员/工作队", shorten, False), ("senders", "Sent from 派出地", shorten, False),
+    ]
+    return _section(
+        "cadres", "Cadres by host region", "挂职干部与工作队（按派驻县）",
+        _note("People and work teams seconded (挂职, 派驻, 支教, 进修), by the county-level region of the host unit."),
+        f'<div class="chart">{bar_chart(bars, caption="Secondments by host region")}</div>',
+        behind(table(frame, columns, limit=60)),
+    )
+
+
+def _brokers(data: dict[str, Any]) -> str:
+    frame = data["brokers"]
+    columns: list[Column] = [
+        ("label", "Broker 对接人", None, False), ("type_zh", "Type 类型", None, False),
+        ("role", "Role 职务", None, False),
+        ("member_of", "Unit/team 所属", None, False), ("events", "Events 次数", count, True),
+        ("money", "Money 金额 (元)", yuan, True), ("donors", "Donors 捐赠方", shorten, False),
+        ("recipients", "Recipients 受助方", shorten, False),
+    ]
+    bars = [Bar(row["label"], float(row["events"]), TYPE_COLOURS.get(row["type"], DEFAULT_COLOUR),
+                f"{int(row['events'])} · {wan(float(row['money']))} 元") for _, row in frame.head(15).iterrows()]
+    return _section(
+        "brokers", "Brokers", "对接人（促成捐赠的干部、工作队和单位）",
+        _note("Who facilitated gifts (对接, 联系, 协调): events brokered and the money of those gifts, each once."),
+        f'<div class="chart">{bar_chart(bars, caption="Brokers")}</div>',
+        behind(table(frame, columns, limit=40, nowrap=2)),
+    )
+
+
+def _network(data: dict[str, Any]) -> str:
+    central = data["centrality"]
+    columns: list[Column] = [
+        ("label", "Entity 主体", None, False), ("type_zh", "Type 类型", None, False),
+        ("partners", "Partners 关联方", count, True), ("given", "Gives", count, True),
+        ("received", "Receives", count, True), ("degree_centrality", "Degree 度中心性", score, True),
+        ("betweenness", "Betweenness 中介中心性", score, True),
+    ]
+    community_columns: list[Column] = [
+        ("community", "#", count, True), ("size", "Size 规模", count, True), ("hub", "Hub 核心", None, False),
+        ("money_inside", "Money inside 内部金额", yuan, True), ("members", "Members 成员", shorten, False),
+    ]
+    return _section(
+        "network", "Bridges and communities", "网络结构：桥梁与社群",
+        _note("Centrality on the who-helps-whom graph (undirected; brokers linked to the parties they connected). "
+              "Betweenness is high for entities that sit between otherwise separate parts of the network. "
+              "Communities also use the register's links (an agency to its county, a cadre to their team), so "
+              "they show programmes rather than single gifts."),
+        "<h3>Most central 中心性最高</h3>",
+        table(central, columns, limit=20),
+        "<h3>Communities 社群 (Louvain modularity)</h3>",
+        table(data["communities"], community_columns, limit=25, nowrap=3),
+    )
+
+
+def _sources(data: dict[str, Any]) -> str:
+    columns: list[Column] = [
+        ("source_id", "Source 编号", None, False), ("title", "Title 标题", None, False),
+        ("publisher", "Publisher 发布者", None, False), ("date", "Date 日期", None, False),
+        ("events", "Events 事件", count, True), ("url", "URL（文本，不链接）", None, False),
+    ]
+    return _section("sources", "Sources", "来源文章", table(data["sources"], columns, limit=300))
+
+
+def write_report(graph: nx.MultiDiGraph, path: Path | str, **options: Any) -> Path:
+    """Write the report atomically (temporary file, then rename) and return its path."""
+    return write_atomic(path, render_report(graph, **options).encode("utf-8"))
