@@ -81,6 +81,7 @@ def _nations() -> tuple[str, ...]:
     except (ModuleNotFoundError, FileNotFoundError):
         return ()
     names = {line.strip() for line in raw.splitlines() if line.strip()}
+    names |= {n[:-1] for n in names if n.endswith("族") and len(n) > 2}  # 新疆维吾尔自治区 → 新疆
     return tuple(sorted(names, key=len, reverse=True))
 
 
@@ -144,17 +145,23 @@ def parent(division: Division) -> Division | None:
 
 def parents(division: Division) -> list[Division]:
     """The chain of enclosing divisions, nearest first (county → prefecture → province)."""
+    return list(_parents(division))
+
+
+@cache
+def _parents(division: Division) -> tuple[Division, ...]:
+    """Cached parent chain (divisions are immutable)."""
     chain = []
     current = parent(division)
     while current is not None:
         chain.append(current)
         current = parent(current)
-    return chain
+    return tuple(chain)
 
 
 def contains(outer: Division, inner: Division) -> bool:
     """Whether `inner` lies within `outer` (or is it)."""
-    return inner == outer or outer in parents(inner)
+    return inner == outer or outer in _parents(inner)
 
 
 def _strip_nations(stem: str) -> str:
@@ -221,6 +228,15 @@ def is_full_name(name: str) -> bool:
 
 
 def lookup(name: str, context: Iterable[Division] = ()) -> Division | None:
+    """The division a name most likely denotes (see `_lookup`); `context` may be any iterable."""
+    found = candidates(name)
+    if len(found) <= 1:
+        return found[0] if found else None
+    return _lookup(name, tuple(sorted(set(context), key=lambda d: d.adcode)))
+
+
+@cache
+def _lookup(name: str, context: tuple[Division, ...]) -> Division | None:
     """The division a name most likely denotes.
 
     Ambiguity is settled by `context` (divisions mentioned nearby: a candidate inside, or containing,

@@ -1,0 +1,67 @@
+"""Find the web page furniture around an article (navigation, copyright, image names, captions).
+
+Boilerplate lines are blanked with spaces rather than deleted, so the offset map stays valid and
+nothing downstream has to care: relation rules simply never see a copyright line or a
+【图】 caption that repeats the headline above it (which would otherwise double-count a gift).
+"""
+
+from __future__ import annotations
+
+import re
+
+_IMAGE = re.compile(r"^[\w\-./:()]*\.(jpe?g|png|gif|webp|bmp)\)?$", re.I)
+_FURNITURE = re.compile(
+    r"当前位置|您的位置|所在的位置|现在的位置|首页\s*[>》]|>>|版权|免责声明|备案号|ICP|All Rights Reserved"
+    r"|责任编辑|^\s*编辑\s*[:|]|^\s*监制|^\s*作者\s*[:|]|二维码|客户端|官方微信|关注.{0,8}微信|分享到|^\s*分享\s*$"
+    r"|上一篇|下一篇|相关阅读|相关新闻|相关文章|热点新闻|频道推荐|进入.{0,6}频道|打印本页|字号|投稿邮箱"
+    r"|^\s*阅读\s*[:：]|读完约|^\s*标签\s*[:：]|^\s*注\s*[:：]本网|^\s*(地址|标题|网址|邮编|电话|传真|来源)\s*[:：]"
+    r"|^\s*[•·]\s*正文|^\s*文章图片\s*$|^\s*评论排行|^\s*合作媒体|^\s*基本介绍[:：]?\s*$|^\s*图文\s*[:：]"
+    r"|^\s*最新.{0,6}(新闻|图文|视频)|^\s*一周热点|^\s*下载.{0,8}$|^\s*图为",
+    re.I,
+)
+_CAPTION = re.compile(r"^\s*【图】(.*)$")
+
+
+_DATELINE = re.compile(r"\d{2,4}[-/]\d{1,2}[-/]\d{1,2}\s+\d{1,2}:\d{2}|来源\s*[:：]|发布(时间|日期)|发佈时间")
+
+
+def _is_nav_line(line: str) -> bool:
+    """A row of short menu words separated by spaces (新闻 评论 机构 信用卡)."""
+    words = line.split()
+    return len(words) >= 4 and all(len(w) <= 6 for w in words) and not re.search(r"[,。,;:]", line)
+
+
+def _overlap(a: str, b: str) -> float:
+    """Share of the characters of the shorter string that also occur in the longer one."""
+    short, long_ = sorted((a.strip(), b.strip()), key=len)
+    if not short:
+        return 0.0
+    return sum(1 for c in short if c in long_) / len(short)
+
+
+def is_boilerplate(line: str, previous: list[str]) -> bool:
+    """Whether a line is furniture; `previous` holds the content lines seen so far."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _IMAGE.match(stripped) or _FURNITURE.search(stripped) or _is_nav_line(stripped):
+        return True
+    if len(stripped) < 90 and _DATELINE.search(stripped) and "。" not in stripped:
+        return True
+    caption = _CAPTION.match(stripped)
+    if caption:
+        return any(_overlap(caption.group(1), p) >= 0.6 for p in previous[-12:] if len(p.strip()) < 60)
+    return False
+
+
+def blank_boilerplate(text: str) -> str:
+    """The text with every boilerplate line replaced by spaces of the same length."""
+    out, kept = [], []
+    for line in text.split("\n"):
+        if is_boilerplate(line, kept):
+            out.append(" " * len(line))
+        else:
+            out.append(line)
+            if line.strip():
+                kept.append(line)
+    return "\n".join(out)

@@ -1,0 +1,120 @@
+"""CLI commands `graphkit extract` and `graphkit eval` (registered on the main app by graphkit.cli).
+
+Plain typer-annotated functions, so the main app can register them with ``app.command("extract")(extract)``
+and ``app.command("eval")(evaluate_cmd)``. A batch never stops on one bad file: it is reported on
+stderr and skipped, and the exit code is 1 when any file failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graphkit.extract.normalise import ArticleError
+from graphkit.extract.pipeline import extract_file
+
+
+class OutputFormat(StrEnum):
+    """Serialisations of the extracted records."""
+
+    json = "json"
+    yaml = "yaml"
+
+
+def _dump(records: list[dict] | dict, fmt: OutputFormat) -> str:
+    """Records as JSON (UTF-8, not escaped) or YAML."""
+    if fmt is OutputFormat.yaml:
+        import yaml
+
+        return yaml.safe_dump(records, allow_unicode=True, sort_keys=False)
+    return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_atomic(path: Path, content: str) -> None:
+    """Write via a temp file in the same folder and os.replace, so readers never see half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(content)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _progress(total: int):
+    """A rich progress bar on stderr for batches, or None for a single file."""
+    if total < 2:
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=True)
+
+
+def run_batch(files: list[Path], fmt: OutputFormat, output: Path | None) -> tuple[list[dict], list[str]]:
+    """Extract every file; returns (records, error messages). Writes files when `output` is set."""
+    records: list[dict] = []
+    errors: list[str] = []
+    progress = _progress(len(files))
+    task = progress.add_task("extract", total=len(files)) if progress else None
+    if progress:
+        progress.start()
+    try:
+        for path in files:
+            try:
+                record = extract_file(path)
+            except ArticleError as exc:
+                errors.append(str(exc))
+            else:
+                if output is not None:
+                    write_atomic(output / f"{record['id']}.{fmt.value}", _dump(record, fmt))
+                else:
+                    records.append(record)
+            if progress:
+                progress.advance(task)
+    finally:
+        if progress:
+            progress.stop()
+    return records, errors
+
+
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html; UTF-8, GBK, UTF-16).")],
+    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.json,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write one <id>.json per article into this folder.")
+    ] = None,
+) -> None:
+    """Extract candidate pairings, donations and secondments from news articles."""
+    records, errors = run_batch(files, format, output)
+    for message in errors:
+        typer.echo(f"skipped: {message}", err=True)
+    if output is None:
+        sys.stdout.write(_dump(records, format))
+    if errors:
+        raise typer.Exit(code=1)
+
+
+def evaluate_cmd(
+    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold annotations (*.json, SCHEMA.md format).")],
+    articles_dir: Annotated[
+        Path | None, typer.Argument(help="Folder of the articles (default: beside the gold files or one up).")
+    ] = None,
+) -> None:
+    """Score the extractor against gold annotations: P/R/F1 per relation type and amount accuracy."""
+    from graphkit.extract.evaluate import evaluate
+
+    report = evaluate(gold_dir, articles_dir)
+    typer.echo(report.table())
+    for path in report.failed:
+        typer.echo(f"failed: {path}", err=True)

@@ -1,0 +1,676 @@
+"""Find the parties an article names: regions, organisations, work teams and persons.
+
+Regions come from the gazetteer through an Aho-Corasick automaton (full names and short forms);
+townships and villages by their suffix (镇 乡 街道 村 社区 …). Organisations are found by their
+suffix (…局, …医院, …协会 …) and their left edge by scanning back over name characters until a verb,
+preposition or punctuation mark (STOP_WORDS), jumping over region names as whole units so that
+黑水县人民医院 keeps its county. Persons are found next to titles (队员刘兴东, 董少良院长), with jieba
+deciding where a name ends. The output is a flat list of `Mention`s; canonical names are chosen later.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+
+from graphkit import gazetteer
+from graphkit.extract import lexicon
+
+NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·•]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+MAX_NAME = 30
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A stretch of clean text naming a party. `name` is the surface form, `type` an entity type."""
+
+    start: int
+    end: int
+    name: str
+    type: str
+    level: str | None = None
+    division: gazetteer.Division | None = None
+    part_of: str | None = None
+    role: str | None = None
+    affiliation: str | None = None
+    inner: tuple[Mention, ...] = field(default=(), compare=False)
+    bare: bool = False
+
+
+# --- regions ----------------------------------------------------------------------------------
+
+
+@cache
+def _common_words() -> dict[str, tuple[int, str]]:
+    """jieba's dictionary (word → (frequency, tag)), to drop short forms that are everyday words."""
+    import jieba
+
+    path = jieba.get_dict_file()
+    words: dict[str, tuple[int, str]] = {}
+    for raw in path:
+        parts = raw.decode("utf-8").split()
+        if len(parts) >= 2 and 2 <= len(parts[0]) <= 3:
+            words[parts[0]] = (int(parts[1]), parts[2] if len(parts) > 2 else "")
+    path.close()
+    return words
+
+
+_FUNCTION_TAGS = ("v", "a", "d", "f", "t", "p", "c", "u", "r")
+
+
+def _usable_short_form(form: str) -> bool:
+    """A short form such as 平安, 振兴 or 和平 is an everyday word first and a county second."""
+    freq, tag = _common_words().get(form, (0, "ns"))
+    if tag.startswith(_FUNCTION_TAGS):
+        return False
+    return tag == "ns" or freq < 1000
+
+
+def trim_leading_words(name: str, keep: int) -> int:
+    """How many leading characters of a scanned name are verbs/adverbs/time words, not name.
+
+    成功立项知木林高山幼儿园 → 4 (成功立项). Stops at the first token that is not such a word, and never
+    trims into the last `keep` characters (the suffix and one more).
+    """
+    from graphkit.extract.entities import _tokens
+
+    cut = 0
+    for token in _tokens(name):
+        if len(token) < 2 and token not in "下上前后中内外":
+            break
+        _, tag = _common_words().get(token, (0, "n"))
+        if tag.startswith("a") or not tag.startswith((*_FUNCTION_TAGS, "vn")):
+            break
+        if len(name) - cut - len(token) < keep:
+            break
+        cut += len(token)
+    return cut
+
+
+@cache
+def _region_automaton():
+    """An Aho-Corasick automaton over every division name and usable short form."""
+    import ahocorasick
+
+    automaton = ahocorasick.Automaton()
+    for name in gazetteer.names():
+        upper = any(d.level in ("province", "prefecture") for d in gazetteer.candidates(name))
+        if gazetteer.is_full_name(name) or upper or _usable_short_form(name):
+            automaton.add_word(name, name)
+    automaton.make_automaton()
+    return automaton
+
+
+def _longest_non_overlapping(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Leftmost-longest selection of (start, end, name) matches."""
+    hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
+    out, last_end = [], -1
+    for start, end, name in hits:
+        if start >= last_end:
+            out.append((start, end, name))
+            last_end = end
+    return out
+
+
+_NOT_A_SUFFIX = ("区域", "县城", "市场", "区委", "县委", "市委", "区长", "县长", "市长")
+
+
+def _supported(hits: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]]:
+    """Drop county-level short forms the article gives no other evidence for.
+
+    定海 in 选定海嘎 or 会同 (a verb) are county short forms by accident; a real short form comes
+    with its full name or a parent somewhere in the same article.
+    """
+    names = {name for _, _, name in hits}
+    full = {d.name for n in names for d in gazetteer.candidates(n) if gazetteer.is_full_name(n)}
+    shorts = {s for n in full for d in gazetteer.candidates(n) for s in gazetteer.short_forms(d)}
+    out = []
+    for hit in hits:
+        name = hit[2]
+        if gazetteer.is_full_name(name):
+            out.append(hit)
+            continue
+        cands = gazetteer.candidates(name)
+        if (any(d.level in ("province", "prefecture") for d in cands) or text[hit[1] : hit[1] + 1] in ("县", "旗")
+                or name.endswith(("县", "旗"))):
+            out.append(hit)
+            continue
+        if any(d.name in full or d.name in text or any(p.name in names or p.name in full or
+               any(s in shorts or s in names for s in gazetteer.short_forms(p)) for p in gazetteer.parents(d))
+               for d in cands):
+            out.append(hit)
+    return out
+
+
+def find_divisions(text: str) -> list[Mention]:
+    """Province, prefecture and county mentions, resolved against each other for ambiguity."""
+    hits = [(end - len(name) + 1, end + 1, name) for end, name in _region_automaton().iter(text)]
+    chosen = [h for h in _longest_non_overlapping(hits) if not text.startswith("长", h[1])]
+    chosen = _supported(chosen, text)
+    unique = {name for _, _, name in chosen}
+    context = [d for n in unique if len(gazetteer.candidates(n)) == 1 for d in gazetteer.candidates(n)]
+    out = []
+    for start, end, name in chosen:
+        division = gazetteer.lookup(name, context)
+        if division is None:
+            continue
+        nxt = text[end : end + 1]
+        if (division.level in ("county", "district") and not gazetteer.is_full_name(name) and nxt in "县市区旗"
+                and nxt and not text.startswith(_NOT_A_SUFFIX, end)):
+            end, name = end + 1, name + nxt  # 米林县 for what the gazetteer now calls 米林市
+        out.append(Mention(start, end, name, "Region", division.level, division))
+    return out
+
+
+_SUBREGION = re.compile(r"(街道|社区|苏木|嘎查|镇|乡|村)")
+_SUBREGION_BLOCK = {
+    "乡": "村镇亲愁土下贤情音里", "村": "民委级组庄落镇寨干务", "镇": "长政压守静", "社区": "居", "街道": "办",
+}
+_SUBREGION_GENERIC = frozenset(
+    lexicon.words("""城 农 山 乡 渔 小 大 本 该 全 各 新 老 边 整 此 其 两 同 每 下 回 返 家 故 驻 进 村
+    城乡 乡村 山村 一个 这个 这个山
+    贫困 非贫困 帮扶 结对 督战 示范 重点 试点 美丽 行政 自然 挂牌 村村 集 城 古 名 特色 易地 安置""")
+)
+_GENERIC_PLACES = frozenset(
+    lexicon.words("乡村 农村 山村 城乡 渔村 乡镇 城镇 村镇 集镇 小镇 重镇 下乡 新村 全村 各村 该村 本村")
+    + lexicon.words("进村 驻村 到村 下村 入村")
+)
+_SUBREGION_BAD_END = tuple(lexicon.words("贫困 帮扶 结对 督战 示范 重点 试点 美丽 行政 自然 个 乡村 城乡"))
+
+
+def _subregion_level(suffix: str) -> str:
+    """township for 镇/乡/街道/苏木, village for 村/社区/嘎查."""
+    return "township" if suffix in ("镇", "乡", "街道", "苏木") else "village"
+
+
+def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+    """Townships and villages; returns them and the divisions left after absorbing short forms.
+
+    A short form directly followed by a township suffix is the township's own name (永安镇 is a
+    township, not 永安市), so such divisions are removed from the list.
+    """
+    ends = {m.end: m for m in divisions}
+    starts = [m.start for m in divisions]
+    absorbed: set[int] = set()
+    found: list[Mention] = []
+    for match in _SUBREGION.finditer(text):
+        suffix, s, e = match.group(1), match.start(), match.end()
+        if e < len(text) and text[e] in _SUBREGION_BLOCK.get(suffix, ""):
+            continue
+        if _inside(starts, divisions, s):
+            continue
+        prev = ends.get(s) or next((m for m in found if m.end == s), None)
+        if prev is not None and prev.type == "Region" and prev.division is not None and not _full(prev):
+            absorbed.add(prev.start)
+            start = _scan_left(text, prev.start, ends, found, limit=3) if prev.start not in ends else prev.start
+            core, parent = text[start:s], None
+        else:
+            start = _scan_left(text, s, ends, found, limit=5)
+            core = text[start:s]
+            parent = ends.get(start) or next((m for m in found if m.end == start), None)
+        if prev is None or prev.division is None or _full(prev):
+            cut = trim_leading_words(core, 2)
+            core, start = core[cut:], start + cut
+        short_ok = len(core) == 1 and parent is not None and parent.type == "Region" and _CJK.match(core)
+        if (len(core) < 2 and not short_ok) or core in _SUBREGION_GENERIC or core.endswith(_SUBREGION_BAD_END):
+            continue
+        if core[-1] + suffix in _GENERIC_PLACES:
+            continue
+        if not all(_CJK.match(c) for c in core) or (prev is None and re.search(r"[省市县区]", core)):
+            continue
+        found.append(Mention(start, e, core + suffix, "Region", _subregion_level(suffix),
+                             part_of=parent.name if parent else None))
+    kept = [m for m in divisions if m.start not in absorbed]
+    return found, kept
+
+
+def _full(mention: Mention) -> bool:
+    """Whether a division mention uses the official full name (黑水县 rather than 黑水)."""
+    return mention.division is not None and mention.division.name == mention.name
+
+
+def _inside(starts: list[int], mentions: list[Mention], pos: int) -> bool:
+    """Whether pos falls strictly inside one of the (sorted) mentions."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and mentions[i].start < pos < mentions[i].end
+
+
+def _scan_left(text: str, pos: int, ends: dict[int, Mention], found: list[Mention], limit: int) -> int:
+    """Start of a township/village core: back over CJK characters until a stop or a region."""
+    start = pos
+    while start > 0 and pos - start < limit:
+        if start in ends or any(m.end == start for m in found[-3:]):
+            break
+        if _stop_word_ending_at(text, start):
+            break
+        if not _CJK.match(text[start - 1]):
+            break
+        if text[start - 1] in lexicon.CONJUNCTIONS and start >= 2 and text[start - 2] in "县市区镇乡村":
+            break
+        start -= 1
+    if pos - start >= limit and start > 0 and _CJK.match(text[start - 1]) and start not in ends:
+        return pos  # no clear left edge within reach: not a name
+    return start
+
+
+@cache
+def _stop_lengths() -> tuple[int, ...]:
+    """Distinct stop word lengths, longest first."""
+    return tuple(sorted({len(w) for w in lexicon.STOP_WORDS}, reverse=True))
+
+
+_NAME_TAGS = ("n", "nr", "ns", "nt", "nz", "j")
+
+
+def _stop_word_ending_at(text: str, pos: int, allow: frozenset[str] = frozenset()) -> str | None:
+    """The stop word that ends exactly at pos (text[pos-len:pos]), if any.
+
+    A one-character stop word that forms a dictionary noun with the character before it (华为, 同济)
+    is part of a name, not a preposition.
+    """
+    for n in _stop_lengths():
+        if pos - n >= 0:
+            word = text[pos - n : pos]
+            if word in lexicon.STOP_WORDS and word not in allow:
+                if n == 1 and pos >= 2 and _common_words().get(text[pos - 2 : pos], (0, "d"))[1][:1] in "anj":
+                    continue
+                return word
+    return None
+
+
+# --- organisations ----------------------------------------------------------------------------
+
+
+@cache
+def _suffix_re() -> re.Pattern[str]:
+    """One alternation of all organisation suffixes, longest first."""
+    suffixes = sorted(lexicon.ORG_SUFFIXES, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, suffixes)))
+
+
+@cache
+def _team_allow() -> frozenset[str]:
+    """Assistance words that may sit inside a work team's name (彭州市对口支援黑水县工作队)."""
+    words = set(lexicon.PAIRING_MODES) | {"派驻", "支援", "帮扶", "援助", "协作", "选派", "驻", "一批"}
+    return frozenset(sorted(words, key=len, reverse=True))
+
+
+def _blocked(suffix: str, text: str, end: int) -> bool:
+    """A suffix followed by 长/员 … is a title or another word (会长, 局长, 大学生)."""
+    if end >= len(text):
+        return False
+    nxt = text[end]
+    return nxt in lexicon.SUFFIX_BLOCKERS.get(suffix, "") or nxt in lexicon.SUFFIX_BLOCKERS.get(suffix[-1], "")
+
+
+def _left_edge(text: str, pos: int, regions: dict[int, Mention], allow: frozenset[str]) -> int:
+    """Where an organisation name that ends its core at `pos` begins."""
+    start, depth = pos, 0
+    while start > 0 and pos - start < MAX_NAME:
+        if start in regions:
+            start = regions[start].start
+            continue
+        unit = next((w for w in sorted(allow, key=len, reverse=True) if text.endswith(w, 0, start)), None)
+        if unit:
+            start -= len(unit)
+            continue
+        char = text[start - 1]
+        if char == ")":
+            opening = text.rfind("(", max(0, start - 10), start - 1)
+            if opening < 0 or not any(_CJK.match(c) for c in text[max(0, opening - 1) : opening]):
+                break
+            start = opening
+            continue
+        if not NAME_CHAR.match(char) or char == "(":
+            break
+        if char.isdigit():
+            run = start - 1
+            while run > 0 and text[run - 1].isdigit():
+                run -= 1
+            if run > 0 and text[run - 1] == "第":
+                start = run - 1
+                continue
+            break
+        if char in lexicon.CONJUNCTIONS and start - 1 > 0 and (
+            _ends_entity(text, start - 1, regions) or any(m.start == start for m in regions.values())
+        ):
+            break
+        if _stop_word_ending_at(text, start, allow):
+            break
+        start -= 1
+        depth += 1
+    return start
+
+
+def _ends_entity(text: str, pos: int, regions: dict[int, Mention]) -> bool:
+    """Whether text[:pos] ends with a region or an organisation suffix (before 和/与 …)."""
+    if any(m.end == pos for m in regions.values()):
+        return True
+    return any(text.endswith(s, 0, pos) for s in lexicon.ORG_SUFFIXES) or text[pos - 1] in "县市区省镇乡村"
+
+
+def _org_type(name: str, suffix: str) -> str:
+    """Entity type from the suffix, with democratic-party committees as PartyOrganization."""
+    kind = lexicon.ORG_SUFFIXES[suffix]
+    if name.startswith(lexicon.DEMOCRATIC_PARTIES) and kind in ("GovernmentAgency", "PartyOrganization"):
+        return "PartyOrganization"
+    return kind
+
+
+def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
+    """Organisations and work teams by suffix, each with its region prefix kept."""
+    by_end = {m.end: m for m in regions}
+    region_starts = {m.start for m in regions}
+    out: list[Mention] = []
+    for match in _suffix_re().finditer(text):
+        suffix = match.group(0)
+        if _blocked(suffix, text, match.end()):
+            continue
+        kind = lexicon.ORG_SUFFIXES[suffix]
+        allow = _team_allow() if kind == "WorkTeam" else frozenset()
+        start = _left_edge(text, match.start(), by_end, allow)
+        name = text[start : match.end()]
+        while name and (name[0] in "()·•和与及" or (name[0] == "同" and start + 1 in {m.start for m in regions})):
+            name, start = name[1:], start + 1
+        if start not in {m.start for m in regions} and kind != "WorkTeam" and not name.startswith(
+            lexicon.DEMOCRATIC_PARTIES
+        ):
+            cut = trim_leading_words(name, len(suffix) + 1)
+            name, start = name[cut:], start + cut
+        if len(name) <= len(suffix) or name.endswith(lexicon.ORG_REJECT_ENDINGS):
+            if _bare_ok(text, match, kind):
+                out.append(Mention(match.start(), match.end(), suffix, kind, bare=True))
+            if suffix not in ("国务院", "中央办公厅", "教育部", "财政部", "民政部", "商务部", "农业农村部"):
+                continue
+        if re.search(r"(获评|评为|荣获|授予|获得)$", text[max(0, start - 3) : start]):
+            continue  # an honour's title, not a party (获评福建省优秀援疆干部人才)
+        if name[0] in lexicon.STOP_WORDS and name[0] not in lexicon.SURNAMES and start not in region_starts:
+            name, start = name[1:], start + 1
+            if len(name) <= len(suffix):
+                continue
+        inner = tuple(m for m in regions if start <= m.start and m.end <= match.end())
+        out.append(Mention(start, match.end(), name, _org_type(name, suffix), inner=inner))
+    return _merge_overlaps(out)
+
+
+_BARE_LEAD = re.compile(r"(^|[,,。;;、\s]|向|为|给|到|与|和|该|来到|走进)$")
+
+
+def _bare_ok(text: str, match: re.Match[str], kind: str) -> bool:
+    """A bare 调研组 / 幼儿园 / 集团 stands for a party named nearby (the subject or an antecedent)."""
+    if len(match.group(0)) < 2 or kind not in ("WorkTeam", "School", "Hospital", "Company"):
+        return False
+    return bool(_BARE_LEAD.search(text[max(0, match.start() - 2) : match.start()]))
+
+
+def _merge_overlaps(mentions: list[Mention]) -> list[Mention]:
+    """Of overlapping organisation candidates keep the one that covers the other (the longer)."""
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            if m.end > out[-1].end:
+                if m.start == out[-1].start or (m.end - m.start) > (out[-1].end - out[-1].start):
+                    out[-1] = m
+                else:
+                    out.append(m) if m.start >= out[-1].end else None
+            continue
+        # a later suffix whose scan reached back into the previous name (民盟大连市委 + 医药专委会)
+        out.append(m)
+    cleaned: list[Mention] = []
+    for m in out:
+        while cleaned and cleaned[-1].start >= m.start and cleaned[-1].end <= m.end:
+            cleaned.pop()
+        cleaned.append(m)
+    return cleaned
+
+
+def find_generic_parties(text: str) -> list[Mention]:
+    """Unnamed collective donors (爱心企业, 社会力量) the press uses in place of a name."""
+    out = []
+    words = sorted(lexicon.GENERIC_PARTIES, key=len, reverse=True)
+    for match in re.finditer("|".join(map(re.escape, words)), text):
+        out.append(Mention(match.start(), match.end(), match.group(0), lexicon.GENERIC_PARTIES[match.group(0)]))
+    return out
+
+
+# --- persons ----------------------------------------------------------------------------------
+
+
+@cache
+def _title_re() -> re.Pattern[str]:
+    """Alternation of person titles, longest first."""
+    return re.compile("|".join(map(re.escape, lexicon.TITLES)))
+
+
+_COLLECTIVE = frozenset(lexicon.words("全体 全部 部分 各位 相关 有关 广大 多名 一名 区委 市委 县委 党委"))
+_ANY_NAME_TITLES = frozenset({"大学生", "学生", "爱心人士", "村民", "群众", "贫困户", "博士生", "研究生"})
+
+
+@lru_cache(maxsize=65536)
+def _tokens(window: str) -> tuple[str, ...]:
+    """jieba tokens of a short window (jieba's HMM spots unseen names well)."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return tuple(jieba.lcut(window, HMM=True))
+
+
+def _name_after(text: str, pos: int, any_name: bool) -> str | None:
+    """A person name starting at pos (after a title), 2–3 characters, or None."""
+    window = text[pos : pos + 8]
+    if not window or not _CJK.match(window[0]):
+        return None
+    if window[0] in lexicon.NAME_BREAKERS or window[0] in lexicon.STOP_WORDS:
+        return None
+    if not any_name and window[0] not in lexicon.SURNAMES and window[:2] not in lexicon.SURNAMES:
+        return None
+    name = ""
+    tokens = _tokens(window)
+    for i, token in enumerate(tokens):
+        if not _CJK.match(token[0]) or len(name) + len(token) > 3:
+            break
+        if name and (len(token) > (2 if len(name) == 1 else 1) or token in lexicon.NAME_BREAKERS):
+            break
+        name += token
+        if len(name) >= 2 and len(token) >= 2:
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if len(name) == 2 and len(nxt) == 1 and _CJK.match(nxt) and nxt not in lexicon.NAME_BREAKERS:
+                name += nxt
+            break
+    while len(name) > 2 and name[-1] in lexicon.NAME_BREAKERS:
+        name = name[:-1]
+    if len(name) < 2 or name in lexicon.STOP_WORDS or any(t in name for t in ("一行", "同志")):
+        return None
+    if name in _common_words() and (any_name or _common_words()[name][1] != "nr"):
+        return None
+    return name
+
+
+def _name_before(text: str, pos: int, floor: int) -> str | None:
+    """A person name of 2–3 characters ending at pos (before a title), starting at or after floor."""
+    for size in (3, 2):
+        start = pos - size
+        if start < floor:
+            continue
+        cand = text[start:pos]
+        if not all(_CJK.match(c) for c in cand) or cand[0] not in lexicon.SURNAMES:
+            continue
+        if start > floor and _CJK.match(text[start - 1]) and not _stop_word_ending_at(text, start):
+            continue
+        if any(c in lexicon.NAME_BREAKERS for c in cand[1:]) or cand in _COLLECTIVE:
+            continue
+        return cand
+    return None
+
+
+def find_persons(text: str, boundaries: list[Mention]) -> list[Mention]:
+    """Named persons next to titles, plus lists of names joined by 、 after the first."""
+    ends = sorted(m.end for m in boundaries)
+    out: list[Mention] = []
+    for match in _title_re().finditer(text):
+        title, s, e = match.group(0), match.start(), match.end()
+        name = _name_after(text, e, title in _ANY_NAME_TITLES)
+        if name:
+            out.extend(_with_list(text, Mention(e, e + len(name), name, "Person", role=title)))
+            continue
+        i = bisect_right(ends, s) - 1
+        floor = max(ends[i] if i >= 0 else 0, s - 3)
+        before = _name_before(text, s, floor)
+        lead = text[s - len(before) - 1 : s - len(before)] if before else ""
+        if before and ((i >= 0 and ends[i] == s - len(before)) or not _CJK.match(lead or ",")):
+            out.append(Mention(s - len(before), s, before, "Person", role=title))
+    for team in (m for m in boundaries if m.type == "WorkTeam"):
+        name = _name_after(text, team.end, any_name=False)
+        if name:
+            first = Mention(team.end, team.end + len(name), name, "Person", role="队员", affiliation=team.name)
+            out.extend(_with_list(text, first))
+    for match in re.finditer(r"同志", text):
+        i = bisect_right(ends, match.start()) - 1
+        floor = max(ends[i] if i >= 0 else 0, match.start() - 3)
+        name = _name_before(text, match.start(), floor)
+        if name:
+            out.append(Mention(match.start() - len(name), match.start(), name, "Person"))
+    return _dedupe(out)
+
+
+def _with_list(text: str, first: Mention) -> list[Mention]:
+    """The first name and any further names listed after it with 、 (何其礼、何存荣、何永斗)."""
+    out = [first]
+    pos = first.end
+    while pos < len(text) and text[pos] == "、":
+        name = _name_after(text, pos + 1, any_name=False)
+        if not name:
+            break
+        out.append(Mention(pos + 1, pos + 1 + len(name), name, "Person", role=first.role))
+        pos = pos + 1 + len(name)
+    return out
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    """Drop repeated and overlapping person mentions, keeping the first found."""
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    out: list[Mention] = []
+    for m in mentions:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+_ITEM_SEP = re.compile(r"、|以及|及|和")
+_ITEM_END = re.compile(r"等|分别|纷纷|共同|共|均|也|向|为|给|与|在|捐|援|的|先后|联合")
+_ITEM_OK = re.compile(r"^[\u4e00-\u9fffA-Za-z0-9()·&]{2,10}$")
+
+
+def complete_lists(text: str, orgs: list[Mention], regions: list[Mention]) -> list[Mention]:
+    """Unsuffixed names listed beside organisations are organisations too (雅马哈、玫琳凯、百雀羚).
+
+    In an enumeration joined by 、/及/和 that holds at least one organisation found by suffix, the
+    other items (2–10 name characters, no stop word) are taken as organisations of the same type.
+    """
+    by_span = {(m.start, m.end): m for m in orgs}
+    by_end = {m.end: m for m in regions}
+    taken = {i for m in orgs for i in range(m.start, m.end)}
+    whole = {(m.start, m.end) for m in regions}
+    out: list[Mention] = []
+    for clause in re.finditer(r"[^,,。;;!?\n:]+", text):
+        items = _enumeration(text, clause.start(), clause.end(), by_end)
+        if len(items) < 3:
+            continue
+        known = [by_span[i] for i in items if i in by_span]
+        if not known:
+            continue
+        kind = max({m.type for m in known}, key=lambda t: sum(m.type == t for m in known))
+        for start, end in items:
+            name = text[start:end]
+            if (start, end) in by_span or (start, end) in whole or any(i in taken for i in range(start, end)) \
+                    or not _ITEM_OK.match(name):
+                continue
+            if any(w in name for w in ("单位", "部门", "企业", "组织", "社会")) or _stop_word_ending_at(text, end):
+                continue
+            out.append(Mention(start, end, name, kind))
+    return out
+
+
+def _enumeration(text: str, start: int, end: int, regions: dict[int, Mention]) -> list[tuple[int, int]]:
+    """(start, end) of the items of the enumeration that ends a clause's first run of separators."""
+    seps = [m for m in _ITEM_SEP.finditer(text, start, end)]
+    if not seps:
+        return []
+    first_end = seps[0].start()
+    first_start = _left_edge(text, first_end, regions, frozenset()) if first_end > start else first_end
+    items = [(max(first_start, start), first_end)]
+    for i, sep in enumerate(seps):
+        nxt = seps[i + 1].start() if i + 1 < len(seps) else end
+        stop = _ITEM_END.search(text, sep.end() + 2, nxt)
+        if stop:
+            items.append((sep.end(), stop.start()))
+            break
+        items.append((sep.end(), nxt))
+    return [(a, b) for a, b in items if b > a]
+
+
+def find_known_names(text: str, persons: list[Mention], orgs: list[Mention]) -> list[Mention]:
+    """Later mentions of a person already named with a title (对梦丽…给予资助)."""
+    out = []
+    for name in {p.name for p in persons}:
+        pos = text.find(name)
+        while pos >= 0:
+            end = pos + len(name)
+            if not any(o.start < end and pos < o.end for o in orgs):
+                out.append(Mention(pos, end, name, "Person"))
+            pos = text.find(name, end)
+    return out
+
+
+_PARTY_OF = re.compile(r"(?:^|(?<=[,,。;;\s]))([\u4e00-\u9fff]{2,3}?)一行")
+
+
+def find_teams_of_persons(text: str, persons: list[Mention]) -> list[Mention]:
+    """A person followed by 一行 is the party the press means: 孙铸一行 (a delegation).
+
+    The person may be named with a title earlier, or stand at the start of a clause (孙铸一行来到…).
+    """
+    out = {p.start: Mention(p.start, p.end + 2, p.name + "一行", "WorkTeam", affiliation=p.name)
+           for p in persons if text.startswith("一行", p.end)}
+    for match in _PARTY_OF.finditer(text):
+        name = match.group(1)
+        if match.start(1) not in out and (name[0] in lexicon.SURNAMES or name[:2] in lexicon.SURNAMES):
+            out[match.start(1)] = Mention(match.start(1), match.end(), name + "一行", "WorkTeam", affiliation=name)
+    return sorted(out.values(), key=lambda m: m.start)
+
+
+# --- all together -----------------------------------------------------------------------------
+
+
+def find_mentions(text: str) -> list[Mention]:
+    """All top-level mentions in text order; regions inside organisations sit in `inner`."""
+    divisions = find_divisions(text)
+    subregions, divisions = find_subregions(text, divisions)
+    regions = sorted(divisions + subregions, key=lambda m: m.start)
+    orgs = find_organisations(text, regions)
+    generic = [g for g in find_generic_parties(text) if not any(o.start <= g.start < o.end for o in orgs)]
+    orgs = orgs + complete_lists(text, orgs, regions)
+    persons = find_persons(text, regions + orgs)
+    persons = _dedupe(persons + find_known_names(text, persons, orgs))
+    teams = find_teams_of_persons(text, persons)
+    top = _layer(orgs + teams + generic, persons, regions)
+    return top
+
+
+def _layer(orgs: list[Mention], persons: list[Mention], regions: list[Mention]) -> list[Mention]:
+    """Merge the kinds into one non-overlapping list: organisations over persons over regions."""
+    taken = bytearray(max((m.end for m in orgs + persons + regions), default=0) + 1)
+    out: list[Mention] = []
+    for group in (sorted(orgs, key=lambda m: -(m.end - m.start)), persons, regions):
+        for m in group:
+            if any(taken[m.start : m.end]):
+                continue
+            taken[m.start : m.end] = b"\x01" * (m.end - m.start)
+            out.append(m)
+    out.sort(key=lambda m: m.start)
+    return [replace(m) for m in out]

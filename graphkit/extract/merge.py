@@ -1,0 +1,85 @@
+"""Merge relations that state the same fact twice.
+
+News repeats itself: the headline "X向Y捐赠…" is followed by a body sentence about the same gift, and
+pairings are restated in every paragraph. Pairings merge on their unordered pair, secondments on
+(person, host), donations on (donor, recipient, amount), and a headline gift yields to a body gift
+of the same donor whose amount agrees (or is not stated on one side).
+"""
+
+from __future__ import annotations
+
+from graphkit.extract.sentences import Sentence
+
+
+def _compatible(a: dict, b: dict) -> bool:
+    """Two gifts whose amounts could be the same sum."""
+    x, y = a.get("amount_cny"), b.get("amount_cny")
+    return x is None or y is None or abs(x - y) <= 0.01 * max(abs(x), abs(y))
+
+
+def _merge_pairings(rels: list[dict]) -> list[dict]:
+    """One pairing per unordered pair of parties, keeping the first statement."""
+    seen: dict[frozenset[str], dict] = {}
+    for r in rels:
+        seen.setdefault(frozenset((r["from"], r["to"])), r)
+    return list(seen.values())
+
+
+def _merge_secondments(rels: list[dict]) -> list[dict]:
+    """One secondment per (person, host)."""
+    seen: dict[tuple[str, str], dict] = {}
+    for r in rels:
+        seen.setdefault((r["person"], r["to"]), r)
+    return list(seen.values())
+
+
+def _absorb(keep: dict, drop: dict) -> None:
+    """Carry over what the dropped statement of a gift knew and the kept one did not."""
+    for key in ("amount_cny", "items", "quantity", "purpose", "amount_text", "per"):
+        if keep.get(key) is None and drop.get(key) is not None:
+            keep[key] = drop[key]
+            if key == "amount_cny":
+                keep["approximate"] = drop.get("approximate", False)
+    keep["facilitated_by"] = list(dict.fromkeys(keep["facilitated_by"] + drop["facilitated_by"]))
+
+
+def _merge_donations(rels: list[dict], headline_starts: set[int]) -> list[dict]:
+    """Drop repeated gifts; a headline gift yields to the body's statement of it."""
+    body = [r for r in rels if r["span"][0] not in headline_starts]
+    heads = [r for r in rels if r["span"][0] in headline_starts]
+    out: list[dict] = []
+    for r in body:
+        twin = next((o for o in out if o["from"] == r["from"] and o["to"] == r["to"] and _compatible(o, r)
+                     and (o["amount_cny"] is None or r["amount_cny"] is None or o["amount_cny"] == r["amount_cny"])),
+                    None)
+        if twin is None:
+            out.append(r)
+        else:
+            _absorb(twin, r)
+    for h in heads:
+        twin = next((o for o in out if o["from"] == h["from"] and _compatible(o, h)), None)
+        if twin is None and h.get("approximate") and h.get("amount_cny"):
+            later = sorted((o for o in out if o["from"] == h["from"] and o.get("amount_cny")
+                            and o["span"][0] > h["span"][0]), key=lambda o: o["span"][0])
+            parts = [o for o in later if o["span"] == later[0]["span"]]
+            total = sum(o["amount_cny"] for o in parts)
+            if parts and h["amount_cny"] <= total < 2 * h["amount_cny"]:
+                twin = parts[0]  # 价值300多万元 in the headline sums 216万元 and 115万元 in the body
+        if twin is None:
+            twin = next((o for o in out if o["to"] == h["to"] and o["amount_cny"] is not None
+                         and o["amount_cny"] == h["amount_cny"]), None)
+        if twin is None:
+            out.append(h)
+        else:
+            _absorb(twin, h)
+    return out
+
+
+def merge(relations: list[dict], sentences: list[Sentence]) -> list[dict]:
+    """The relations with duplicates folded, pairings first, then donations, then secondments."""
+    headline_starts = {s.start for s in sentences if s.headline}
+    by_type: dict[str, list[dict]] = {"pairing": [], "donation": [], "secondment": []}
+    for r in relations:
+        by_type[r["type"]].append(r)
+    return (_merge_pairings(by_type["pairing"]) + _merge_donations(by_type["donation"], headline_starts)
+            + _merge_secondments(by_type["secondment"]))

@@ -1,0 +1,76 @@
+"""From an article to its candidate records: `extract_text` and `extract_file`.
+
+The steps are: decode and normalise (normalise), state the source (metadata), find the parties
+(entities) and give them canonical names (canon), split sentences and apply the relation rules
+(relations), then map every relation's sentence span back to the original text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graphkit.extract.canon import Canon
+from graphkit.extract.entities import find_mentions
+from graphkit.extract.metadata import extract_metadata
+from graphkit.extract.normalise import ArticleError, Document, decode_bytes, normalise
+from graphkit.extract.relations import extract_relations
+from graphkit.extract.sentences import split
+
+__all__ = ["ArticleError", "extract_document", "extract_file", "extract_text"]
+
+
+def _entities_used(canon: Canon, relations: list[dict]) -> list[dict]:
+    """All entities, those taking part in relations first, as SCHEMA.md objects."""
+    used: set[str] = set()
+    for r in relations:
+        used.update(v for k, v in r.items() if k in ("from", "to", "person") and isinstance(v, str))
+        used.update(r.get("facilitated_by") or [])
+    ordered = sorted(canon.entities.values(), key=lambda e: (e.name not in used, -e.count))
+    return [e.to_json() for e in ordered]
+
+
+def _finish(doc: Document, relations: list[dict]) -> list[dict]:
+    """Relations with spans in original-text offsets, as JSON-ready lists."""
+    out = []
+    for r in relations:
+        start, end = r["span"]
+        r = dict(r, span=list(doc.span(start, end)))
+        out.append(r)
+    return out
+
+
+def extract_document(doc: Document, article_id: str) -> dict:
+    """The SCHEMA.md object for an already normalised document."""
+    mentions = find_mentions(doc.text)
+    canon = Canon(mentions, doc.text)
+    relations = extract_relations(doc.text, split(doc.text, mentions), canon)
+    source = extract_metadata(doc.original, doc.plain or doc.text, doc.html_title)
+    source["script"] = doc.script
+    return {
+        "id": article_id,
+        "source": source,
+        "entities": _entities_used(canon, relations),
+        "relations": _finish(doc, relations),
+    }
+
+
+def extract_text(text: str, article_id: str = "article") -> dict:
+    """Extract one article given as decoded text (plain or HTML, either script)."""
+    if not text or not text.strip():
+        raise ArticleError(f"{article_id}: empty article")
+    return extract_document(normalise(text), article_id)
+
+
+def extract_file(path: str | Path) -> dict:
+    """Extract one article file; `id` is the file stem.
+
+    Raises ArticleError (with the path in the message) for unreadable, empty, binary or
+    undecodable files, so a batch can report and skip them.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    text = decode_bytes(data, str(path))
+    return extract_document(normalise(text), path.stem)

@@ -1,0 +1,823 @@
+"""Relations between the parties of one article: pairings, donations and secondments.
+
+The rules read a sentence as a row of mentions with the text between them. Between two mentions the
+gap tells the grammar: 、/和/及 make a list, 向/为/给 mark the recipient, a mode word (对口支援 …)
+between two parties makes a pairing. Each rule is small and general; `extract_relations` runs them
+all and merges the duplicates (the same gift told in the headline and the body).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from graphkit.extract import lexicon
+from graphkit.extract.amounts import Amount, find_amounts
+from graphkit.extract.canon import Canon
+from graphkit.extract.entities import Mention
+from graphkit.extract.sentences import Sentence
+
+PARTY_TYPES = frozenset(
+    {"Region", "GovernmentAgency", "PartyOrganization", "Company", "School", "Hospital", "SocialOrganization",
+     "WorkTeam", "Person"}
+)
+_LIST_GAP = re.compile(
+    r"^\s*(、|和|及|以及|与|同|及其)\s*(" + "|".join(t for t in lexicon.TITLES if len(t) >= 2) + r")?$"
+)
+_CHAIN_GAP = re.compile(r"^(的)?$")
+_PUNCT = re.compile(r"[,,。;;!?!?:“”\"《》()]")
+_MODE_RE = re.compile("|".join(map(re.escape, lexicon.PAIRING_MODES)))
+_DONATION_RE = re.compile("|".join(map(re.escape, lexicon.DONATION_VERBS)) + "|免费发放")
+_NOT_A_GIFT = re.compile(
+    r"^(仪式|活动|协议|现场|大会|物资分配|工作|意识|理念|证书|情况|项目推介|平台|力度|对象|项目|方式)"
+)
+_MONEY_WORDS = re.compile(r"资金|款|金|万元|亿元|元|物资|价值")
+_CO_ACTOR = re.compile(r"(会同|联合|携手|协同|伙同)$")
+_BROKER = re.compile(r"(积极)?(对接|联系|协调|牵线|代|推动|促成)")
+_GOVERNMENT_OF_REGION = re.compile(r"^(.*?[省市县区州旗])(人民政府|政府|县委|市委|区委|委|党委)$")
+_DESTINATION = re.compile(r"(赴|到|来到|前往|走进|在|慰问|看望|走访|深入)$")
+_TEAM_SENT = re.compile(r"(工作队|工作组|专家组|医疗队|援[疆藏滇黔青桂蒙甘宁渝鄂川]干部(人才)?)$")
+
+
+@dataclass
+class Context:
+    """What the rules share across one article."""
+
+    text: str
+    canon: Canon
+    main_from: str | None = None
+    main_to: str | None = None
+    relations: list[dict] = field(default_factory=list)
+    sentence: Sentence | None = None
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _gap(text: str, a: Mention, b: Mention) -> str:
+    """Text between two mentions (a before b); "#" when they overlap (nested names)."""
+    return text[a.end : b.start] if a.end <= b.start else "#"
+
+
+def _parties(sentence: Sentence) -> list[Mention]:
+    """The mentions of a sentence that can take part in a relation."""
+    return [m for m in sentence.mentions if m.type in PARTY_TYPES]
+
+
+def _chain_end(ms: list[Mention], i: int, text: str) -> int:
+    """Index of the most specific region of a chain that starts at i (广西 凤山 → 凤山)."""
+    while (i + 1 < len(ms) and ms[i].type == "Region" and _CHAIN_GAP.match(_gap(text, ms[i], ms[i + 1]))
+           and ms[i + 1].type == "Region"):
+        i += 1
+    return i
+
+
+def _chain_start(ms: list[Mention], i: int, text: str) -> int:
+    """Index of the first region of the chain that ends at i."""
+    while i > 0 and ms[i - 1].type == "Region" and _CHAIN_GAP.match(_gap(text, ms[i - 1], ms[i])):
+        i -= 1
+    return i
+
+
+def _same_kind(a: Mention, b: Mention) -> bool:
+    """List items are all places or all organisations/persons (省工商联、四川银行 ≠ 达州市)."""
+    return (a.type == "Region") == (b.type == "Region")
+
+
+def _list_after(ms: list[Mention], i: int, text: str) -> list[int]:
+    """Indices of the list of parties starting at i (each chain reduced to its last region)."""
+    out = []
+    while i < len(ms):
+        end = _chain_end(ms, i, text)
+        out.append(end)
+        if (end + 1 < len(ms) and _LIST_GAP.match(_gap(text, ms[end], ms[end + 1])) and ms[end + 1].type != "Person"
+                and _same_kind(ms[end], ms[end + 1])):
+            i = end + 1
+            continue
+        break
+    return out
+
+
+def _list_before(ms: list[Mention], i: int, text: str) -> list[int]:
+    """Indices of the list of parties ending at i, in text order."""
+    out = [i]
+    while i > 0:
+        start = _chain_start(ms, i, text)
+        gap = _gap(text, ms[start - 1], ms[start]) if start > 0 else None
+        if gap is None or not _LIST_GAP.match(gap) or not _same_kind(ms[start - 1], ms[i]):
+            break
+        i = start - 1
+        out.insert(0, _chain_end(ms, i, text))
+        if out[0] != i:
+            out[0] = i
+    return out
+
+
+def _name(ctx: Context, m: Mention) -> str:
+    """Canonical name of a mention."""
+    return ctx.canon.of(m)
+
+
+_LEAD_TITLE = re.compile(r"^(会长|副会长|院长|副院长|校长|董事长|总经理|书记|主任|主席|副主席|理事长)")
+
+
+def _actor(ctx: Context, m: Mention, sentence: Sentence) -> str:
+    """The party acting: 某协会会长王某一行 acts for the association, not as a private group."""
+    if m.type == "WorkTeam" and m.name.endswith("一行"):
+        for o in sentence.mentions:
+            if o.end <= m.start and o.type not in ("Person", "Region", "WorkTeam") and _LEAD_TITLE.match(
+                ctx.text[o.end : o.end + 4]
+            ):
+                return _name(ctx, o)
+    return _name(ctx, m)
+
+
+def _place(ctx: Context, m: Mention) -> str:
+    """A pairing target: 对口支援黑水县工作领导小组 names the county, not the committee."""
+    if m.type != "Region" and m.inner and m.inner[0].start == m.start:
+        rest = ctx.text[m.inner[-1].end : m.end]
+        if rest.startswith("工作") or m.inner[-1].end == m.end:
+            return ctx.canon.resolve(m.inner[-1].name)
+    return _name(ctx, m)
+
+
+def _host(ctx: Context, m: Mention) -> str:
+    """A host unit: the government of a region (萧县县政府, 河池市委) stands for the region itself."""
+    name = _name(ctx, m)
+    match = _GOVERNMENT_OF_REGION.match(name)
+    if match and m.inner:
+        return ctx.canon.resolve(m.inner[-1].name) if m.inner[-1].division else match.group(1)
+    return name
+
+
+def _span(ctx: Context, sentence: Sentence) -> tuple[int, int]:
+    """Clean-text span of a sentence (converted to original offsets by the pipeline)."""
+    return sentence.start, sentence.end
+
+
+# --- pairings ---------------------------------------------------------------------------------
+
+
+def _flat(sentence: Sentence) -> list[Mention]:
+    """Top-level mentions with the regions inside organisation names laid out beside them."""
+    out: list[Mention] = []
+    for m in _parties(sentence):
+        if m.inner and _MODE_RE.search(m.name):
+            out.extend(m.inner)
+        out.append(m)
+    out.sort(key=lambda m: (m.start, -m.end))
+    return [m for m in out if not any(o is not m and o.start <= m.start and m.end <= o.end and
+                                      _MODE_RE.search(o.name) is None for o in out)]
+
+
+def _pairing(ctx: Context, a: str, b: str, mode: str, sentence: Sentence) -> None:
+    """Record a pairing unless it links a party to itself or names no one in particular."""
+    if a and b and a != b and a not in lexicon.GENERIC_PARTIES and b not in lexicon.GENERIC_PARTIES:
+        ctx.relations.append({"type": "pairing", "from": a, "to": b, "mode": mode, "span": _span(ctx, sentence)})
+
+
+_HEADLINE_MODE = re.compile(_MODE_RE.pattern + "|助力|携手")
+
+
+def pairings_by_mode(ctx: Context, sentence: Sentence) -> None:
+    """A [第X批] MODE B (彭州市对口支援黑水县, 受湖北对口支援26年的山南市; 助力 in headlines)."""
+    text, ms = ctx.text, _flat(sentence)
+    pattern = _HEADLINE_MODE if sentence.headline else _MODE_RE
+    for match in pattern.finditer(text, sentence.start, sentence.end):
+        before = [i for i, m in enumerate(ms) if m.end <= match.start()]
+        after = [i for i, m in enumerate(ms) if m.start >= match.end()]
+        if not before:
+            continue
+        a = before[-1]
+        gap_a = re.sub(r"^自?\d{4}年(起|以来)?", "", text[ms[a].end : match.start()])
+        if len(gap_a) > 4 or _PUNCT.search(gap_a) or ms[a].type == "Person":
+            continue
+        if after and re.fullmatch(r"\d*年?的?|[第一二三四五六七八九十\d]*批?", text[match.end() : ms[after[0]].start]):
+            targets = _list_after(ms, after[0], text)
+        elif re.match(r"[县市区村镇乡单位省份]", text[match.end() : match.end() + 1]):
+            subject = next((m for m in ms if m.type == "Region" and m is not ms[a]), None)
+            targets = [ms.index(subject)] if subject else []
+        elif re.match(r"(我|本)[县市区州旗]", text[match.end() : match.end() + 2]):
+            home = ctx.canon.homes.get(text[match.end() + 1])
+            if home and ms[a].type != "Person":
+                _pairing(ctx, _actor(ctx, ms[a], sentence), home, match.group(0), sentence)
+            continue
+        elif a > 0 and sentence.headline and re.fullmatch(r"\s*(—+|-+|·)\s*", text[ms[a - 1].end : ms[a].start] or "#"):
+            _pairing(ctx, _name(ctx, ms[a - 1]), _place(ctx, ms[a]), match.group(0), sentence)
+            continue
+        else:
+            continue
+        sources = _list_before(ms, a, text)
+        for s in sources:
+            for t in targets:
+                if ms[t].type != "Person" and ms[s].type != "Person":
+                    _pairing(ctx, _actor(ctx, ms[s], sentence), _place(ctx, ms[t]), match.group(0), sentence)
+
+
+_AGREE = re.compile(r"签订|签署|续签|达成|结对|共建|建立|对接|召开.{0,6}(帮扶|协作)|开展.{0,4}(结对|帮扶)")
+
+
+def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
+    """A 与/和 B 签订…协议 / 结对 / 共建 / 建立…关系 (lists on both sides)."""
+    text, ms = ctx.text, _parties(sentence)
+    covered: set[int] = set()
+    for i, b in enumerate(ms):
+        lead = text[max(sentence.start, b.start - 1) : b.start]
+        if lead not in ("与", "和", "同") or i in covered:
+            continue
+        targets = _list_after(ms, i, text)
+        covered.update(range(i, targets[-1] + 1))
+        clause_end = _clause_end(text, ms[targets[-1]].end, sentence.end)
+        tail = text[ms[targets[-1]].end : clause_end]
+        verb = _AGREE.search(tail)
+        if not verb:
+            continue
+        sources = _agreement_sources(ctx, ms, i, sentence)
+        mode = _mode_in(text, sentence) or verb.group(0)
+        for s in sources:
+            for t in targets:
+                if ms[t].type != "Person" and s.type != "Person":
+                    _pairing(ctx, _name(ctx, s), _name(ctx, ms[t]), mode, sentence)
+
+
+def _clause_end(text: str, pos: int, limit: int) -> int:
+    """End of the clause containing pos."""
+    match = re.compile(r"[,,。;;]").search(text, pos, limit)
+    return match.start() if match else limit
+
+
+def _mode_in(text: str, sentence: Sentence) -> str | None:
+    """The first assistance mode word of the sentence, if any."""
+    match = _MODE_RE.search(text, sentence.start, sentence.end)
+    return match.group(0) if match else None
+
+
+def _agreement_sources(ctx: Context, ms: list[Mention], i: int, sentence: Sentence) -> list[Mention]:
+    """The helping side before 与: the adjacent party list, or the sentence subject and co-actors."""
+    text = ctx.text
+    if i > 0:
+        gap = text[ms[i - 1].end : ms[i].start - 1]
+        if ((len(gap) <= 6 and ms[i - 1].type != "Region") or not gap) and not _PUNCT.search(gap):
+            return [ms[j] for j in _list_before(ms, _chain_end(ms, i - 1, text), text)]
+    clause_start = text.rfind(",", 0, ms[i].start) + 1
+    if i > 0 and ms[i - 1].end > clause_start:
+        return []
+    return _subject(ms, i, text)
+
+
+def _subject(ms: list[Mention], limit: int, text: str) -> list[Mention]:
+    """The sentence subject (first non-person party) plus any co-actors listed after 会同/联合."""
+    if not ms or limit <= 0:
+        return []
+    first = next((k for k in range(limit) if ms[k].type != "Person"), None)
+    if first is None:
+        return []
+    out = [ms[_chain_end(ms, first, text)]]
+    for k in range(first + 1, limit):
+        if _CO_ACTOR.search(text[max(0, ms[k].start - 4) : ms[k].start]):
+            out.extend(ms[j] for j in _list_after(ms, k, text) if j < limit)
+            break
+    return out
+
+
+def pairings_by_undertaking(ctx: Context, sentence: Sentence) -> None:
+    """A 承担/担负 … B 的 MODE 任务/工作 (腾讯公司承担了…大崇村的结对帮扶工作)."""
+    text, ms = ctx.text, _parties(sentence)
+    for verb in re.finditer(r"承担|担负|负责", text[sentence.start : sentence.end]):
+        vpos = sentence.start + verb.start()
+        mode = _MODE_RE.search(text, vpos, sentence.end)
+        if not mode:
+            continue
+        subj = [m for m in ms if m.end <= vpos and len(text[m.end : vpos]) <= 4 and m.type != "Person"]
+        objs = [k for k, m in enumerate(ms) if vpos < m.start and m.end <= mode.start()]
+        if not subj or not objs:
+            continue
+        last = objs[-1]
+        start = _chain_start(ms, last, text)
+        for t in _list_before(ms, last, text) if start == last else [last]:
+            _pairing(ctx, _name(ctx, subj[-1]), _name(ctx, ms[t]), mode.group(0), sentence)
+
+
+_DISPATCH = re.compile(r"(选派|派出|派遣)[^,,。;]{0,16}?(到|赴|前往|在|为)$")
+
+
+def pairings_by_dispatch(ctx: Context, sentence: Sentence) -> None:
+    """A (先后)选派/派出 … 到/赴 B: sending cadres to a place is an assistance pairing."""
+    text, ms = ctx.text, _parties(sentence)
+    for k, b in enumerate(ms):
+        if b.type != "Region" or k == 0:
+            continue
+        lead = text[max(sentence.start, b.start - 24) : b.start]
+        match = _DISPATCH.search(lead)
+        if not match:
+            continue
+        verb_at = b.start - len(lead) + match.start()
+        actors = [m for m in ms[:k] if m.end <= verb_at and len(text[m.end : verb_at]) <= 4 and m.type != "Person"]
+        if actors and not any(m.start > actors[-1].end and m.end <= verb_at for m in ms[:k]):
+            a = actors[-1]
+            if a.type == "Region" or match.group(1) != "派遣":
+                _pairing(ctx, _actor(ctx, a, sentence), _name(ctx, ms[_chain_end(ms, k, text)]),
+                         _mode_in(text, sentence) or match.group(1), sentence)
+
+
+_VISIT = re.compile(r"^,?(到|赴|来到|来|走进)$")
+
+
+def pairings_by_visit(ctx: Context, sentence: Sentence) -> None:
+    """A(一行) 到/赴 B 开展/进行 …MODE… (金坛区政协一行到宁陕开展结对帮扶)."""
+    text, ms = ctx.text, _parties(sentence)
+    for k in range(1, len(ms)):
+        b = ms[k]
+        if not _VISIT.match(text[ms[k - 1].end : b.start].lstrip("一行0123456789人等")):
+            continue
+        end = _clause_end(text, b.end, sentence.end)
+        tail = text[ms[_chain_end(ms, k, text)].end : end]
+        mode = re.match(r"^(进行|开展)([^,,。]{0,6}?)(" + _MODE_RE.pattern + ")", tail)
+        if not mode:
+            continue
+        actor = ms[k - 1]
+        if actor.type == "Person":
+            continue
+        target = ms[_chain_end(ms, k, text)]
+        inner = target.inner and target.type != "Region"
+        place = ctx.canon.resolve(target.inner[-1].name) if inner else _place(ctx, target)
+        _pairing(ctx, _actor(ctx, actor, sentence), place, mode.group(3), sentence)
+
+
+# --- secondments ------------------------------------------------------------------------------
+
+
+def _secondment(ctx: Context, person: str, origin: str | None, host: str, role: str | None,
+                sentence: Sentence) -> None:
+    """Record a secondment."""
+    if person and host and person != host:
+        ctx.relations.append({"type": "secondment", "person": person, "from": origin, "to": host, "role": role,
+                              "span": _span(ctx, sentence)})
+
+
+def secondments_of_persons(ctx: Context, sentence: Sentence) -> None:
+    """挂职/挂任/派驻/进修 with a named person and a host next to the trigger."""
+    text, ms = ctx.text, _parties(sentence)
+    for trig in re.finditer(r"挂职|挂任|派驻|进修|支教", text[sentence.start : sentence.end]):
+        s, e = sentence.start + trig.start(), sentence.start + trig.end()
+        if any(m.start < s < m.end for m in sentence.mentions):
+            continue
+        host = _host_near(ctx, ms, s, e)
+        person = _person_near(ms, s, e, text)
+        if host is None or person is None:
+            continue
+        origin = _origin(ctx, person, sentence)
+        _secondment(ctx, person.name, origin, host, trig.group(0), sentence)
+
+
+def _host_near(ctx: Context, ms: list[Mention], s: int, e: int) -> str | None:
+    """The unit right after the trigger, else right before it, else a destination after 赴/到."""
+    text = ctx.text
+    after = [k for k, m in enumerate(ms) if m.start >= e and m.type != "Person"]
+    if after and len(text[e : ms[after[0]].start]) <= 1:
+        return _host(ctx, ms[_chain_end(ms, after[0], text)])
+    before = [k for k, m in enumerate(ms) if m.end <= s and m.type != "Person"]
+    if before and len(text[ms[before[-1]].end : s]) <= 1:
+        return _host(ctx, ms[before[-1]])
+    for k in reversed(before):
+        lead = text[max(0, ms[k].start - 2) : ms[k].start]
+        if re.search(r"(赴|到|来到|前往)$", lead):
+            return _host(ctx, ms[_chain_end(ms, k, text)])
+    return None
+
+
+def _person_near(ms: list[Mention], s: int, e: int, text: str) -> Mention | None:
+    """The named person (or sent team) the trigger is about: nearest before, else right after."""
+    before = [m for m in ms if m.end <= s and m.type in ("Person",)]
+    after = [m for m in ms if m.start >= e and m.type == "Person"]
+    if after and re.fullmatch(r"(干部|的)?(" + "|".join(lexicon.TITLES) + r")?(的)?", text[e : after[0].start]):
+        return after[0]
+    if before and not _PUNCT.search(text[before[-1].end : s].replace(",", "")):
+        return before[-1]
+    if after and len(text[e : after[0].start]) <= 14 and not re.search(r"[。;]", text[e : after[0].start]):
+        return after[0]
+    return before[-1] if before else None
+
+
+def _origin(ctx: Context, person: Mention, sentence: Sentence) -> str | None:
+    """A person's sending unit: 派员单位 X, their team's home region, or the article's helper."""
+    match = re.search(r"派员单位", ctx.text[sentence.start : sentence.end])
+    if match:
+        pos = sentence.start + match.end()
+        after = [m for m in sentence.mentions if m.start >= pos]
+        if after:
+            return _name(ctx, after[0])
+    entity = ctx.canon.entity(ctx.canon.resolve(person.name))
+    if entity and entity.affiliation:
+        return _team_origin(ctx, entity.affiliation) or entity.affiliation
+    return ctx.main_from
+
+
+def _team_origin(ctx: Context, team: str) -> str | None:
+    """The first region named inside a team's name (彭州市…工作队 → 彭州市)."""
+    for m in ctx.canon.mentions:
+        if m.name == team and m.inner:
+            return ctx.canon.resolve(m.inner[0].name)
+    return None
+
+
+def secondments_of_teams(ctx: Context, sentence: Sentence) -> None:
+    """Work teams are sent: A 对口支援 B 工作队 / A 派驻 B …工作组 / 援疆干部 前往 B."""
+    text, ms = ctx.text, _parties(sentence)
+    for k, m in enumerate(ms):
+        if m.type != "WorkTeam" or not _TEAM_SENT.search(m.name):
+            continue
+        origin, host = _team_ends(ctx, m)
+        nxt = ms[k + 1] if k + 1 < len(ms) else None
+        if nxt is not None and re.fullmatch(r"(前往|赴|到|进驻|来到)", text[m.end : nxt.start]):
+            host = _host(ctx, ms[_chain_end(ms, k + 1, text)])
+        elif not m.inner and not re.search(r"援|驻|派", m.name):
+            continue  # a team formed on the spot (专项工作组) is not sent anywhere
+        stated = host is not None or bool(re.search(r"驻|派驻", m.name))
+        origin, host = origin or ctx.main_from, host or ctx.main_to
+        _secondment(ctx, _name(ctx, m), origin, host, None, sentence)
+        mode = list(_MODE_RE.finditer(m.name))
+        if stated and origin and host and origin != host:
+            _pairing(ctx, origin, host, mode[-1].group(0) if mode else "对口支援", sentence)
+
+
+def _team_ends(ctx: Context, team: Mention) -> tuple[str | None, str | None]:
+    """(sending region, host region) from the regions inside a team's name."""
+    inner = [r for r in team.inner if r.type == "Region"]
+    if not inner:
+        return None, None
+    first = 0
+    while first + 1 < len(inner) and inner[first].end == inner[first + 1].start:
+        first += 1
+    origin = ctx.canon.resolve(inner[first].name)
+    posts = list(re.finditer(r"派驻|驻", team.name))
+    modes = posts[:1] or list(re.finditer(_MODE_RE.pattern, team.name))[-1:]
+    mode = modes[-1] if modes else None
+    hosts = [r for r in inner if mode and r.start - team.start >= mode.end()]
+    return origin, ctx.canon.resolve(hosts[-1].name) if hosts else None
+
+
+# --- donations --------------------------------------------------------------------------------
+
+
+def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
+    """Gifts: donor, recipient, amounts, items and brokers around each donation verb."""
+    text, ms = ctx.text, _parties(sentence)
+    ctx.sentence = sentence
+    triggers = [t for t in _DONATION_RE.finditer(text, sentence.start, sentence.end) if _is_gift(ctx, t, sentence)]
+    for n, trig in enumerate(triggers):
+        limit = triggers[n + 1].start() if n + 1 < len(triggers) else sentence.end
+        amounts = _amounts_for(text, trig.end(), limit, trig.start(), sentence.start)
+        recipients = _recipient(ctx, ms, trig, limit, sentence, memory)
+        brokers = _brokers(ctx, ms, trig.start(), sentence)
+        donors = _donors(ctx, ms, trig, sentence, memory, brokers)
+        if not donors or not recipients:
+            continue
+        if not amounts and not _has_evidence(text, trig, limit, ms):
+            continue
+        donors = [d for d in donors if d not in recipients] or donors
+        memory.update(donors=donors, recipient=recipients, sentence=sentence)
+        for amount in amounts or [None]:
+            for donor in donors:
+                for recipient in recipients:
+                    if donor != recipient:
+                        ctx.relations.append(_donation(donor, recipient, amount, brokers, sentence, text, trig.end()))
+
+
+def _has_evidence(text: str, trig: re.Match[str], limit: int, ms: list[Mention]) -> bool:
+    """A gift without a sum needs a stated recipient or a counted quantity (not just 捐款捐物)."""
+    lead = text[max(0, trig.start() - 30) : trig.start()]
+    if re.search(r"(向|为|给|对)[^,,。]{1,20}$", lead) and any(m.end <= trig.start() for m in ms):
+        return True
+    tail = text[trig.end() : limit]
+    if re.match(r"^(了)?[^,,。]{0,4}(支持|资助)", tail):
+        return True
+    if re.match(r"^[和、]?捐[物款]", tail) or re.search(r"捐[款资]捐物$", text[trig.start() : trig.end() + 2]):
+        return False
+    return bool(_quantity(text, trig.end(), limit) or (re.match(r"^(了)?(给|至|到)?", tail) and any(
+        trig.end() <= m.start <= trig.end() + 3 for m in ms)))
+
+
+def _is_gift(ctx: Context, trig: re.Match[str], sentence: Sentence) -> bool:
+    """Skip 捐赠仪式 / 捐赠活动 and verbs inside names; weak verbs need money nearby."""
+    text = ctx.text
+    if any(m.start <= trig.start() < m.end for m in sentence.mentions):
+        return False
+    if any(mode.start() <= trig.start() < mode.end() for mode in _MODE_RE.finditer(text, max(0, trig.start() - 4),
+                                                                                 trig.end() + 4)):
+        return False
+    if trig.group(0) == "捐" and not re.match(r"^(了)?\s*\d", text[trig.end() : trig.end() + 3]):
+        return False
+    after = text[trig.end() : trig.end() + 6]
+    if _NOT_A_GIFT.match(after.lstrip("和、")) or re.match(r"^[和、]?捐[款物赠助资]*(活动|仪式)", after):
+        return False
+    if trig.group(0) in ("投入", "提供", "给予", "落实", "支援", "援助", "设立", "募集", "筹募"):
+        window = text[trig.start() : min(sentence.end, trig.end() + 16)]
+        if not (_MONEY_WORDS.search(window) and find_amounts(window)) and not (
+            trig.group(0) in ("给予", "设立", "援助") and re.search(r"基金|资助|支持|资金", window)
+        ) and not (trig.group(0) in ("募集", "筹募") and _quantity(text, trig.end(), sentence.end)) and not (
+            trig.group(0) in ("援助", "支援") and any(m.start == trig.end() for m in sentence.mentions)
+        ):
+            return False
+    return True
+
+
+def _amounts_for(text: str, start: int, limit: int, trig_start: int, sentence_start: int) -> list[Amount]:
+    """The sums a trigger governs: the first one after it, plus any joined to it by 和/及/、."""
+    found = [a for a in find_amounts(text, start, limit) if not text[start : a.start].endswith("其中")]
+    if not found:
+        before = find_amounts(text, max(sentence_start, trig_start - 14), trig_start)
+        return before[-1:] if before else []
+    out = [found[0]]
+    for a in found[1:]:
+        gap = text[out[-1].end : a.start]
+        if re.fullmatch(r"[^,,。;]{0,8}?(和|及|以及|、|,另|外加)(价值)?", gap):
+            out.append(a)
+        else:
+            break
+    return out
+
+
+_PRONOUN = re.compile(r"(向|为|给|对)(她|他|他们|她们)")
+_HOME = re.compile(r"(向|为|给|对|帮扶|帮助|支援)(我|本)([县市区省州旗])")
+
+
+def _recipient(ctx: Context, ms: list[Mention], trig: re.Match[str], limit: int, sentence: Sentence,
+               memory: dict) -> list[str] | None:
+    """Recipients: 向/为/给/对 R before the verb, R / 给 R / 用于…的 R after it, a pronoun's
+    antecedent, a destination, a village or township named before, else the context's recipient."""
+    text = ctx.text
+    clause_start = max(sentence.start, text.rfind(",", sentence.start, trig.start()) + 1)
+    region = text[clause_start : trig.start()]
+    home = _HOME.search(region)
+    if home and ctx.canon.homes.get(home.group(3)):
+        return [ctx.canon.homes[home.group(3)]]
+    if _PRONOUN.search(region):
+        before = [k for k, m in enumerate(ms) if m.end <= trig.start() and m.type != "WorkTeam"
+                  and not (m.type == "Person" and text.startswith(("院长", "校长", "书记", "一行"), m.end))]
+        if before:
+            return _names(ctx, ms, _list_before(ms, _chain_end(ms, before[-1], text), text))
+    for k, m in enumerate(ms):
+        if clause_start <= m.start < trig.start() and m.type != "WorkTeam":
+            lead = text[max(0, m.start - 2) : m.start]
+            if re.search(r"(向|为|给|对|帮助)$", lead) and not text.startswith(("为了", "为切实"), m.start - 1):
+                return _names(ctx, ms, _list_after(ms, k, text))
+    for k, m in enumerate(ms):
+        if trig.end() <= m.start < limit:
+            gap = text[trig.end() : m.start]
+            if m.type != "Person" and re.fullmatch(
+                r"(了)?(给|至|到|予)?|(资金|款物?)?[\d.约近]*[万亿]?元?(资金)?,?(支持|用于|帮助|援建|新建|建设|修建)"
+                r"[^,,。]{0,6}?的?", gap
+            ):
+                return _names(ctx, ms, _list_after(ms, k, text))
+            break
+    for k, m in enumerate(ms):
+        if m.start >= trig.end() and re.search(r"(捐赠|送|交)(至|给|到)$", text[max(0, m.start - 4) : m.start]):
+            return _names(ctx, ms, _list_after(ms, k, text))
+    if memory.get("sentence") is sentence and memory.get("recipient"):
+        return memory["recipient"]
+    for k in range(len(ms) - 1, -1, -1):
+        m = ms[k]
+        head = ms[_chain_start(ms, k, text)]
+        lead = text[max(0, head.start - 2) : head.start]
+        if m.end <= trig.start() and m.type != "Person" and _DESTINATION.search(lead):
+            return [_name(ctx, ms[_chain_end(ms, k, text)])]
+    low = [m for m in ms if m.end <= trig.start() and m.level in ("village", "township")]
+    if low:
+        return [_name(ctx, low[-1])]
+    if memory.get("recipient") and memory.get("sentence") and memory["sentence"].paragraph == sentence.paragraph:
+        return memory["recipient"]
+    return [ctx.main_to] if ctx.main_to else None
+
+
+def _names(ctx: Context, ms: list[Mention], idx: list[int]) -> list[str]:
+    """Canonical names of the mentions at idx, in order, without repeats."""
+    return list(dict.fromkeys(_name(ctx, ms[j]) for j in idx))
+
+
+def _brokers(ctx: Context, ms: list[Mention], trig_start: int, sentence: Sentence) -> list[str]:
+    """Parties before 对接/联系/协调 in the sentence (and X in X代Y): they brokered the gift."""
+    text, out = ctx.text, []
+    for k, m in enumerate(ms):
+        if m.end > trig_start:
+            break
+        after = text[m.end : trig_start]
+        clause = after if m.type in ("Person", "WorkTeam") else re.split(r"[,,。]", after)[0]
+        verb = re.search(r"(对接|联系|协调|牵线|推动|促成)", clause)
+        between = [o for o in ms[k + 1 :] if m.end <= o.start < m.end + (verb.start() if verb else 0)]
+        if m.type in ("Person", "WorkTeam"):
+            between = [o for o in between if o.type in ("Person", "WorkTeam")]
+        if verb and not between and (
+            m.type in ("Person", "WorkTeam") or re.search(r"组织|先后|共同", clause[: verb.start()])
+        ):
+            out.extend(_name(ctx, ms[j]) for j in _list_before(ms, k, text))
+        elif after.startswith("代") and k + 1 < len(ms):
+            out.append(_name(ctx, m))
+    return list(dict.fromkeys(out))
+
+
+_JOINT = re.compile(r"联合|共同|纷纷|分别|一同|携手|等|均|共(?=[捐援投出计])")
+
+
+def _donor_list(ctx: Context, ms: list[Mention], k: int, marker: int) -> list[str]:
+    """The donor at k with the parties listed before it, when the text says they gave jointly."""
+    text = ctx.text
+    idx = _list_before(ms, _chain_end(ms, k, text), text)
+    m = ms[k]
+    if m.name in lexicon.GENERIC_PARTIES and k > 0 and text[ms[k - 1].end : m.start] == "等":
+        idx = _list_before(ms, k - 1, text)
+    elif len(idx) > 1 and not (_JOINT.search(text[m.end : marker]) or len(idx) >= 3):
+        idx = idx[:1]
+    if idx and idx[0] > 0 and _CO_ACTOR.search(text[ms[idx[0] - 1].end : ms[idx[0]].start]):
+        idx = [idx[0] - 1, *idx]
+    if "代" in text[max(0, m.start - 1) : m.start]:
+        idx = idx[-1:]
+    return list(dict.fromkeys(_actor(ctx, ms[j], ctx.sentence) for j in idx))
+
+
+def _brokered(ctx: Context, ms: list[Mention], marker: int, sentence: Sentence) -> int | None:
+    """Index of the party right after 对接/协调/联系 (the one persuaded to give), if any."""
+    text = ctx.text
+    for match in re.finditer(r"(对接|协调|联系)(联系|对接)?", text[sentence.start : marker]):
+        pos = sentence.start + match.end()
+        after = [k for k, m in enumerate(ms) if m.start >= pos and m.end <= marker]
+        if after and len(text[pos : ms[after[0]].start].strip(",")) <= 1 and ms[after[0]].type != "Person":
+            last = _list_after(ms, after[0], text)[-1]
+            if re.fullmatch(r"[^,,。]{0,6}?(向|为|给)?[^,,。]{0,4}", text[ms[last].end : marker]):
+                return after[0]
+    return None
+
+
+def _donors(ctx: Context, ms: list[Mention], trig: re.Match[str], sentence: Sentence, memory: dict,
+            brokers: list[str]) -> list[str]:
+    """The giving party list: before 向/为 or the verb in the clause, else the subject, else context."""
+    text = ctx.text
+    marker = trig.start()
+    funder = re.search(r"由([^,,。]{2,30}?)(出资|捐资|资助|提供)", text[sentence.start : sentence.end])
+    if funder:
+        lo, hi = sentence.start + funder.start(1), sentence.start + funder.end(1)
+        inside = [m for m in ms if lo <= m.start and m.end <= hi]
+        if inside:
+            return [_name(ctx, inside[-1])]
+    brokered = _brokered(ctx, ms, marker, sentence)
+    if brokered is not None:
+        return [n for n in _donor_list(ctx, ms, _list_after(ms, brokered, text)[-1], marker) if n not in brokers]
+    candidates = [k for k, m in enumerate(ms) if m.end <= marker and _name(ctx, m) not in brokers]
+    for k in reversed(candidates):
+        m = ms[k]
+        head = ms[_list_before(ms, _chain_start(ms, k, text), text)[0]]
+        if head.type == "Region":
+            head = ms[_chain_start(ms, ms.index(head), text)]
+        if re.search(r"(向|为|给|对|赴|到|在|帮助|慰问|看望|帮扶|支援|援助|扶贫|协作|新建|建设|援建|修建)$",
+                     text[max(0, head.start - 2) : head.start]):
+            continue
+        clause = text[max(sentence.start, text.rfind(",", 0, head.start) + 1) : head.start]
+        if re.search(r"(慰问|看望|走访)", clause):
+            continue
+        if k + 1 < len(ms) and ms[k + 1].start < marker and text[m.end : ms[k + 1].start] in ("", "的"):
+            continue
+        h = _chain_start(ms, k, text)
+        conj = h > 0 and text[ms[h - 1].end : ms[h].start] in ("和", "与", "同")
+        if conj and not _JOINT.search(text[m.end : marker]):
+            k = _chain_end(ms, _chain_start(ms, h - 1, text), text)
+            m = ms[k]
+        gap = text[m.end : marker]
+        if _BROKER.search(gap.split(",")[0]) and m.type in ("Person", "WorkTeam"):
+            continue
+        names = [n for n in _donor_list(ctx, ms, k, marker) if n not in brokers]
+        if names:
+            return names
+    if memory.get("donors") and memory.get("sentence") and memory["sentence"].paragraph == sentence.paragraph:
+        return memory["donors"]
+    if trig.group(0) in ("筹募", "募集", "筹集"):
+        public = [m for m in ctx.canon.mentions if m.name in lexicon.GENERIC_PARTIES]
+        said = text[trig.end() : trig.end() + 12]
+        public.sort(key=lambda m: (m.name[:2] not in said, abs(m.start - trig.start())))
+        if public:
+            return [ctx.canon.of(public[0])]
+    return [ctx.main_from] if ctx.main_from else []
+
+
+def _donation(donor: str, recipient: str, amount: Amount | None, brokers: list[str], sentence: Sentence,
+              text: str, after: int) -> dict:
+    """The SCHEMA.md donation object (plus span and amount_text)."""
+    rel = {
+        "type": "donation", "from": donor, "to": recipient,
+        "amount_cny": amount.yuan if amount else None,
+        "approximate": bool(amount and amount.approximate),
+        "items": _items(text, amount, after, sentence.end),
+        "quantity": _quantity(text, after, sentence.end),
+        "purpose": _purpose(text, after, sentence.end),
+        "facilitated_by": [b for b in brokers if b not in (donor, recipient)],
+        "span": (sentence.start, sentence.end),
+    }
+    if amount:
+        rel["amount_text"] = amount.text
+        if amount.per:
+            rel["per"] = amount.per
+    return rel
+
+
+_ITEM = re.compile(r"(?:价值[^,,。的]{0,12}的|[\d一二两三四五六七八九十百千万余多]+"
+                   r"[台张件套床双包箱册本吨罐袋米份个批]+)"
+                   r"([\u4e00-\u9fff、]{2,16}?)(?=[,,。;(]|用于|$|等|给|和\d)")
+
+
+def _items(text: str, amount: Amount | None, start: int, end: int) -> str | None:
+    """What was given, when stated as 价值X的ITEMS or QTY+ITEMS."""
+    window = text[start:end]
+    match = _ITEM.search(window)
+    if match:
+        return match.group(1)
+    if amount is not None:
+        tail = re.match(r"(的)?([\u4e00-\u9fff]{2,8}?)(?=[,,。;和及(]|$)", text[amount.end : end])
+        if tail and not re.match(r"(用于|支持|帮助|以上|左右)", tail.group(2)):
+            return tail.group(2)
+    return None
+
+
+def _quantity(text: str, start: int, end: int) -> str | None:
+    """A counted quantity (500台, 97件, 3700余册)."""
+    match = re.search(r"\d+(\.\d+)?[余多]?(公斤|[台张件套床双包箱册本吨罐袋米份批辆头只株棵斤瓶盒桶顶座])",
+                      text[start:end])
+    return match.group(0) if match else None
+
+
+def _purpose(text: str, start: int, end: int) -> str | None:
+    """用于 …, as stated."""
+    match = re.search(r"用于[^,,。;]{2,30}", text[start:end])
+    return match.group(0) if match else None
+
+
+_RECEIVE = re.compile(r"接收|接受|收到|获得")
+
+
+def donations_received(ctx: Context, sentence: Sentence) -> None:
+    """R 接收/收到 D (的)…资金/捐赠 X元: the giver comes after the verb (疏附县接收番禺区援疆资金)."""
+    text, ms = ctx.text, _parties(sentence)
+    for verb in _RECEIVE.finditer(text, sentence.start, sentence.end):
+        before = [k for k, m in enumerate(ms) if m.end <= verb.start() and len(text[m.end : verb.start()]) <= 4]
+        after = [k for k, m in enumerate(ms) if m.start >= verb.end() and len(text[verb.end() : m.start]) <= 2]
+        if not before or not after:
+            continue
+        end = _clause_end(text, ms[after[0]].end, sentence.end)
+        tail = text[ms[after[0]].end : end]
+        if not re.search(r"资金|捐赠|捐款|善款|物资|援助", tail):
+            continue
+        amounts = _amounts_for(text, ms[after[0]].end, end, verb.start(), sentence.start)
+        recipient = _name(ctx, ms[before[-1]])
+        for j in _list_after(ms, after[0], text):
+            for amount in amounts or [None]:
+                ctx.relations.append(_donation(_name(ctx, ms[j]), recipient, amount, [], sentence, text,
+                                               ms[j].end))
+
+
+# --- all rules --------------------------------------------------------------------------------
+
+
+def _main_pair(ctx: Context) -> None:
+    """The article's principal helper → helped, from the pairings found (most frequent)."""
+    counts = Counter((r["from"], r["to"]) for r in ctx.relations if r["type"] == "pairing")
+    if counts:
+        (ctx.main_from, ctx.main_to), _ = counts.most_common(1)[0]
+        return
+    teams = [m for m in ctx.canon.mentions if m.type == "WorkTeam" and m.inner]
+    if teams:
+        ctx.main_from = _team_ends(ctx, teams[0])[0]
+    helper = {ctx.main_from} | _containing(ctx, ctx.main_from)
+    regions = Counter(ctx.canon.of(m) for m in ctx.canon.mentions
+                      if m.type == "Region" and m.level in ("county", "district", "prefecture"))
+    for name, _ in regions.most_common():
+        if name not in helper and ctx.main_from not in _containing(ctx, name):
+            ctx.main_to = name
+            break
+
+
+def _containing(ctx: Context, name: str | None) -> set[str]:
+    """Names of the divisions that contain the named region (for telling helper from helped)."""
+    from graphkit import gazetteer
+
+    division = gazetteer.lookup(name) if name else None
+    return {d.name for d in gazetteer.parents(division)} if division else set()
+
+
+def extract_relations(text: str, sentences: list[Sentence], canon: Canon) -> list[dict]:
+    """All relations of an article, deduplicated."""
+    from graphkit.extract.merge import merge
+
+    ctx = Context(text, canon)
+    for sentence in sentences:
+        pairings_by_mode(ctx, sentence)
+        pairings_by_agreement(ctx, sentence)
+        pairings_by_undertaking(ctx, sentence)
+        pairings_by_visit(ctx, sentence)
+        pairings_by_dispatch(ctx, sentence)
+    _main_pair(ctx)
+    memory: dict = {}
+    for sentence in sentences:
+        secondments_of_persons(ctx, sentence)
+        secondments_of_teams(ctx, sentence)
+        donations(ctx, sentence, memory)
+        donations_received(ctx, sentence)
+    return merge(ctx.relations, sentences)
