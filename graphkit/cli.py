@@ -17,6 +17,7 @@ from graphkit.commands_analysis import export_cmd, path_cmd, report_cmd
 from graphkit.dataset import DataError
 from graphkit.extract.commands import evaluate_cmd
 from graphkit.extract.commands import extract as extract_cmd
+from graphkit.ingest import ingest_cmd
 from graphkit.query import QueryError, named_queries
 from graphkit.results import SERIALIZERS, short
 from graphkit.server import serve_cmd
@@ -174,6 +175,7 @@ def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
 
 app.command("extract")(extract_cmd)
 app.command("eval")(evaluate_cmd)
+app.command("ingest")(ingest_cmd)
 app.command("serve")(serve_cmd)
 app.command("path")(path_cmd)
 app.command("report")(report_cmd)

@@ -1,8 +1,10 @@
 """Read, validate and write the curated dataset in `data/`.
 
 Layout: `data/entities.yaml` is the register of canonical entities; `data/sources/<id>.yaml` holds one
-article's metadata and the events it states. The files are meant to be read and edited by people and
-reviewed as diffs, so every error names the file, the line and the field, and never shows a traceback.
+article's metadata and the events it states. `graphkit ingest` adds the entities it introduces to a
+second register, `data/extracted/entities.yaml`, read after the first; an id may be in only one of them.
+The files are meant to be read and edited by people and reviewed as diffs, so every error names the
+file, the line and the field, and never shows a traceback.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
+import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -46,6 +48,8 @@ EVENT_FIELDS = {
 # Which parties each event type needs, by field name.
 REQUIRED_PARTIES = {"pairing": ("from", "to"), "donation": ("from", "to"), "secondment": ("person", "to")}
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+REGISTER = Path("entities.yaml")
+EXTRACTED_REGISTER = Path("extracted") / "entities.yaml"
 
 
 class DataError(ValueError):
@@ -166,7 +170,7 @@ def _mapping_list(path: Path, data: Any, what: str) -> list[_Reader]:
     return [_Reader(path, item) for item in data]
 
 
-def _read_entity(reader: _Reader) -> Entity:
+def _read_entity(reader: _Reader, status: str = "reviewed") -> Entity:
     reader.check_fields(ENTITY_FIELDS, "an entity")
     entity_id = reader.text("id", required=True)
     assert entity_id is not None
@@ -193,6 +197,7 @@ def _read_entity(reader: _Reader) -> Entity:
         role=reader.text("role"),
         adcode=adcode,
         note=reader.text("note"),
+        status=status,
     )
 
 
@@ -305,18 +310,15 @@ def read_source(path: Path) -> tuple[Source, dict[str, dict[str, int]]]:
 def load(data_dir: Path | str) -> Dataset:
     """Load and validate the whole dataset; raises DataError on the first problem found."""
     root = Path(data_dir)
-    register = root / "entities.yaml"
+    register = root / REGISTER
     if not register.is_file():
         raise DataError(register, None, None, "the entity register is missing")
     dataset = Dataset()
     entity_lines: dict[str, _Reader] = {}
-    for reader in _mapping_list(register, _read_yaml(register) or [], "entities"):
-        entity = _read_entity(reader)
-        if entity.id in dataset.entities:
-            first = entity_lines[entity.id].line()
-            raise reader.fail("id", f"duplicate entity id {entity.id!r} (first on line {first})")
-        dataset.entities[entity.id] = entity
-        entity_lines[entity.id] = reader
+    _read_register(register, "reviewed", dataset, entity_lines)
+    extracted = root / EXTRACTED_REGISTER
+    if extracted.is_file():
+        _read_register(extracted, "extracted", dataset, entity_lines)
     _check_entity_links(dataset, entity_lines)
     event_lines: dict[str, tuple[Path, dict[str, int]]] = {}
     for path in sorted((root / "sources").glob("*.yaml")):
@@ -325,6 +327,18 @@ def load(data_dir: Path | str) -> Dataset:
         event_lines.update({event_id: (path, fields) for event_id, fields in lines.items()})
     _check_event_references(dataset, event_lines)
     return dataset
+
+
+def _read_register(path: Path, status: str, dataset: Dataset, readers: dict[str, _Reader]) -> None:
+    """Add one register file's entities; an id already registered (in this file or the other) is an error."""
+    for reader in _mapping_list(path, _read_yaml(path) or [], "entities"):
+        entity = _read_entity(reader, status)
+        if entity.id in dataset.entities:
+            first = readers[entity.id]
+            where = f"line {first.line()}" if first.path == path else f"{first.path}:{first.line()}"
+            raise reader.fail("id", f"duplicate entity id {entity.id!r} (first on {where})")
+        dataset.entities[entity.id] = entity
+        readers[entity.id] = reader
 
 
 def _check_entity_links(dataset: Dataset, readers: Mapping[str, _Reader]) -> None:
@@ -364,13 +378,19 @@ def _suggest(dataset: Dataset, name: str) -> str:
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write a file so that readers see either the old or the new content, never half of it."""
+    """Write a file so that readers see either the old or the new content, never half of it.
+
+    The file keeps its permissions; a new one gets the usual ones (0666 less the umask), not mkstemp's 0600.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -380,6 +400,28 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 def source_to_yaml(source: Source) -> str:
     """Serialise a source in the dataset's own layout, for ingest and round trips."""
     return yaml.dump(_source_dict(source), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+
+
+def entities_to_yaml(entities: Iterable[Entity]) -> str:
+    """Serialise entities as a register file (their `status` is implied by the file they go to)."""
+    items = [entity_dict(entity) for entity in entities]
+    if not items:
+        return ""
+    return yaml.dump(items, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+
+
+def entity_dict(entity: Entity) -> dict[str, Any]:
+    """An entity as a register item, in the register's field order, without empty fields."""
+    out: dict[str, Any] = {"id": entity.id, "type": entity.type}
+    if entity.name != entity.id:
+        out["name"] = entity.name
+    optional = {
+        "aliases": list(entity.aliases) or None, "name_en": entity.name_en, "level": entity.level,
+        "part_of": entity.part_of, "located_in": entity.located_in, "member_of": entity.member_of,
+        "role": entity.role, "adcode": entity.adcode, "note": entity.note,
+    }
+    out.update({key: value for key, value in optional.items() if value is not None})
+    return out
 
 
 class _Dumper(yaml.SafeDumper):

@@ -34,6 +34,7 @@ class Entity:
     `part_of` is containment for regions (知木林镇 within 黑水县) and sub-organisation for
     organisations; `located_in` places an organisation or person in a region so that money given to a
     county's schools and agencies rolls up to the county; `member_of` is a person's sending unit or team.
+    `status` is "extracted" for entities that `graphkit ingest` added and nobody has reviewed yet.
     """
 
     id: str
@@ -48,6 +49,7 @@ class Entity:
     role: str | None = None
     adcode: str | None = None
     note: str | None = None
+    status: str = "reviewed"
 
     @property
     def labels(self) -> tuple[str, ...]:

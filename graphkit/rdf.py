@@ -82,6 +82,8 @@ def entity_triples(entity: Entity, dataset: Dataset, coordinates: Coordinates | 
         yield node, GK.adcode, Literal(entity.adcode)
     if entity.note:
         yield node, SKOS.note, _zh(entity.note)
+    if entity.status == "extracted":
+        yield node, GK.reviewStatus, Literal(entity.status)
     yield from _within_triples(node, entity, dataset)
     point = coordinates(entity) if coordinates else None
     if point is not None:
