@@ -14,6 +14,8 @@ from urllib.parse import quote
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
+from graphkit.model import ENTITY_TYPES, REGION_LEVELS
+
 GK = Namespace("https://w3id.org/graphkit/ontology#")
 ID = Namespace("https://w3id.org/graphkit/id/")
 MODE = Namespace("https://w3id.org/graphkit/mode/")
@@ -40,25 +42,9 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 # Entity type name (as in the dataset and SCHEMA.md) -> class IRI.
-ENTITY_CLASSES: dict[str, URIRef] = {
-    name: GK[name]
-    for name in (
-        "Region",
-        "GovernmentAgency",
-        "PartyOrganization",
-        "Company",
-        "School",
-        "Hospital",
-        "SocialOrganization",
-        "WorkTeam",
-        "Person",
-    )
-}
+ENTITY_CLASSES: dict[str, URIRef] = {name: GK[name] for name in ENTITY_TYPES}
 EVENT_CLASSES: dict[str, URIRef] = {"pairing": GK.Pairing, "donation": GK.Donation, "secondment": GK.Secondment}
-LEVELS: dict[str, URIRef] = {
-    level: GK[level.capitalize() + "Level"]
-    for level in ("province", "prefecture", "county", "district", "township", "village")
-}
+LEVELS: dict[str, URIRef] = {level: GK[level.capitalize() + "Level"] for level in REGION_LEVELS}
 # Derived direct edges, one per event type: helper -> helped.
 DIRECT_EDGES: dict[str, URIRef] = {
     "pairing": GK.pairedWith,
