@@ -19,6 +19,7 @@ from graphkit.extract.commands import evaluate_cmd
 from graphkit.extract.commands import extract as extract_cmd
 from graphkit.ingest import ingest_cmd
 from graphkit.query import QueryError, named_queries
+from graphkit.render.commands import render_cmd
 from graphkit.results import SERIALIZERS, short
 from graphkit.server import serve_cmd
 from graphkit.store.base import QueryResult
@@ -176,6 +177,7 @@ def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
 app.command("extract")(extract_cmd)
 app.command("eval")(evaluate_cmd)
 app.command("ingest")(ingest_cmd)
+app.command("render")(render_cmd)
 app.command("serve")(serve_cmd)
 app.command("path")(path_cmd)
 app.command("report")(report_cmd)

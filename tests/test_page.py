@@ -24,8 +24,8 @@ from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
 from graphkit.network import to_networkx
 from graphkit.ontology import entity_iri
 from graphkit.rdf import dataset_quads
-from graphkit.render import render_page, write_page
-from graphkit.render.page import ASSETS, edge_width, node_size
+from graphkit.render import render_page, served_page, write_page
+from graphkit.render.page import ASSETS, SCRIPTS, edge_width, node_size, read_payload
 from graphkit.store import MemoryStore
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -100,10 +100,12 @@ def page_html(graph: nx.MultiDiGraph) -> str:
 
 
 def payload(html: str) -> dict[str, Any]:
-    """The graph data the page carries, parsed as the browser does (JSON.parse of the element's text)."""
+    """The graph data the page carries, parsed as the browser does (JSON.parse of the element's text),
+    with the compact wire format expanded as the page's core.js does."""
     match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', html, re.DOTALL)
     assert match, "no graph-data element"
-    return json.loads(match.group(1))
+    json.loads(match.group(1))  # valid JSON as it stands
+    return read_payload(html)
 
 
 def iri(entity_id: str) -> str:
@@ -126,20 +128,42 @@ def test_page_embeds_every_script_and_style(page_html: str) -> None:
     assert "sourceMappingURL" not in page_html
 
 
-def test_page_cannot_fetch_anything(page_html: str) -> None:
-    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', page_html)
+def csp_of(html: str) -> str:
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
     assert csp, "no Content-Security-Policy"
-    policy = csp.group(1).replace("&#x27;", "'")
+    return csp.group(1).replace("&#x27;", "'")
+
+
+def test_page_cannot_fetch_anything(page_html: str) -> None:
+    policy = csp_of(page_html)
     assert "default-src 'none'" in policy and "connect-src 'none'" in policy
     inline = re.findall(r"<script>(.*?)</script>", page_html, flags=re.DOTALL)
-    assert len(inline) == 2  # vis-network and the page script, each pinned by its hash
+    assert len(inline) == 1 + len(SCRIPTS)  # vis-network and the page's scripts, each pinned by its hash
     for script in inline:
         digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
         assert f"'sha256-{digest}'" in policy
-    script = (ASSETS / "page.js").read_text(encoding="utf-8")
-    for banned in ("fetch(", "XMLHttpRequest", "WebSocket", "sendBeacon", "import(", ".innerHTML", ".outerHTML",
-                   ".insertAdjacentHTML", "document.write", "eval(", "new Function"):  # fmt: skip
-        assert banned not in script, banned
+    assert '<meta name="graphkit-mode" content="file">' in page_html
+    for name in SCRIPTS:
+        script = (ASSETS / name).read_text(encoding="utf-8")
+        banned = ["XMLHttpRequest", "WebSocket", "sendBeacon", "import(", ".innerHTML", ".outerHTML",
+                  ".insertAdjacentHTML", "document.write", "eval(", "new Function", "EventSource"]  # fmt: skip
+        if name != "sparql.js":  # the served page's editor is the only script that may call its origin
+            banned.append("fetch(")
+        for word in banned:
+            assert word not in script, (name, word)
+
+
+def test_served_page_may_call_its_own_origin_only(graph: nx.MultiDiGraph, page_html: str) -> None:
+    served = render_page(graph, title="测试 — 谁帮助谁", served=True)
+    policy = csp_of(served)
+    assert "connect-src 'self'" in policy and "connect-src 'none'" not in policy
+    assert "default-src 'none'" in policy and "form-action 'none'" in policy
+    assert '<meta name="graphkit-mode" content="served">' in served
+    # what the server does with out/index.html gives the same page, bytes or text
+    assert served_page(page_html) == served
+    assert served_page(page_html.encode()) == served.encode()
+    assert served_page(served) == served and served_page("<p>not ours</p>") == "<p>not ours</p>"
+    assert payload(served) == payload(page_html)
 
 
 def test_payload_holds_the_donation(page_html: str) -> None:
@@ -171,13 +195,17 @@ def test_payload_relations_and_structure(page_html: str) -> None:
     assert (pairing["from"], pairing["to"], pairing["gk"]["mode"]) == (iri("彭州市"), iri("黑水县"), "对口支援")
     (secondment,) = by_relation["secondment"]
     assert (secondment["from"], secondment["to"]) == (iri("魏国庆"), iri("知木林镇"))
-    assert secondment["gk"]["parties"]["from"] == [iri("彭州市市场监督管理局")]
+    assert secondment["gk"]["unit"] == [iri("彭州市市场监督管理局")]
     within = {(e["from"], e["to"]) for e in by_relation["within"]}
     assert (iri("知木林镇"), iri("黑水县")) in within and (iri(DONOR), iri("彭州市")) in within
-    colours = {rel: {e["color"]["color"] for e in edges} for rel, edges in by_relation.items()}
-    assert all(len(c) == 1 for c in colours.values()) and len(set().union(*colours.values())) == len(colours)
-    assert all(e["arrows"]["to"]["enabled"] for rel in ("pairing", "donation", "secondment") for e in by_relation[rel])
+    # one style per relation, applied by the page script; distinct colours, arrows on assistance only
+    styles = data["edgeStyles"]
+    assert len({style["color"]["color"] for style in styles.values()}) == len(styles) == 4
+    assert all(styles[rel]["arrows"]["to"]["enabled"] for rel in ("pairing", "donation", "secondment"))
+    assert not styles["within"]["arrows"]["to"]["enabled"] and styles["secondment"]["dashes"]
+    assert all("color" not in e and "arrows" not in e for e in data["edges"])  # not repeated per edge
     assert data["meta"]["layout"] == "physics" and data["options"]["physics"]["solver"] == "forceAtlas2Based"
+    assert set(data["options"]["groups"]) >= {"Region", "Company", "Other"}
 
 
 def test_data_is_escaped_inside_the_page(page_html: str) -> None:
@@ -188,7 +216,7 @@ def test_data_is_escaped_inside_the_page(page_html: str) -> None:
     data = payload(page_html)
     labels = {n["label"] for n in data["nodes"]}
     assert XSS_NAME in labels  # the text survives, escaped only in transit
-    assert any("爱心\u2028企业" in n["gk"]["aliases"] for n in data["nodes"])
+    assert any("爱心\u2028企业" in n["gk"].get("aliases", []) for n in data["nodes"])
 
 
 def test_sizes_follow_money_on_a_square_root_scale() -> None:
@@ -263,6 +291,24 @@ class Opened:
         )
         return x, y
 
+    def on_edge(self, edge_id: str) -> tuple[float, float]:
+        """A point, in page coordinates, where the (possibly curved) edge is drawn and no node is."""
+        point = self.evaluate(
+            """(id) => { const g = window.graphkit, n = g.network, e = g.index.EDGE.get(id);
+                 const p = n.getPositions([e.from, e.to]), a = n.canvasToDOM(p[e.from]), b = n.canvasToDOM(p[e.to]);
+                 const len = Math.hypot(b.x - a.x, b.y - a.y) || 1, ox = -(b.y - a.y) / len, oy = (b.x - a.x) / len;
+                 const r = document.getElementById("gk-network").getBoundingClientRect();
+                 for (const t of [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7])
+                   for (let d = 0; d <= 80; d += 3) for (const s of [1, -1]) {
+                     const q = {x: a.x + (b.x - a.x) * t + s * d * ox, y: a.y + (b.y - a.y) * t + s * d * oy};
+                     if (n.getEdgeAt(q) === id && n.getNodeAt(q) === undefined) return [r.left + q.x, r.top + q.y];
+                   }
+                 return null; }""",
+            edge_id,
+        )
+        assert point, f"edge {edge_id} is not drawn anywhere it can be pointed at"
+        return point[0], point[1]
+
 
 @pytest.fixture
 def opened(browser: Any, tmp_path: Path, graph: nx.MultiDiGraph) -> Iterator[Opened]:
@@ -292,8 +338,17 @@ def test_browser_draws_offline(opened: Opened) -> None:
     page = opened.page
     assert page.evaluate("() => document.characterSet") == "UTF-8"
     assert page.locator("#gk-network canvas").count() == 1
-    shown = opened.evaluate("() => window.graphkit.nodes.get({filter: n => !n.hidden}).map(n => n.label)")
+    shown = opened.evaluate(
+        "() => Array.from(window.graphkit.visible.nodes, id => window.graphkit.index.NODE.get(id).label)"
+    )
     assert len(shown) == 9 and "彭州市对口支援黑水县工作队" not in shown  # a broker only: no link of its own
+    drawn = opened.evaluate("() => window.graphkit.network.body.nodeIndices.length")
+    assert drawn == 9  # what vis draws is what the filters leave
+    colour = opened.evaluate(
+        "(id) => window.graphkit.edges.get(id).color.color",
+        opened.evaluate("() => window.graphkit.data.edges.find(e => e.gk.relation === 'pairing').id"),
+    )
+    assert colour == "#5b5fc7"  # the relation's style, applied in the page
     assert page.locator("#gk-relation-filters input").count() == 4  # the legend doubles as filters
     assert "10 个实体" in page.locator("#gk-counts").inner_text()
     page.screenshot(path="/tmp/page.png")
@@ -318,30 +373,35 @@ def test_search_by_alias_selects_the_entity(opened: Opened) -> None:
 
 @pytest.mark.browser
 def test_relation_filter_hides_donations(opened: Opened) -> None:
-    hidden = """(rel) => window.graphkit.edges.get({filter: e => e.gk.relation === rel}).map(e => e.hidden === true)"""
+    hidden = """(rel) => window.graphkit.data.edges.filter(e => e.gk.relation === rel)
+                  .map(e => !window.graphkit.visible.edges.has(e.id) && window.graphkit.network.body.edges[e.id].options.hidden)"""
     assert opened.evaluate(hidden, "donation") == [False, False]
     opened.page.locator("#gk-rel-donation").uncheck()
     assert opened.evaluate(hidden, "donation") == [True, True]
     assert opened.evaluate(hidden, "pairing") == [False]
     # the company that only donated is left without visible links, so it goes too
-    assert opened.evaluate("(id) => window.graphkit.nodes.get(id).hidden", iri("爱心企业")) is True
+    assert opened.evaluate("(id) => window.graphkit.network.body.nodes[id].options.hidden", iri("爱心企业")) is True
     opened.page.locator("#gk-rel-donation").check()
     assert opened.evaluate(hidden, "donation") == [False, False]
     opened.page.locator("#gk-type-Company").uncheck()
-    assert opened.evaluate("(id) => window.graphkit.nodes.get(id).hidden", iri("爱心企业")) is True
+    assert opened.evaluate("(id) => window.graphkit.network.body.nodes[id].options.hidden", iri("爱心企业")) is True
     opened.assert_offline()
 
 
 @pytest.mark.browser
 def test_clicking_an_edge_shows_its_source(opened: Opened) -> None:
     page = opened.page
-    (x1, y1), (x2, y2) = opened.centre(iri(DONOR)), opened.centre(iri(RECIPIENT))
-    page.mouse.move((x1 + x2) / 2, (y1 + y2) / 2)
-    tooltip = page.locator("div.vis-tooltip")
+    edge = opened.evaluate(
+        "([a, b]) => window.graphkit.data.edges.find(e => e.from === a && e.to === b && e.gk.relation === 'donation').id",
+        [iri(DONOR), iri(RECIPIENT)],
+    )
+    x, y = opened.on_edge(edge)
+    page.mouse.move(x, y)
+    tooltip = page.locator("#gk-tooltip")
     tooltip.wait_for(state="visible")
     assert "15 万元" in tooltip.inner_text() and SOURCE_TITLE in tooltip.inner_text()
     assert "彭州市对口支援黑水县工作队" in tooltip.inner_text()
-    page.mouse.click((x1 + x2) / 2, (y1 + y2) / 2)
+    page.mouse.click(x, y)
     panel = page.locator("#gk-panel")
     assert SOURCE_TITLE in panel.inner_text() and "成都新闻网 · 2021-10-01" in panel.inner_text()
     link = panel.locator("a.gk-source-title")
@@ -369,8 +429,8 @@ def test_hostile_names_stay_text(opened: Opened) -> None:
     assert page.locator("#gk-panel a").count() == 0  # a javascript: URL is never made a link
     x, y = opened.centre(iri("爱心企业"))
     page.mouse.move(x, y)
-    page.locator("div.vis-tooltip").wait_for(state="visible")
-    assert XSS_NAME in page.locator("div.vis-tooltip").inner_text()
+    page.locator("#gk-tooltip").wait_for(state="visible")
+    assert XSS_NAME in page.locator("#gk-tooltip").inner_text()
     page.wait_for_timeout(300)
     assert page.locator('img[src="x"]').count() == 0 and page.locator("script:not([type]):text('alert')").count() == 0
     assert opened.dialogs == []

@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from graphkit.render.page import render_page, write_page
+from graphkit.render.page import render_page, served_page, write_page
 
-__all__ = ["render_page", "write_page"]
+__all__ = ["render_page", "served_page", "write_page"]

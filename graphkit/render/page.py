@@ -1,11 +1,15 @@
-"""The interactive page: a pyvis network that opens offline, with search, filters and a side panel.
+"""The interactive explorer: one offline HTML file with a graph, a map, a timeline and (served) SPARQL.
 
 pyvis builds the vis-network nodes, edges and options, but its own templates load vis-network and
 bootstrap from CDNs, which fails on air-gapped machines and tells a third party who reads what. So the
 page is assembled here: vis-network is read from the installed pyvis package and inlined, the graph goes
-in once as escaped JSON, and one script (`assets/page.js`) builds tooltips, search, filters and the side
-panel from that data with DOM APIs only (never innerHTML), so names scraped from the web stay text.
-A Content-Security-Policy pins the two inline scripts by hash and forbids every fetch.
+in once as escaped JSON (with pinyin search keys, map positions, province roll-ups and totals computed
+here), and the scripts of `assets/` (core, graph, map, timeline, sparql, app) build every view from that
+data with DOM APIs only (never innerHTML), so names scraped from the web stay text.
+
+A Content-Security-Policy pins the inline scripts by hash. The file page may fetch nothing
+(`connect-src 'none'`); the page `graphkit serve` sends (`served=True`, or `served_page` of the file)
+differs only in `connect-src 'self'` and a mode flag, which turn on the SPARQL editor.
 """
 
 from __future__ import annotations
@@ -29,7 +33,9 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
+from graphkit import gazetteer
 from graphkit.network import money_by_node
+from graphkit.render import geo
 
 DEFAULT_TITLE = "graphkit — 谁帮助谁"
 # Above this many nodes physics in the browser is slow and jittery: positions are computed here instead.
@@ -43,6 +49,7 @@ FONT_STACK = (
     '"PingFang SC", "Microsoft YaHei", sans-serif'
 )
 MIN_NODE, MAX_NODE = 9.0, 46.0
+DEFAULT_LABEL_SIZE = 13
 SPRING_LENGTH = 85.0
 MIN_WIDTH, MAX_WIDTH = 1.6, 10.0
 Json = dict[str, Any]
@@ -85,34 +92,67 @@ EVENT_FIELDS = (
 )  # fmt: skip
 NODE_FIELDS = ("type", "level", "aliases", "parent", "based", "member", "role", "adcode", "lon", "lat")
 STRUCTURE_LINKS = ("parent", "based", "member")
+# Where an entity sits on the map: its own coordinates, else those of the place it is based in, of its
+# parent, of the unit it belongs to (a cadre -> bureau -> city), in this order of preference.
+GEO_LINKS = ("based", "parent", "member")
+# The page's scripts, in load order after vis-network: shared core, then each view, then the app.
+SCRIPTS = ("core.js", "graph.js", "map.js", "timeline.js", "sparql.js", "app.js")
+MODE_META = '<meta name="graphkit-mode" content="{}">'
 
 
 # ---------------------------------------------------------------- public API
 
 
-def render_page(graph: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE) -> str:
-    """The whole page as one string: opens from file:// with no network, in any modern browser."""
+def render_page(graph: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, served: bool = False) -> str:
+    """The whole page as one string: opens from file:// with no network, in any modern browser.
+
+    `served=True` is the page for `graphkit serve`: the same, plus permission to call its own origin
+    (the SPARQL endpoint), which turns the SPARQL editor on.
+    """
     net, meta = build_network(graph)
     data = page_data(net, graph, meta, title)
     vis_js, vis_css = vis_assets()
-    page_js = _asset("page.js")
+    scripts = [vis_js, *(_asset(name) for name in SCRIPTS)]
     values = {
         "TITLE": html.escape(title, quote=True),
-        "CSP": html.escape(content_security_policy(vis_js, page_js), quote=True),
+        "CSP": html.escape(content_security_policy(*scripts, served=served), quote=True),
+        "MODE": MODE_META.format("served" if served else "file"),
         "VIS_CSS": _inline_css(vis_css),
         "PAGE_CSS": _inline_css(_asset("page.css")),
         "DATA": json_for_script(data),
-        "VIS_JS": vis_js,
-        "PAGE_JS": page_js,
+        "GEO": json_for_script(geo.provinces()),
+        "SCRIPTS": "\n".join(f"<script>{script}</script>" for script in scripts),
     }
     # One pass, so text inserted for one placeholder is never scanned for another.
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda match: values[match.group(1)], _asset("page.html"))
 
 
-def write_page(graph: nx.MultiDiGraph, path: Path, *, title: str = DEFAULT_TITLE) -> None:
+def served_page(page: str | bytes) -> str | bytes:
+    """A page written by `render_page` (served=False) turned into the served one, without the graph.
+
+    For `graphkit serve`, which sends out/index.html: only the mode flag and the CSP's connect-src
+    change (the scripts and their hashes are the same), so `served_page(render_page(g))` equals
+    `render_page(g, served=True)`. Anything else is returned unchanged.
+    """
+    if isinstance(page, bytes):
+        return served_page(page.decode("utf-8")).encode("utf-8")  # type: ignore[union-attr]
+    head, sep, body = page.partition("</head>")
+    if not sep or MODE_META.format("file") not in head:
+        return page
+    head = head.replace(MODE_META.format("file"), MODE_META.format("served"), 1)
+    head = re.sub(
+        r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?connect-src )&#x27;none&#x27;',
+        r"\1&#x27;self&#x27;",
+        head,
+        count=1,
+    )
+    return head + sep + body
+
+
+def write_page(graph: nx.MultiDiGraph, path: Path, *, title: str = DEFAULT_TITLE, served: bool = False) -> None:
     """Write the page atomically, so a browser or web server never sees half a file."""
     path = Path(path)
-    text = render_page(graph, title=title)
+    text = render_page(graph, title=title, served=served)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -148,11 +188,14 @@ def build_network(graph: nx.MultiDiGraph) -> tuple[Network, Json]:
     static = graph.number_of_nodes() > STATIC_LAYOUT_THRESHOLD
     positions = static_positions(graph.nodes, [(s["from"], s["to"]) for s in links]) if static else {}
     net = Network(directed=True, cdn_resources="local")
-    _add_nodes(net, graph, totals, sizes, positions)
+    _add_nodes(net, graph, totals, sizes, positions, node_extras(graph))
     for spec in links:
-        # Springs lengthened by the radii beyond the smallest, so big neighbours never sit on each other.
-        spec["length"] = SPRING_LENGTH * (0.7 if spec["gk"]["relation"] == "within" else 1.0)
-        spec["length"] += sizes[spec["from"]][0] + sizes[spec["to"]][0] - 2 * MIN_NODE
+        if static:  # no springs and no curves: a large graph draws straight lines at fixed positions
+            spec.pop("smooth", None)
+        else:
+            # Springs lengthened by the radii beyond the smallest, so big neighbours never sit on each other.
+            spec["length"] = SPRING_LENGTH * (0.7 if spec["gk"]["relation"] == "within" else 1.0)
+            spec["length"] += sizes[spec["from"]][0] + sizes[spec["to"]][0] - 2 * MIN_NODE
         net.add_edge(spec.pop("from"), spec.pop("to"), **spec)
     _set_options(net, static, graph.number_of_nodes())
     return net, {"layout": "static" if static else "physics", **_summary(graph)}
@@ -177,20 +220,23 @@ def _add_nodes(
     totals: Mapping[str, Mapping[str, float]],
     sizes: Mapping[str, tuple[float, int]],
     positions: Mapping[str, tuple[float, float]],
+    extras: Mapping[str, Json],
 ) -> None:
     """One dot per entity: coloured by type, sized by the money it moved, labelled with its Chinese name."""
     for iri, attrs in graph.nodes(data=True):
         money = totals.get(iri, {"given": 0.0, "received": 0.0})
         style = ENTITY_STYLE.get(attrs.get("type", ""), OTHER_ENTITY)
+        # Colour and shape come from the type's group (vis `groups`), so each node carries only its own.
         options: Json = {
-            "color": _node_color(style.color),
+            "group": style.key,
             "size": sizes[iri][0],
-            "font": {"size": sizes[iri][1]},
-            "gk": _node_record(attrs, money, graph.degree(iri)),
+            "gk": {**_node_record(attrs, money, graph.degree(iri)), **extras.get(iri, {})},
         }
+        if sizes[iri][1] != DEFAULT_LABEL_SIZE:
+            options["font"] = {"size": sizes[iri][1]}
         if iri in positions:
             options["x"], options["y"] = positions[iri]
-        net.add_node(iri, label=str(attrs.get("label") or iri), shape="dot", **options)
+        net.add_node(iri, label=str(attrs.get("label") or iri), **options)
 
 
 def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: int) -> Json:
@@ -199,7 +245,11 @@ def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: i
     if record.get("type") not in ENTITY_STYLE:  # untyped or unknown: still drawn, filtered as "other"
         record["type"] = OTHER_ENTITY.key
     record["aliases"] = [str(alias) for alias in attrs.get("aliases", [])]
-    record.update(given=money["given"], received=money["received"], degree=degree)
+    if not record["aliases"]:
+        del record["aliases"]
+    for key, value in (("given", money["given"]), ("received", money["received"]), ("degree", degree)):
+        if value:  # zeros are left out: at 10,000 nodes every byte is paid for in load time
+            record[key] = value
     return record
 
 
@@ -222,20 +272,12 @@ def _edge_specs(graph: nx.MultiDiGraph) -> list[Json]:
 
 
 def _event_edge(giver: str, taker: str, data: Mapping[str, Any]) -> Json:
-    """An assistance relation: helper -> helped, coloured by relation, carrying its event and source."""
-    relation = str(data.get("relation", ""))
-    style = RELATION_STYLE.get(relation, RELATION_STYLE["pairing"])
-    spec: Json = {
-        "from": giver,
-        "to": taker,
-        "color": _edge_color(style.color),
-        "width": 2.2 if relation == "pairing" else 1.6,
-        "arrows": {"to": {"enabled": True, "scaleFactor": 0.55}},
-        "gk": _event_record(data),
-    }
-    if relation == "secondment":
-        spec["dashes"] = [6, 4]
-    return spec
+    """An assistance relation: helper -> helped, carrying its event and source.
+
+    Its colour, arrow, dashes and default width come from the relation's style (`edge_styles`), applied
+    by the page script, so they are not repeated on every edge.
+    """
+    return {"from": giver, "to": taker, "gk": _event_record(data)}
 
 
 def _event_record(data: Mapping[str, Any]) -> Json:
@@ -243,13 +285,29 @@ def _event_record(data: Mapping[str, Any]) -> Json:
     record = {key: _plain(data[key]) for key in EVENT_FIELDS if data.get(key) not in (None, "")}
     labels = list(data.get("broker_labels") or [])
     brokers = list(data.get("brokers") or [])
-    record["brokers"] = [
-        {"id": str(iri), "label": str(labels[i] if i < len(labels) else iri)} for i, iri in enumerate(brokers)
-    ]
-    record["parties"] = {role: [str(p) for p in data.get(role) or []] for role in ("from", "to", "person")}
+    if brokers:
+        record["brokers"] = [
+            {"id": str(iri), "label": str(labels[i] if i < len(labels) else iri)} for i, iri in enumerate(brokers)
+        ]
+    if record.get("relation") == "secondment" and data.get("from"):  # the edge runs from the person
+        record["unit"] = [str(p) for p in data["from"]]  # so the sending unit is kept beside it
     if data.get("start") is not None and data.get("end") is not None:
         record["span"] = [int(data["start"]), int(data["end"])]
+    when, stated = event_when(data)
+    if when:
+        record["when"] = when  # the page reads the year from it
+        if not stated:
+            record["whenSource"] = True  # dated by its article, not by the event itself
     return record
+
+
+def event_when(data: Mapping[str, Any]) -> tuple[str | None, bool]:
+    """(date as yyyy[-mm[-dd]], whether the event states it) from the event's date, else its source's."""
+    for key, stated in (("date", True), ("sourceDate", False)):
+        match = re.match(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", str(data.get(key) or ""))
+        if match:
+            return match.group(0), stated
+    return None, False
 
 
 def structure_links(graph: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
@@ -267,15 +325,22 @@ def structure_links(graph: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
 
 def _structure_edge(child: str, container: str, kind: str) -> Json:
     """A faint undirected-looking link that pulls an entity next to the place or unit it belongs to."""
-    return {
-        "from": child,
-        "to": container,
-        "color": _edge_color(RELATION_STYLE["within"].color, opacity=0.8),
-        "width": 1.0,
-        "dashes": [2, 4],
-        "arrows": {"to": {"enabled": False}},
-        "gk": {"relation": "within", "kind": kind},
-    }
+    return {"from": child, "to": container, "gk": {"relation": "within", "kind": kind}}
+
+
+def edge_styles() -> dict[str, Json]:
+    """vis edge options per relation, applied to each edge by the page script."""
+    styles: dict[str, Json] = {}
+    for style in RELATION_STYLES:
+        within = style.key == "within"
+        styles[style.key] = {
+            "color": _edge_color(style.color, opacity=0.8 if within else 0.85),
+            "width": {"pairing": 2.2, "within": 1.0}.get(style.key, 1.6),
+            "arrows": {"to": {"enabled": not within, "scaleFactor": 0.55}},
+        }
+        if within or style.key == "secondment":
+            styles[style.key]["dashes"] = [2, 4] if within else [6, 4]
+    return styles
 
 
 def node_size(money: float, top: float, degree: int) -> float:
@@ -342,6 +407,9 @@ def vis_options(net: Network, count: int) -> Json:
     options = json.loads(net.options.to_json())
     options["physics"].update(minVelocity=0.8, maxVelocity=40, timestep=0.4)
     options["layout"] = {"randomSeed": 7, "improvedLayout": count <= 150}
+    options["groups"] = {
+        style.key: {"color": _node_color(style.color), "shape": "dot"} for style in (*ENTITY_STYLES, OTHER_ENTITY)
+    }
     options["nodes"] = {
         "shape": "dot",
         "borderWidth": 1.5,
@@ -353,6 +421,160 @@ def vis_options(net: Network, count: int) -> Json:
     options["edges"].update(selectionWidth=1.5, hoverWidth=0.6, arrowStrikethrough=False)
     options["interaction"].update(hover=True, tooltipDelay=120, multiselect=False, navigationButtons=False)
     return options
+
+
+# ---------------------------------------------------------------- search keys, places and roll-ups
+
+
+def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
+    """Per node: pinyin search keys, where it sits on the map, its province and prefecture, and the
+    money given and received by everything it contains (sub-regions, agencies based there, their staff)."""
+    extras: dict[str, Json] = {iri: {} for iri in graph.nodes}
+    for iri, attrs in graph.nodes(data=True):
+        keys = pinyin_keys([str(attrs.get("label") or ""), *(str(a) for a in attrs.get("aliases") or [])])
+        if keys:
+            extras[iri]["py"] = keys
+    for iri, place in places(graph).items():
+        extras[iri].update(place)
+    for iri, money in contained_money(graph).items():
+        extras[iri].update(money)
+    return extras
+
+
+def pinyin_keys(names: Iterable[str]) -> list[str]:
+    """Toneless pinyin and its initials for each Chinese name (黑水县 -> heishuixian, hsx).
+
+    Computed with pypinyin when it is installed (it ships its own dictionary; nothing is fetched);
+    without it the page still searches by characters.
+    """
+    try:
+        from pypinyin import lazy_pinyin
+    except ImportError:  # pragma: no cover - optional dependency
+        return []
+    keys: list[str] = []
+    for name in names:
+        if not re.search(r"[\u4e00-\u9fff]", name):
+            continue
+        syllables = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in lazy_pinyin(name)]
+        syllables = [s for s in syllables if s]
+        for key in ("".join(syllables), "".join(s[0] for s in syllables)):
+            if key and key not in keys:
+                keys.append(key)
+    return keys
+
+
+def _containers(attrs: Mapping[str, Any], graph: nx.MultiDiGraph, iri: str) -> list[str]:
+    """The entities this one belongs to (based-in place first), drawn ones only."""
+    out: list[str] = []
+    for kind in GEO_LINKS:
+        target = attrs.get(kind)
+        if target and target != iri and target in graph and target not in out:
+            out.append(str(target))
+    return out
+
+
+def places(graph: nx.MultiDiGraph) -> dict[str, Json]:
+    """Map position and administrative roll-up per node.
+
+    `geo` is [lon, lat], the entity's own or, failing that, the nearest container's that has them
+    (`at` names it): a township without coordinates sits at its county, a bureau at its city, a cadre
+    at the unit that sent them. `prov` and `pref` are the 6-digit adcodes of the province and
+    prefecture of that place, from the gazetteer, so the map and filters can roll up by them.
+    """
+    out: dict[str, Json] = {}
+    for iri in graph.nodes:
+        current, seen = str(iri), set()
+        anchor = None
+        while current not in seen:
+            seen.add(current)
+            data = graph.nodes[current]
+            if data.get("lon") is not None and data.get("lat") is not None:
+                anchor = current
+                break
+            following = _containers(data, graph, current)
+            if not following:
+                break
+            current = following[0]
+        if anchor is None:
+            continue
+        data = graph.nodes[anchor]
+        place: Json = {"geo": [round(float(data["lon"]), 4), round(float(data["lat"]), 4)]}
+        if anchor != iri:
+            place["at"] = anchor
+        # the administrative roll-up comes from the nearest adcode at or above the anchor
+        coded, seen = anchor, set()
+        while coded not in seen and not graph.nodes[coded].get("adcode"):
+            seen.add(coded)
+            following = _containers(graph.nodes[coded], graph, coded)
+            if not following:
+                break
+            coded = following[0]
+        adcode = graph.nodes[coded].get("adcode")
+        division = gazetteer.by_adcode(str(adcode)) if adcode else None
+        if division is not None:
+            chain = [division, *gazetteer.parents(division)]
+            for level, key in (("province", "prov"), ("prefecture", "pref")):
+                found = next((d for d in chain if d.level == level), None)
+                if found is not None:
+                    place[key] = found.code6
+        out[str(iri)] = place
+    return out
+
+
+def region_table(graph: nx.MultiDiGraph, extras: Mapping[str, Json]) -> dict[str, Json]:
+    """The provinces and prefectures the nodes roll up to: name, level, coordinates, and the drawn
+    node of that region if there is one (so an aggregated map point can open the region's panel)."""
+    by_code = {str(a["adcode"])[:6]: str(iri) for iri, a in graph.nodes(data=True) if a.get("adcode")}
+    codes = {extra[key] for extra in extras.values() for key in ("prov", "pref") if key in extra}
+    table: dict[str, Json] = {}
+    for code in sorted(codes):
+        division = gazetteer.by_adcode(code)
+        if division is None:
+            continue
+        row: Json = {"name": division.name, "level": division.level}
+        if division.lon is not None and division.lat is not None:
+            row["geo"] = [round(division.lon, 4), round(division.lat, 4)]
+        if code in by_code:
+            row["id"] = by_code[code]
+        table[code] = row
+    return table
+
+
+def contained_money(graph: nx.MultiDiGraph) -> dict[str, Json]:
+    """Money given and received by each container together with everything within it.
+
+    Containment follows part-of, based-in and member-of links transitively. Each donation counts once
+    per container even when several of its parties sit inside (a county's bureau and its township
+    giving together), with the same rule as the node's own totals. Only containers are returned, with
+    `within` (how many entities they contain), `givenAll` and `receivedAll`.
+    """
+    ancestors: dict[str, set[str]] = {}
+
+    def up(iri: str) -> set[str]:
+        if iri not in ancestors:
+            ancestors[iri] = set()  # guards a cycle in bad data
+            found: set[str] = set()
+            for parent in _containers(graph.nodes[iri], graph, iri):
+                found |= {parent, *up(parent)}
+            found.discard(iri)
+            ancestors[iri] = found
+        return ancestors[iri]
+
+    within: Counter[str] = Counter()
+    for iri in graph.nodes:
+        for container in up(str(iri)):
+            within[container] += 1
+    totals: dict[str, Json] = {c: {"within": n, "givenAll": 0.0, "receivedAll": 0.0} for c, n in within.items()}
+    counted: set[tuple[str, str, str]] = set()
+    for giver, taker, key, data in graph.edges(keys=True, data=True):
+        if data.get("relation") != "donation" or data.get("amount") is None:
+            continue
+        for party, side in ((giver, "givenAll"), (taker, "receivedAll")):
+            for container in {str(party), *up(str(party))}:
+                if container in totals and (container, side, key) not in counted:
+                    counted.add((container, side, key))
+                    totals[container][side] += float(data["amount"])
+    return totals
 
 
 # ---------------------------------------------------------------- static layout for large graphs
@@ -477,17 +699,84 @@ def _pack(laid: list[tuple[float, dict[str, tuple[float, float]]]], gap: float) 
 
 
 def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> Json:
-    """Everything the page script reads: data-driven, so new views need no change here."""
+    """Everything the page script reads: data-driven, so new views need no change here.
+
+    The wire format is compact, because a 10,000-node page is parsed before anything is drawn: an
+    edge names its ends by their index in `nodes`, event IRIs drop the common `eventBase`, and what the
+    relation's style or the defaults say is not repeated per item. `read_payload` (and the page's
+    core.js) expand it back.
+    """
+    nodes, edges, event_base = compact_items(net.nodes, net.edges)
     return {
-        "version": 1,
+        "version": 2,
         "meta": {"title": title, **meta},
         "entityTypes": [asdict(style) for style in (*ENTITY_STYLES, OTHER_ENTITY)],
         "relations": [asdict(style) for style in RELATION_STYLES],
-        "nodes": net.nodes,
-        "edges": net.edges,
+        "edgeStyles": edge_styles(),
+        "eventBase": event_base,
+        "nodes": nodes,
+        "edges": edges,
         "sources": _sources(graph),
+        "regions": region_table(graph, {n["id"]: n["gk"] for n in net.nodes}),
+        "queries": _named_queries(),
         "options": vis_options(net, graph.number_of_nodes()),
     }
+
+
+def compact_items(nodes: list[Json], edges: list[Json]) -> tuple[list[Json], list[Json], str]:
+    """(nodes, edges, event IRI base) in the page's wire format (see `page_data`)."""
+    index = {node["id"]: i for i, node in enumerate(nodes)}
+    slim_nodes = []
+    for node in nodes:
+        node = {key: value for key, value in node.items() if key != "shape"}  # every node is a dot
+        slim_nodes.append(node)
+    events = [e["gk"]["event"] for e in edges if isinstance(e["gk"].get("event"), str)]
+    base = os.path.commonprefix(events) if len(events) > 1 else ""  # noqa: RUF071 - a string prefix is meant
+    base = base[: base.rfind("/") + 1] if "/" in base else ""
+    slim_edges = []
+    for edge in edges:
+        edge = {key: value for key, value in edge.items() if key != "arrows"}  # from the relation's style
+        edge["from"], edge["to"] = index[edge["from"]], index[edge["to"]]
+        if base and isinstance(edge["gk"].get("event"), str):
+            edge["gk"] = {**edge["gk"], "event": edge["gk"]["event"][len(base) :]}
+        slim_edges.append(edge)
+    return slim_nodes, slim_edges, base
+
+
+def read_payload(page: str) -> Json:
+    """The graph data of a rendered page, expanded as the page script does (for tests and tools)."""
+    match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.DOTALL)
+    if not match:
+        raise ValueError("not a graphkit page: no graph-data element")
+    data = json.loads(match.group(1))
+    ids = [node["id"] for node in data["nodes"]]
+    base = data.get("eventBase", "")
+    for edge in data["edges"]:
+        edge["from"], edge["to"] = ids[edge["from"]], ids[edge["to"]]
+        if "event" in edge["gk"]:
+            edge["gk"]["event"] = base + edge["gk"]["event"]
+        if "when" in edge["gk"]:
+            edge["gk"]["year"] = int(edge["gk"]["when"][:4])
+    return data
+
+
+def _named_queries() -> list[Json]:
+    """The library of named queries, as examples for the served page's SPARQL editor."""
+    try:
+        from graphkit.query import named_queries
+
+        library = named_queries()
+    except Exception:  # a page without examples is still a page
+        return []
+    return [
+        {
+            "name": q.name,
+            "description": q.description,
+            "text": q.text,
+            "params": [{"name": p.name, "kind": p.kind, "description": p.description} for p in q.params],
+        }
+        for q in sorted(library.values(), key=lambda q: q.name)
+    ]
 
 
 def _sources(graph: nx.MultiDiGraph) -> dict[str, Json]:
@@ -577,14 +866,16 @@ def _inline_css(css: str) -> str:
     return css
 
 
-def content_security_policy(*scripts: str) -> str:
+def content_security_policy(*scripts: str, served: bool = False) -> str:
     """Only these inline scripts may run, and nothing may be fetched: the page is sealed offline.
 
     Hash-pinning the scripts also means an injected `onerror=` attribute could never execute, even if
-    some future change wrote data into the DOM as markup.
+    some future change wrote data into the DOM as markup. The served page may call its own origin
+    (`connect-src 'self'`, for /sparql) and nothing else; the file page may call nothing at all.
     """
     hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts)
+    connect = "'self'" if served else "'none'"
     return (
         f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data:; font-src data:; "
-        "connect-src 'none'; base-uri 'none'; form-action 'none'; object-src 'none'"
+        f"connect-src {connect}; base-uri 'none'; form-action 'none'; object-src 'none'"
     )

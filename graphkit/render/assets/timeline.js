@@ -1,0 +1,172 @@
+/* graphkit explorer — the timeline view: assistance events by date, under the same filters.
+ *
+ * A strip chart (one lane per relation, a dot per event at its date, sized by money for donations)
+ * above a list grouped by year. Events dated only by their article are marked so; events with no
+ * date at all are listed last. An event with several parties (one edge each) appears once.
+ */
+(function () {
+  "use strict";
+  const gk = window.graphkit;
+  const { el, svg, byId, clear } = gk.util;
+  const f = gk.fmt;
+  const { EDGE } = gk.index;
+  const root = byId("gk-view-timeline");
+  const state = { dirty: true, events: [] };
+
+  /** yyyy[-mm[-dd]] → fractional year (a year alone sits mid-year, a month mid-month). */
+  function position(when) {
+    const parts = when.split("-").map(function (x) { return parseInt(x, 10); });
+    if (parts.length === 1) return parts[0] + 0.5;
+    if (parts.length === 2) return parts[0] + (parts[1] - 0.5) / 12;
+    return parts[0] + (parts[1] - 1) / 12 + (parts[2] - 0.5) / 365;
+  }
+
+  /** Visible events, one per event IRI, with all their givers and takers. */
+  function collect() {
+    const byEvent = new Map();
+    gk.visible.edges.forEach(function (eid) {
+      const e = EDGE.get(eid);
+      if (!f.isEvent(e)) return;
+      const key = e.gk.event || eid;
+      let ev = byEvent.get(key);
+      if (!ev) { ev = { key: key, edge: eid, gk: e.gk, from: [], to: [], edges: [] }; byEvent.set(key, ev); }
+      if (ev.from.indexOf(e.from) < 0) ev.from.push(e.from);
+      if (ev.to.indexOf(e.to) < 0) ev.to.push(e.to);
+      ev.edges.push(eid);
+    });
+    const events = Array.from(byEvent.values());
+    events.forEach(function (ev) { ev.t = ev.gk.when ? position(ev.gk.when) : null; });
+    events.sort(function (a, b) {
+      if (a.t === null || b.t === null) return (a.t === null) - (b.t === null);
+      return a.t - b.t || (b.gk.amount || 0) - (a.gk.amount || 0);
+    });
+    state.events = events;
+    state.dirty = false;
+  }
+
+  function parties(ids) { return ids.map(f.nodeLabel).join("、"); }
+
+  function eventTip(ev) {
+    return el("div", { className: "gk-tip" }, [
+      el("div", { className: "gk-tip-head" }, [f.lineSwatch(ev.gk.relation), f.relationStyle(ev.gk.relation).zh]),
+      el("div", { className: "gk-tip-title", text: parties(ev.from) + " → " + parties(ev.to) }),
+      f.factList(f.eventFacts(ev.gk)),
+    ]);
+  }
+
+  function chart(events, width) {
+    const dated = events.filter(function (ev) { return ev.t !== null; });
+    const lanes = gk.data.relations.filter(function (r) {
+      return r.key !== "within" && dated.some(function (ev) { return ev.gk.relation === r.key; });
+    });
+    if (!dated.length) return null;
+    const t0 = Math.floor(Math.min.apply(null, dated.map(function (ev) { return ev.t; })));
+    const t1 = Math.floor(Math.max.apply(null, dated.map(function (ev) { return ev.t; }))) + 1;
+    const left = 110, right = 24, laneH = 54, top = 16;
+    const height = top + lanes.length * laneH + 34;
+    const x = function (t) { return left + ((t - t0) / Math.max(t1 - t0, 1)) * (width - left - right); };
+    const chartSvg = svg("svg", { class: "gk-tl-chart", width: width, height: height, role: "img", "aria-label": "帮扶事件时间分布" });
+    lanes.forEach(function (lane, i) {
+      const y = top + i * laneH;
+      chartSvg.append(svg("rect", { x: left, y: y + 4, width: width - left - right, height: laneH - 8, rx: 6, class: "gk-tl-lane" }));
+      const label = svg("text", { x: left - 12, y: y + laneH / 2 + 4, class: "gk-tl-lane-label" });
+      label.textContent = lane.zh;
+      chartSvg.append(label);
+    });
+    for (let year = t0; year <= t1; year++) {
+      const gx = x(year);
+      chartSvg.append(svg("line", { x1: gx, x2: gx, y1: top, y2: top + lanes.length * laneH, class: "gk-tl-grid" }));
+      if (year < t1 || t1 - t0 <= 1) {
+        const label = svg("text", { x: year < t1 ? x(year + 0.5) : gx, y: top + lanes.length * laneH + 20, class: "gk-tl-year" });
+        label.textContent = String(year);
+        chartSvg.append(label);
+      }
+    }
+    const top1 = Math.max.apply(null, [1].concat(dated.map(function (ev) { return ev.gk.amount || 0; })));
+    const seen = new Map();
+    dated.forEach(function (ev) {
+      const lane = lanes.findIndex(function (l) { return l.key === ev.gk.relation; });
+      if (lane < 0) return;
+      const slot = Math.round(x(ev.t) / 6) + ":" + lane;
+      const k = seen.get(slot) || 0;
+      seen.set(slot, k + 1);
+      const cy = top + lane * laneH + laneH / 2 + ((k % 5) - 2) * 7;
+      const r = ev.gk.relation === "donation" && ev.gk.amount ? 3.5 + 10 * Math.sqrt(ev.gk.amount / top1) : 4.5;
+      const style = f.relationStyle(ev.gk.relation);
+      const precise = ev.gk.when.length > 4 && !ev.gk.whenSource;
+      const dotEl = svg("circle", { cx: x(ev.t).toFixed(1), cy: cy.toFixed(1), r: r.toFixed(1), fill: precise ? style.color : "#fff",
+        stroke: style.color, "stroke-width": precise ? 1 : 2, class: "gk-tl-dot", "data-event": ev.key });
+      dotEl.addEventListener("pointermove", function (e) { gk.tooltip.show(eventTip(ev), e.clientX, e.clientY); });
+      dotEl.addEventListener("pointerleave", gk.tooltip.hide);
+      dotEl.addEventListener("click", function () { gk.selectEdge(ev.edge); });
+      ev.dot = dotEl;
+      chartSvg.append(dotEl);
+    });
+    return chartSvg;
+  }
+
+  function row(ev) {
+    const style = f.relationStyle(ev.gk.relation);
+    const amount = ev.gk.amount ? f.yuanShort(ev.gk.amount) + (ev.gk.period ? " / " + (ev.gk.period === "month" ? "月" : "年") : "") : null;
+    const what = [amount, ev.gk.items, ev.gk.mode, ev.gk.role].filter(Boolean).join(" · ");
+    const li = el("li", { className: "gk-tl-item", dataset: { event: ev.key } }, [
+      el("span", { className: "gk-tl-date", text: ev.gk.when ? ev.gk.when : "—",
+        title: ev.gk.whenSource ? "事件本身未注明日期，此为报道日期" : "" }, ev.gk.whenSource ? [el("sup", { text: "报" })] : []),
+      el("span", { className: "gk-tl-rel" }, [f.lineSwatch(ev.gk.relation), style.zh]),
+      el("span", { className: "gk-tl-route" }, [
+        el("button", { className: "gk-link", type: "button", text: parties(ev.from), onClick: function (e) { e.stopPropagation(); gk.selectNode(ev.from[0]); } }),
+        el("span", { className: "gk-arrow", text: " → " }),
+        el("button", { className: "gk-link", type: "button", text: parties(ev.to), onClick: function (e) { e.stopPropagation(); gk.selectNode(ev.to[0]); } }),
+      ]),
+      el("span", { className: "gk-tl-what", text: what }),
+      ev.gk.sourceId ? el("span", { className: "gk-tl-source" }, [f.sourceTitle(ev.gk.sourceId)]) : null,
+    ]);
+    li.addEventListener("click", function () { gk.selectEdge(ev.edge); });
+    ev.row = li;
+    return li;
+  }
+
+  function draw() {
+    if (state.dirty) collect();
+    clear(root);
+    const events = state.events;
+    const width = Math.max(480, root.clientWidth - 48);
+    const dated = events.filter(function (ev) { return ev.t !== null; }).length;
+    const head = el("div", { className: "gk-tl-head" }, [
+      el("h2", { text: "时间线 Timeline" }),
+      el("span", { className: "gk-sub", text: events.length + " 项事件 · " + dated + " 项有日期 · 空心点：只有年份或按报道日期" }),
+    ]);
+    const list = el("div", { className: "gk-tl-list" });
+    let year = undefined, ul = null;
+    events.slice(0, 3000).forEach(function (ev) {
+      const y = ev.t === null ? "无日期 undated" : String(Math.floor(ev.t));
+      if (y !== year) {
+        year = y;
+        ul = el("ul", { className: "gk-tl-items" });
+        list.append(el("h3", { className: "gk-tl-group", text: y }), ul);
+      }
+      ul.append(row(ev));
+    });
+    if (events.length > 3000) list.append(el("p", { className: "gk-sub", text: "仅列出前 3000 项；请用筛选缩小范围。" }));
+    root.append(el("div", { className: "gk-tl" }, [head, chart(events, width), events.length ? list : el("p", { className: "gk-sub", text: "没有符合筛选条件的事件。" })]));
+    highlight();
+  }
+
+  function highlight() {
+    const sel = gk.state.selected;
+    state.events.forEach(function (ev) {
+      let on = false;
+      if (sel && sel.kind === "edge") on = ev.edges.indexOf(sel.id) >= 0;
+      else if (sel && sel.kind === "node") on = ev.from.indexOf(sel.id) >= 0 || ev.to.indexOf(sel.id) >= 0;
+      if (ev.row) ev.row.classList.toggle("gk-selected-row", on);
+      if (ev.dot) ev.dot.classList.toggle("gk-tl-on", on);
+    });
+  }
+
+  gk.bus.on("visibility", function () { state.dirty = true; if (gk.view === "timeline") draw(); });
+  gk.bus.on("view", function (name) { if (name === "timeline") draw(); });
+  gk.bus.on("resize", function () { if (gk.view === "timeline") draw(); });
+  gk.bus.on("select", function () { if (gk.view === "timeline") highlight(); });
+
+  gk.timelineView = { events: function () { if (state.dirty) collect(); return state.events; }, draw: draw };
+})();

@@ -1,0 +1,408 @@
+"""The explorer on the seed data, in a real browser: search, neighbourhoods, filters, panel, map, timeline,
+and the served page's SPARQL editor against a real `graphkit serve`.
+
+The seed graph is built once per session (fixture `built`); pages open from file:// (and, for the
+editor, from the loopback server) in Debian's chromium driven by Playwright. Every test checks that
+the page asked for nothing outside its own origin.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from graphkit.render import render_page, served_page
+from graphkit.render.geo import decode_ring, provinces, simplify
+from graphkit.render.page import pinyin_keys, read_payload
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
+ENTITY = "https://w3id.org/graphkit/id/entity/"
+HEISHUI = ENTITY + "黑水县"
+PINYIN = importlib.util.find_spec("pypinyin") is not None
+
+
+# ---------------------------------------------------------------- without a browser
+
+
+def test_outline_is_small_and_complete() -> None:
+    outline = provinces()
+    names = {p["name"] for p in outline["provinces"]}
+    assert len(outline["provinces"]) == 34 and {"四川", "台湾", "澳门", "新疆", "海南"} <= names
+    assert all(p["rings"] and all(len(r) >= 3 for r in p["rings"]) for p in outline["provinces"])
+    assert "Apache" in outline["attribution"] and outline["inset"]
+    asset = Path(__file__).resolve().parents[1] / "graphkit" / "render" / "assets" / "china-provinces.json"
+    assert asset.stat().st_size < 300_000
+    for p in outline["provinces"]:
+        for ring in p["rings"]:
+            assert all(73 < x < 136 and 3 < y < 54 for x, y in ring), p["name"]
+
+
+def test_douglas_peucker_and_decoding() -> None:
+    line = [(0.0, 0.0), (1.0, 0.01), (2.0, -0.01), (3.0, 5.0), (4.0, 0.0)]
+    assert simplify(line, 0.1) == [(0.0, 0.0), (2.0, -0.01), (3.0, 5.0), (4.0, 0.0)]
+    assert simplify(line, 10) == [(0.0, 0.0), (4.0, 0.0)]
+    # ECharts' encoding: zig-zag deltas from the offset, '@' (64) meaning 0
+    assert decode_ring("@@BA", [1024, 2048]) == [(1.0, 2.0), (1.0009765625, 1.9990234375)]
+
+
+def test_pinyin_keys() -> None:
+    pytest.importorskip("pypinyin", reason="pinyin search keys need pypinyin")
+    keys = pinyin_keys(["黑水县", "黑水", "Acme"])
+    assert keys[:2] == ["heishuixian", "hsx"] and "heishui" in keys and "hs" in keys
+    assert not any("acme" in key for key in keys)
+
+
+def test_payload_places_and_rollups(built: Path) -> None:
+    data = read_payload((built / "index.html").read_text(encoding="utf-8"))
+    nodes = {n["id"]: n["gk"] for n in data["nodes"]}
+    heishui = nodes[HEISHUI]
+    assert heishui["prov"] == "510000" and heishui["pref"] == "513200"
+    if PINYIN:
+        assert "heishuixian" in heishui["py"] and "hsx" in heishui["py"]
+    township = nodes[ENTITY + "知木林镇"]
+    assert township["geo"] == heishui["geo"] and township["at"] == HEISHUI  # sits at its county
+    assert heishui["within"] >= 5 and heishui["receivedAll"] > 0 and not heishui.get("received")
+    assert data["regions"]["510000"]["name"] == "四川省" and data["regions"]["510000"]["id"] == ENTITY + "四川省"
+    assert any(q["name"] == "help-for-region" for q in data["queries"])
+    years = {e["gk"].get("year") for e in data["edges"] if e["gk"]["relation"] != "within"}
+    assert {2019, 2021} <= years
+
+
+# ---------------------------------------------------------------- in a browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need /usr/bin/chromium: run scripts/setup-test-env")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Page:
+    """An opened explorer page, with every request, error and dialog it produced."""
+
+    def __init__(self, browser: Any, url: str, origin: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.origin = origin
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+        def on_dialog(dialog: Any) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+        self.page.goto(url)
+        self.page.wait_for_function("() => window.graphkit && window.graphkit.ready === true", timeout=60_000)
+
+    def js(self, script: str, arg: Any = None) -> Any:
+        return self.page.evaluate(script, arg)
+
+    def visible_labels(self) -> set[str]:
+        return set(
+            self.js("() => Array.from(window.graphkit.visible.nodes, id => window.graphkit.index.NODE.get(id).label)")
+        )
+
+    def check(self) -> None:
+        outside = [u for u in self.requests if not u.startswith((self.origin, "data:", "blob:"))]
+        assert not outside, f"requests outside {self.origin}: {outside}"
+        assert not self.errors, self.errors
+        assert not self.dialogs, self.dialogs
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def seed(browser: Any, built: Path) -> Iterator[Page]:
+    opened = Page(browser, (built / "index.html").as_uri(), "file://")
+    yield opened
+    opened.close()
+
+
+@pytest.mark.browser
+def test_search_finds_heishui_and_shows_who_helps_it(seed: Page) -> None:
+    page = seed.page
+    page.fill("#gk-search", "黑水县")
+    first = page.locator("#gk-suggestions li").first
+    first.wait_for()
+    assert first.inner_text().startswith("黑水县")
+    page.keyboard.press("Enter")
+    assert page.locator("#gk-panel h2").inner_text() == "黑水县"
+    shown = seed.visible_labels()
+    assert {"黑水县", "彭州市", "成都市"} <= shown  # its pairing partners
+    assert "凤山县" not in shown and len(shown) < 40  # a neighbourhood, not the whole graph
+    panel = page.locator("#gk-panel").inner_text()
+    assert "彭州市" in panel and "成都市" in panel and "含下辖收到" in panel
+    assert "邻域：黑水县" in page.locator("#gk-focus").inner_text()
+    # expanding a node adds its neighbours (double-click does the same)
+    seed.js("(id) => window.graphkit.expand(id)", ENTITY + "彭州市")
+    expanded = seed.visible_labels()
+    assert expanded > shown and "彭州市综合执法局" in expanded
+    # depth 2 reaches the donors of its townships' schools and agencies
+    page.locator('input[name="gk-depth"][value="2"]').check()
+    assert len(seed.visible_labels()) > len(shown)
+    # "show all" ends the exploration
+    page.locator("#gk-focus button").click()
+    assert len(seed.visible_labels()) > 90
+    seed.check()
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not PINYIN, reason="pinyin search keys need pypinyin")
+def test_pinyin_initials_find_the_county(seed: Page) -> None:
+    hits = seed.js("() => window.graphkit.search('hsx').map(h => h.label)")
+    assert hits[0] == "黑水县"
+    seed.page.fill("#gk-search", "heishui")
+    seed.page.locator("#gk-suggestions li").first.wait_for()
+    assert "黑水县" in seed.page.locator("#gk-suggestions").inner_text()
+    seed.check()
+
+
+@pytest.mark.browser
+def test_filters_hide_what_they_should(seed: Page) -> None:
+    page = seed.page
+    events = "() => Array.from(window.graphkit.visible.edges).map(id => window.graphkit.index.EDGE.get(id).gk).filter(g => g.relation !== 'within')"
+    everything = seed.js(events)
+    assert any(g["relation"] == "donation" for g in everything)
+    page.locator("#gk-rel-donation").uncheck()
+    assert not any(g["relation"] == "donation" for g in seed.js(events))
+    drawn = "() => window.graphkit.network.body.edgeIndices.map(id => window.graphkit.index.EDGE.get(id).gk.relation)"
+    assert "donation" not in seed.js(drawn) and "pairing" in seed.js(drawn)  # what vis draws follows
+    page.locator("#gk-rel-donation").check()
+    # years: only 2021 (undated events excluded too)
+    page.locator("#gk-undated").uncheck()
+    page.fill("#gk-year-from", "2021")
+    page.locator("#gk-year-from").dispatch_event("change")
+    shown = seed.js(events)
+    assert shown and all(g.get("year") == 2021 for g in shown)
+    page.locator("#gk-reset").click()
+    assert len(seed.js(events)) == len(everything)
+    # province, rolled up: 四川 keeps 黑水县 (via 阿坝州) and drops 凤山县 (广西)
+    page.select_option("#gk-province", "510000")
+    labels = seed.visible_labels()
+    assert "黑水县" in labels and "彭州市" in labels and "凤山县" not in labels
+    page.select_option("#gk-province", "")
+    # amount: at least 100 万元 leaves only the big donations
+    page.fill("#gk-amount-min", "100")
+    page.locator("#gk-amount-min").dispatch_event("change")
+    amounts = [g.get("amount") for g in seed.js(events) if g["relation"] == "donation"]
+    assert amounts and all(a >= 1_000_000 for a in amounts)
+    assert any(g["relation"] == "pairing" for g in seed.js(events))  # the amount filter is for donations
+    # the legend counts follow the filters
+    assert page.locator("#gk-relation-filters .gk-filter").nth(1).locator(".gk-count").inner_text() == str(len(amounts))
+    seed.check()
+
+
+@pytest.mark.browser
+def test_side_panel_shows_the_source(seed: Page) -> None:
+    edge = seed.js(
+        """() => window.graphkit.data.edges.find(e => e.gk.relation === 'donation' && e.gk.sourceId &&
+             window.graphkit.data.sources[e.gk.sourceId].url).id"""
+    )
+    seed.js("(id) => window.graphkit.selectEdge(id)", edge)
+    source = seed.js("(id) => window.graphkit.data.sources[window.graphkit.index.EDGE.get(id).gk.sourceId]", edge)
+    block = seed.page.locator("#gk-panel .gk-source")
+    assert source["title"] in block.inner_text()
+    assert source.get("publisher", "") in block.inner_text() and source.get("date", "") in block.inner_text()
+    link = block.locator("a")
+    assert link.get_attribute("href") == source["url"] and "noopener" in (link.get_attribute("rel") or "")
+    # a node's panel lists its sources, its totals and what it contains
+    seed.js("(id) => window.graphkit.selectNode(id)", HEISHUI)
+    panel = seed.page.locator("#gk-panel").inner_text()
+    assert "来源 SOURCES" in panel and "下辖/所属" in panel and "知木林镇" in panel
+    seed.check()
+
+
+@pytest.mark.browser
+def test_map_shows_the_seed_regions(seed: Page, tmp_path: Path) -> None:
+    page = seed.page
+    page.click('.gk-tab[data-view="map"]')
+    assert page.locator("#gk-view-map").is_visible() and not page.locator("#gk-view-graph").is_visible()
+    assert page.locator("path.gk-province").count() == 34
+    labels = set(page.locator(".gk-point").evaluate_all("els => els.map(e => e.getAttribute('data-label'))"))
+    joined = " ".join(labels)
+    for place in ("黑水县", "彭州市", "凤山县", "万源市", "六枝特区", "大连市", "北京市"):
+        assert place in joined, place
+    assert page.locator("path.gk-flow").count() >= 5
+    widths = page.locator("path.gk-flow").evaluate_all(
+        "els => els.map(e => parseFloat(e.getAttribute('stroke-width')))"
+    )
+    assert max(widths) > 3 * min(widths)  # width by amount
+    page.screenshot(path=str(tmp_path / "map.png"))
+    # rolled up to provinces: 四川省 and 广西 become single points, the flow between them remains
+    page.click('.gk-seg[data-level="prov"]')
+    provinces_shown = set(page.locator(".gk-point").evaluate_all("els => els.map(e => e.getAttribute('data-label'))"))
+    assert {"四川省", "广西壮族自治区", "广东省"} <= provinces_shown and "黑水县" not in provinces_shown
+    # clicking a point opens its entities in the panel
+    page.locator('.gk-point[data-label="四川省"]').click()
+    assert page.locator("#gk-panel h2").inner_text() == "四川省"
+    # hovering a flow shows its total
+    x, y = page.locator("path.gk-flow").first.evaluate(
+        """p => { const q = p.getPointAtLength(p.getTotalLength() / 2), m = p.getScreenCTM();
+                  return [q.x * m.a + m.e, q.y * m.d + m.f]; }"""
+    )
+    page.mouse.move(x, y)
+    assert "→" in page.locator("#gk-tooltip").inner_text()
+    seed.check()
+
+
+@pytest.mark.browser
+def test_timeline_lists_events_by_date(seed: Page) -> None:
+    page = seed.page
+    page.click('.gk-tab[data-view="timeline"]')
+    items = page.locator(".gk-tl-item")
+    total = seed.js("() => window.graphkit.data.meta.events")
+    assert items.count() == total
+    dates = [d for d in items.locator(".gk-tl-date").all_inner_texts() if d[:4].isdigit()]
+    assert dates and dates == sorted(dates, key=lambda d: d[:4])  # by date (a bare year sits mid-year)
+    assert page.locator(".gk-tl-dot").count() > 10
+    seed.js("() => window.graphkit.setYears(2021, 2021, false)")
+    assert 0 < page.locator(".gk-tl-item").count() < total
+    assert all(d.startswith("2021") for d in page.locator(".gk-tl-date").all_inner_texts())
+    page.locator(".gk-tl-item").first.click()
+    assert page.locator("#gk-panel .gk-route").count() == 1
+    seed.check()
+
+
+@pytest.mark.browser
+def test_hostile_names_stay_inert_in_every_view(browser: Any, tmp_path: Path) -> None:
+    from graphkit.model import Dataset
+    from graphkit.network import to_networkx
+    from graphkit.rdf import dataset_quads
+    from graphkit.store import MemoryStore
+    from tests.test_page import XSS_NAME, _entities, _sources
+
+    dataset = Dataset(entities={e.id: e for e in _entities()}, sources={s.id: s for s in _sources()})
+    store = MemoryStore()
+    store.add_quads(dataset_quads(dataset))
+    path = tmp_path / "evil.html"
+    path.write_text(render_page(to_networkx(store)), encoding="utf-8")
+    opened = Page(browser, path.as_uri(), "file://")
+    try:
+        page = opened.page
+        page.fill("#gk-search", "onerror")
+        page.locator("#gk-suggestions li").first.click()
+        assert page.locator("#gk-panel h2").inner_text() == XSS_NAME
+        for view in ("map", "timeline", "graph"):
+            page.click(f'.gk-tab[data-view="{view}"]')
+            page.wait_for_timeout(200)
+        page.click('.gk-tab[data-view="timeline"]')
+        assert XSS_NAME in page.locator("#gk-view-timeline").inner_text()
+        # only its own event is in the neighbourhood, and that source's javascript: URL is never made a link
+        assert page.locator('img[src="x"]').count() == 0 and page.locator("#gk-view-timeline a").count() == 0
+        assert page.locator('a[href^="javascript"]').count() == 0
+        opened.check()
+    finally:
+        opened.close()
+
+
+# ---------------------------------------------------------------- the served page
+
+
+class Server:
+    """`graphkit serve` in a subprocess on loopback, port chosen by the OS."""
+
+    def __init__(self, out: Path) -> None:
+        command = [sys.executable, "-m", "graphkit", "serve", "--out", str(out), "--port", "0", "--workers", "1"]
+        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(90)
+        match = re.search(r"(http://127\.0\.0\.1:\d+)/sparql", lines[0] if lines else "")
+        if not match:
+            self.stop()
+            pytest.fail(f"graphkit serve did not start: {lines!r}")
+        self.base = match.group(1)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def served(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need /usr/bin/chromium: run scripts/setup-test-env")
+    out = tmp_path_factory.mktemp("served") / "out"
+    shutil.copytree(built, out)
+    # what the server sends once it renders with served=True (served_page is idempotent)
+    (out / "index.html").write_bytes(served_page((out / "index.html").read_bytes()))
+    server = Server(out)
+    yield server
+    server.stop()
+
+
+@pytest.mark.browser
+def test_served_page_runs_sparql(browser: Any, served: Server, tmp_path: Path) -> None:
+    opened = Page(browser, served.base + "/", served.base)
+    try:
+        page = opened.page
+        tab = page.locator('.gk-tab[data-view="sparql"]')
+        assert tab.is_visible()
+        tab.click()
+        index = opened.js("() => window.graphkit.data.queries.findIndex(q => q.name === 'help-for-region')")
+        page.select_option(".gk-sq-examples", str(index))
+        assert page.locator(".gk-sq-param").input_value() == "黑水县"
+        page.click("text=运行 Run")
+        page.locator(".gk-sq-table tbody tr").first.wait_for(timeout=30_000)
+        assert page.locator(".gk-sq-table tbody tr").count() >= 5
+        assert "彭州市" in page.locator(".gk-sq-table").inner_text()
+        with page.expect_download() as download:
+            page.click("text=下载 CSV")
+        csv_text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert csv_text.startswith("region,place,helper") and "黑水县" in csv_text
+        page.click("text=在图中显示 show as graph")
+        assert page.locator("#gk-view-graph").is_visible()
+        shown = opened.visible_labels()
+        assert "黑水县" in shown and "彭州市" in shown and len(shown) < 60
+        # a query of one's own, typed in the editor
+        page.click('.gk-tab[data-view="sparql"]')
+        page.fill(".gk-sq-text", "SELECT (COUNT(*) AS ?n) WHERE { ?e a gk:Donation }")
+        page.locator(".gk-sq-text").press("Control+Enter")
+        page.wait_for_function("() => document.querySelector('.gk-sq-status').textContent.includes('1 行')")
+        assert int(page.locator(".gk-sq-table tbody td").first.inner_text()) > 10
+        page.fill(".gk-sq-text", "SELECT ?x WHERE { SERVICE <http://example.org/sparql> { ?x ?p ?o } }")
+        page.click("text=运行 Run")
+        page.locator(".gk-sq-error").wait_for()
+        page.screenshot(path=str(tmp_path / "sparql.png"))
+        opened.errors = [e for e in opened.errors if "400" not in e]  # the refused query's response
+        opened.check()
+    finally:
+        opened.close()
+
+
+@pytest.mark.browser
+def test_file_page_has_no_editor(seed: Page) -> None:
+    assert seed.page.locator('.gk-tab[data-view="sparql"]').is_hidden()
+    assert seed.js("() => window.graphkit.served") is False
+    seed.check()
