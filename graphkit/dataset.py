@@ -351,6 +351,8 @@ def _check_entity_links(dataset: Dataset, readers: Mapping[str, _Reader]) -> Non
                 raise reader.fail(field, f"unknown entity reference {target!r}")
         if entity.type == "Region" and entity.part_of and dataset.entities[entity.part_of].type != "Region":
             raise reader.fail("part_of", f"a region can only be part of a region, not of {entity.part_of!r}")
+        if entity.located_in and dataset.entities[entity.located_in].type != "Region":
+            raise reader.fail("located_in", f"an entity is located in a region, not in {entity.located_in!r}")
         if entity.id in dataset.ancestors(entity.id):
             raise reader.fail("part_of", f"{entity.id!r} contains itself through part_of/located_in")
 
@@ -367,6 +369,18 @@ def _check_event_references(dataset: Dataset, lines: Mapping[str, tuple[Path, di
                     hint = _suggest(dataset, name)
                     line = field_lines.get(field, field_lines[""])
                     raise DataError(path, line, field, f"unknown entity reference {name!r}{hint}")
+        if event.type == "secondment":
+            _check_secondment(dataset, event, path, field_lines)
+
+
+def _check_secondment(dataset: Dataset, event: Event, path: Path, field_lines: Mapping[str, int]) -> None:
+    """A secondment sends one person or work team from at most one unit (as the SHACL shapes require)."""
+    if len(event.helpers) > 1:
+        raise DataError(path, field_lines.get("from"), "from", "a secondment has at most one sending unit")
+    kind = dataset.entities[event.person].type if event.person else None
+    if kind not in ("Person", "WorkTeam"):
+        line = field_lines.get("person")
+        raise DataError(path, line, "person", f"the one seconded must be a Person or WorkTeam, not a {kind}")
 
 
 def _suggest(dataset: Dataset, name: str) -> str:

@@ -42,6 +42,9 @@ def test_tiny_dataset_is_valid(tiny_data: Path) -> None:
         ("sources/t1.yaml", "span: [0, 20]", "span: [20, 5]", "span", "bad span"),
         ("entities.yaml", "part_of: 黑水县", "part_of: 黑水", "part_of", "unknown entity reference '黑水'"),
         ("sources/t1.yaml", "from: 彭州市综合执法局", "from: 彭州市综合执法局\n    colour: red", "colour", "unknown field"),
+        ("sources/t1.yaml", "person: 魏国庆", "person: 彭州市综合执法局", "person", "must be a Person or WorkTeam"),
+        ("sources/t1.yaml", "    from: 彭州市\n    to: 知木林镇", "    to: 知木林镇\n    from: [彭州市, 黑水县]", "from", "at most one sending unit"),
+        ("entities.yaml", "located_in: 彭州市", "located_in: 魏国庆", "located_in", "located in a region"),
     ],
 )
 def test_bad_data_names_file_line_and_field(

@@ -7,8 +7,9 @@ from pathlib import Path
 from graphkit.store.base import QueryResult, Store
 from graphkit.store.memory import MemoryStore
 from graphkit.store.oxigraph import OxigraphStore
+from graphkit.store.remote import RemoteStore
 
-__all__ = ["MemoryStore", "OxigraphStore", "QueryResult", "Store", "open_store"]
+__all__ = ["MemoryStore", "OxigraphStore", "QueryResult", "RemoteStore", "Store", "open_store"]
 
 
 def open_store(spec: str, read_only: bool = False) -> Store:
@@ -19,4 +20,6 @@ def open_store(spec: str, read_only: bool = False) -> Store:
         return OxigraphStore()
     if spec.startswith("oxigraph:"):
         return OxigraphStore(Path(spec.removeprefix("oxigraph:")), read_only=read_only)
+    if spec.startswith(("http://", "https://")):
+        return RemoteStore(spec)
     raise ValueError(f"unknown store {spec!r}: use memory, oxigraph:DIR or the URL of a SPARQL endpoint")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from rdflib import BNode, Literal, URIRef
@@ -57,12 +58,36 @@ def python_value(term: Node | None) -> Any:
 
 
 def normal_literal(value: str, datatype: str | None, language: str | None) -> Literal:
-    """Build an rdflib Literal the same way for every backend (xsd:string is a plain literal)."""
+    """Build an rdflib Literal the same way for every backend.
+
+    xsd:string is a plain literal, and decimals take one canonical lexical form ("150000", not
+    "150000.0"), since engines write sums and stored values differently and rows must compare equal.
+    """
     if language:
         return Literal(value, lang=language)
     if datatype is None or datatype == str(XSD.string):
         return Literal(value)
+    if datatype == str(XSD.decimal):
+        return Literal(canonical_decimal(value), datatype=XSD.decimal)
     return Literal(value, datatype=URIRef(datatype))
+
+
+def canonical_decimal(lexical: str) -> str:
+    """The shortest plain form of a decimal: no exponent, no trailing zeros, no trailing point."""
+    try:
+        text = format(Decimal(lexical), "f")
+    except InvalidOperation:
+        return lexical
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def normal_term(term: Node | None) -> Node | None:
+    """A result term in the form every store returns (see normal_literal)."""
+    if isinstance(term, Literal) and not term.language:
+        return normal_literal(str(term), str(term.datatype) if term.datatype else None, None)
+    return term
 
 
 class Store(ABC):

@@ -8,7 +8,7 @@ from rdflib import Dataset, URIRef
 from rdflib.term import Node, Variable
 
 from graphkit.rdf import Quad, Triple
-from graphkit.store.base import Bindings, QueryResult, Store
+from graphkit.store.base import Bindings, QueryResult, Store, normal_term
 
 
 class MemoryStore(Store):
@@ -39,10 +39,10 @@ class MemoryStore(Store):
         if result.type == "ASK":
             return QueryResult(boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
-            rows = [tuple(triple) for triple in result.graph]  # type: ignore[union-attr]
+            rows = [tuple(normal_term(t) for t in triple) for triple in result.graph]  # type: ignore[union-attr]
             return QueryResult(variables=["subject", "predicate", "object"], rows=rows)
         variables = [str(v) for v in result.vars or []]
-        rows: list[tuple[Node | None, ...]] = [tuple(row) for row in result]  # type: ignore[arg-type]
+        rows: list[tuple[Node | None, ...]] = [tuple(normal_term(t) for t in row) for row in result]  # type: ignore[union-attr]
         return QueryResult(variables=variables, rows=rows)
 
     def update(self, sparql: str) -> None:
