@@ -105,26 +105,56 @@ def sparql_tokens(text: str) -> Iterator[Token]:
             yield Token(kind, match.group(), match.start(), match.end())
 
 
-def _outer_group_start(tokens: list[Token]) -> int:
-    """Offset just after the `{` that opens the query's outermost WHERE group.
-
-    That is the first top-level `{` after WHERE, or after SELECT/ASK/DESCRIBE when WHERE is
-    omitted; a CONSTRUCT's first group is its template, so there only WHERE counts.
-    """
-    depth, form, seen_where = 0, "", False
-    for token in tokens:
-        word = token.keyword
-        if depth == 0 and not form and word in ("SELECT", "ASK", "DESCRIBE", "CONSTRUCT"):
-            form = word
-        elif depth == 0 and word == "WHERE":
+def _group_after(tokens: list[Token], start: int, where_only: bool) -> int | None:
+    """Index of the `{` opening the WHERE group of the query form at tokens[start], at its depth."""
+    depth, seen_where = 0, not where_only
+    for index in range(start + 1, len(tokens)):
+        token = tokens[index]
+        if depth == 0 and token.keyword == "WHERE":
             seen_where = True
         if token.text == "{":
-            if depth == 0 and (seen_where or form in ("SELECT", "ASK", "DESCRIBE")):
-                return token.end
+            if depth == 0 and seen_where:
+                return index
             depth += 1
         elif token.text == "}":
+            if depth == 0:
+                return None
             depth -= 1
-    raise RemoteError("cannot bind variables: the query has no WHERE group")
+    return None
+
+
+def _group_end(tokens: list[Token], opening: int) -> int:
+    """Index of the `}` matching the `{` at tokens[opening]."""
+    depth = 0
+    for index in range(opening, len(tokens)):
+        depth += {"{": 1, "}": -1}.get(tokens[index].text, 0)
+        if depth == 0:
+            return index
+    return len(tokens) - 1
+
+
+def query_groups(tokens: list[Token]) -> list[tuple[int, set[str]]]:
+    """(token index of the `{`, variables used inside) for the outermost WHERE group and each sub-select's.
+
+    A sub-select is evaluated on its own, before the group around it sees its rows, so a variable
+    bound only in the outer group would not restrict it: binding must reach every sub-select too.
+    """
+    groups = []
+    outer = True
+    for index, token in enumerate(tokens):
+        word = token.keyword
+        if word not in ("SELECT", "ASK", "DESCRIBE", "CONSTRUCT") or (word != "SELECT" and not outer):
+            continue
+        opening = _group_after(tokens, index, where_only=word == "CONSTRUCT")
+        if opening is None:
+            continue
+        closing = _group_end(tokens, opening)
+        used = {t.text[1:] for t in tokens[opening:closing] if t.kind == "var"}
+        groups.append((opening, used | ({"*"} if outer else set())))
+        outer = False
+    if not groups:
+        raise RemoteError("cannot bind variables: the query has no WHERE group")
+    return groups
 
 
 def _serialised(bindings: Bindings) -> list[tuple[str, str]]:
@@ -155,15 +185,22 @@ def bind_block(bindings: Bindings) -> str:
 
 
 def inject_values(sparql: str, bindings: Bindings | None, style: str = "bind") -> str:
-    """The query with its variables pre-bound at the start of the outermost WHERE group.
+    """The query with its variables pre-bound, as Oxigraph's substitutions and rdflib's initBindings do.
 
-    `style` is "bind" (BIND(term AS ?var), the default) or "values" (a one-row VALUES block).
+    The binding goes at the start of the outermost WHERE group and of every sub-select that uses the
+    variable. `style` is "bind" (BIND(term AS ?var), the default) or "values" (a one-row VALUES block).
     """
     if not bindings:
         return sparql
-    at = _outer_group_start(list(sparql_tokens(sparql)))
-    block = values_block(bindings) if style == "values" else bind_block(bindings)
-    return f"{sparql[:at]}\n{block}\n{sparql[at:]}"
+    tokens = list(sparql_tokens(sparql))
+    block = values_block if style == "values" else bind_block
+    text = sparql
+    for opening, used in reversed(query_groups(tokens)):
+        wanted = {name: term for name, term in bindings.items() if "*" in used or name in used}
+        if wanted:
+            at = tokens[opening].end
+            text = f"{text[:at]}\n{block(wanted)}\n{text[at:]}"
+    return text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,204 @@
+"""Totals and roll-ups computed from the records at build time, so aggregate queries are look-ups.
+
+Summing every donation by donor over a million triples takes seconds in any SPARQL engine; reading a
+precomputed total takes a millisecond. The totals are computed here in Python, with exact decimals,
+from the same records the graph is made of, and stored in their own named graph
+(`id:graph/rollups`) so they are replaced as a unit on every build and never mistaken for data.
+
+What is counted is what the named queries over the raw events count (so reading a total gives the
+same answer as summing): money is the stated gk:amountCNY of a donation, amounts per period and
+planned gifts included as stated; a joint gift credits its full amount to each of its donors, but a
+region's roll-up counts each donation once.
+
+Terms written (gk: is the graphkit ontology):
+- per entity that gave / received a donation: gk:totalGivenCNY, gk:donationsGiven,
+  gk:donationsGivenWithAmount / gk:totalReceivedCNY, gk:donationsReceived,
+  gk:donationsReceivedWithAmount; gk:donorRank / gk:recipientRank (1 = most money, ties by number of
+  donations then IRI, the order of donors-ranked); gk:donationCount (donations given or received)
+  and gk:eventCount (events it takes part in, in any role);
+- per region (zero when nothing): gk:totalReceivedWithinCNY, gk:donationsReceivedWithin,
+  gk:donationsReceivedWithinWithAmount and the same for Given: money received / given by anything
+  whose gk:withinRegion is the region (the region, its sub-regions, organisations and people);
+- per pair of regions at province and at prefecture level: a gk:RegionFlow node with gk:fromRegion,
+  gk:toRegion, gk:level, gk:amountCNY, gk:donationCount and gk:donationsWithAmount.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import product
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from graphkit.model import Dataset, Event
+from graphkit.ontology import GK, ID, LEVELS, entity_iri
+from graphkit.rdf import Quad, decimal_literal
+
+ROLLUPS_GRAPH = ID["graph/rollups"]
+FLOW_LEVELS = ("province", "prefecture")
+ZERO = Decimal(0)
+
+
+@dataclass
+class Tally:
+    """Running totals for one entity, region or flow."""
+
+    amount: Decimal = ZERO
+    count: int = 0
+    with_amount: int = 0
+
+    def add(self, amount: Decimal | None) -> None:
+        """Count one donation and its amount, if it states one."""
+        self.count += 1
+        if amount is not None:
+            self.amount += amount
+            self.with_amount += 1
+
+
+class Regions:
+    """Which regions each entity lies in (gk:withinRegion, as rdf.py materialises it), memoised."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._within: dict[str, tuple[str, ...]] = {}
+
+    def within(self, entity_id: str) -> tuple[str, ...]:
+        """The region itself (if it is one) and every region containing the entity."""
+        cached = self._within.get(entity_id)
+        if cached is None:
+            entities = self.dataset.entities
+            own = (entity_id,) if entities[entity_id].type == "Region" else ()
+            ancestors = tuple(a for a in self.dataset.ancestors(entity_id) if entities[a].type == "Region")
+            cached = self._within[entity_id] = own + ancestors
+        return cached
+
+    def of_parties(self, parties: tuple[str, ...], level: str | None = None) -> list[str]:
+        """The regions any of the parties lie in (each once, in a stable order), optionally of one level."""
+        found = dict.fromkeys(region for party in parties for region in self.within(party))
+        if level is None:
+            return list(found)
+        return [region for region in found if self.dataset.entities[region].level == level]
+
+
+@dataclass
+class Totals:
+    """Everything rollup_quads writes, as plain Python values (handy for tests and benchmarks)."""
+
+    given: dict[str, Tally]
+    received: dict[str, Tally]
+    donations: dict[str, int]
+    events: dict[str, int]
+    given_within: dict[str, Tally]
+    received_within: dict[str, Tally]
+    flows: dict[tuple[str, str, str], Tally]
+
+
+def compute_totals(dataset: Dataset) -> Totals:
+    """One pass over the events: per entity, per region and per pair of regions."""
+    regions = Regions(dataset)
+    totals = Totals(defaultdict(Tally), defaultdict(Tally), defaultdict(int), defaultdict(int),
+                    defaultdict(Tally), defaultdict(Tally), defaultdict(Tally))
+    for event in dataset.events():
+        for party in dict.fromkeys(event.parties):
+            totals.events[party] += 1
+        if event.type == "donation":
+            _count_donation(event, regions, totals)
+    return totals
+
+
+def _count_donation(event: Event, regions: Regions, totals: Totals) -> None:
+    amount = event.amount.value if event.amount is not None else None
+    for donor in dict.fromkeys(event.helpers):
+        totals.given[donor].add(amount)
+    for recipient in dict.fromkeys(event.helped):
+        totals.received[recipient].add(amount)
+    for party in dict.fromkeys((*event.helpers, *event.helped)):
+        totals.donations[party] += 1
+    for region in regions.of_parties(event.helpers):
+        totals.given_within[region].add(amount)
+    for region in regions.of_parties(event.helped):
+        totals.received_within[region].add(amount)
+    for level in FLOW_LEVELS:
+        pairs = product(regions.of_parties(event.helpers, level), regions.of_parties(event.helped, level))
+        for source, target in pairs:
+            totals.flows[(level, source, target)].add(amount)
+
+
+def flow_iri(level: str, source: str, target: str) -> URIRef:
+    """A stable IRI for the flow between two regions at one level."""
+    prefix = len(str(ID["entity/"]))
+    return ID[f"rollup/flow/{level}/{str(entity_iri(source))[prefix:]}/{str(entity_iri(target))[prefix:]}"]
+
+
+def rollup_quads(dataset: Dataset) -> Iterator[Quad]:
+    """The materialised totals as quads in the graph id:graph/rollups."""
+    totals = compute_totals(dataset)
+    yield from _entity_quads(totals)
+    yield from _region_quads(dataset, totals)
+    yield from _flow_quads(dataset, totals)
+
+
+def _quad(subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> Quad:
+    return subject, predicate, obj, ROLLUPS_GRAPH
+
+
+def _tally_quads(node: URIRef, tally: Tally, total: URIRef, count: URIRef, with_amount: URIRef) -> Iterator[Quad]:
+    yield _quad(node, total, decimal_literal(tally.amount))
+    yield _quad(node, count, Literal(tally.count))
+    yield _quad(node, with_amount, Literal(tally.with_amount))
+
+
+def ranked(tallies: dict[str, Tally]) -> list[str]:
+    """Entity ids by money (most first), then number of donations, then IRI: donors-ranked's order."""
+    return sorted(tallies, key=lambda e: (-tallies[e].amount, -tallies[e].count, str(entity_iri(e))))
+
+
+def _entity_quads(totals: Totals) -> Iterator[Quad]:
+    """Totals per entity, and its rank among donors / recipients (1 = most money).
+
+    A rank makes "the top N" a look-up of N integers (VALUES ?rank { 1 2 … N }) instead of a sort
+    of every donor, which is what keeps a ranking under 50 ms on a million triples.
+    """
+    for rank, entity_id in enumerate(ranked(totals.given), start=1):
+        node = entity_iri(entity_id)
+        yield from _tally_quads(node, totals.given[entity_id], GK.totalGivenCNY, GK.donationsGiven,
+                                GK.donationsGivenWithAmount)
+        yield _quad(node, GK.donorRank, Literal(rank))
+    for rank, entity_id in enumerate(ranked(totals.received), start=1):
+        node = entity_iri(entity_id)
+        yield from _tally_quads(node, totals.received[entity_id], GK.totalReceivedCNY, GK.donationsReceived,
+                                GK.donationsReceivedWithAmount)
+        yield _quad(node, GK.recipientRank, Literal(rank))
+    for entity_id, count in totals.donations.items():
+        yield _quad(entity_iri(entity_id), GK.donationCount, Literal(count))
+    for entity_id, count in totals.events.items():
+        yield _quad(entity_iri(entity_id), GK.eventCount, Literal(count))
+
+
+def _region_quads(dataset: Dataset, totals: Totals) -> Iterator[Quad]:
+    """Every region gets both roll-ups, zero when nothing was given or received within it."""
+    received = GK.totalReceivedWithinCNY, GK.donationsReceivedWithin, GK.donationsReceivedWithinWithAmount
+    given = GK.totalGivenWithinCNY, GK.donationsGivenWithin, GK.donationsGivenWithinWithAmount
+    for entity in dataset.entities.values():
+        if entity.type == "Region":
+            node = entity_iri(entity.id)
+            yield from _tally_quads(node, totals.received_within.get(entity.id, Tally()), *received)
+            yield from _tally_quads(node, totals.given_within.get(entity.id, Tally()), *given)
+
+
+def _flow_quads(dataset: Dataset, totals: Totals) -> Iterator[Quad]:
+    for (level, source, target), tally in totals.flows.items():
+        node = flow_iri(level, source, target)
+        yield _quad(node, RDF.type, GK.RegionFlow)
+        yield _quad(node, RDFS.label, Literal(f"{dataset.entities[source].name} → {dataset.entities[target].name}"))
+        yield _quad(node, GK.fromRegion, entity_iri(source))
+        yield _quad(node, GK.toRegion, entity_iri(target))
+        yield _quad(node, GK.level, LEVELS[level])
+        yield from _tally_quads(node, tally, GK.amountCNY, GK.donationCount, GK.donationsWithAmount)
+
+
+__all__ = ["ROLLUPS_GRAPH", "Totals", "compute_totals", "rollup_quads"]

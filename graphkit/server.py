@@ -1,0 +1,841 @@
+"""`graphkit serve`: the built graph as a SPARQL 1.1 Protocol endpoint, safe to leave running.
+
+Why the standard library's ThreadingHTTPServer and not a web framework: the endpoint is a handful
+of routes, and everything hard about it (killing runaway queries, refusing queries that would fetch
+from the network) is ours to write either way; no framework would remove a line of that.
+
+Safety by default:
+- read-only: SPARQL Update is refused (403) unless the server is started with `allow_update`;
+- every query runs in a worker process, and a query still running at the deadline is stopped by
+  killing its process (threads cannot be killed), which is replaced; the client gets 503;
+- at most `max_rows` rows are returned, and the response says so (X-Graphkit-Truncated);
+- SERVICE, LOAD and FROM / FROM NAMED / USING / WITH with fetchable IRIs are refused with 400, so
+  the server never fetches from the network (or from local files, which rdflib would do);
+- errors are JSON objects with a message, never a stack trace.
+
+Routes: `/sparql` (GET and POST, form-encoded or direct), `/queries` (the named queries) and
+`/queries/NAME?param=value`, `/health`, and `/` (the built index.html).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import queue
+import re
+import signal
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import islice
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs, urlsplit
+
+import typer
+from rdflib import Graph
+from rdflib.term import Node
+
+from graphkit.results import SERIALIZERS
+from graphkit.store.base import QueryResult, Store
+from graphkit.store.remote import inject_values, sparql_tokens
+
+DEFAULT_PORT = 8000
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_ROWS = 10_000
+MAX_BODY = 1 << 20
+SAFE_SCHEMES = frozenset({"urn", "tag"})
+RESULT_TYPES = {
+    "json": ("application/sparql-results+json", "application/json"),
+    "xml": ("application/sparql-results+xml", "application/xml", "text/xml"),
+    "csv": ("text/csv",),
+    "tsv": ("text/tab-separated-values",),
+}
+GRAPH_TYPES = {
+    "turtle": ("text/turtle", "application/x-turtle"),
+    "nt": ("application/n-triples", "text/plain"),
+    "xml": ("application/rdf+xml", "application/xml", "text/xml"),
+    "json-ld": ("application/ld+json", "application/json"),
+}
+EXPOSED = "X-Graphkit-Rows, X-Graphkit-Row-Cap, X-Graphkit-Truncated"
+
+
+class HttpError(Exception):
+    """An error answered as JSON with this status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+# ---------------------------------------------------------------------------------------------
+# The query guard.
+
+
+def _decode_escapes(text: str) -> str:
+    """Apply SPARQL's \\uXXXX / \\UXXXXXXXX escapes, which a parser may expand before lexing."""
+    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+
+
+def refusal(sparql: str) -> str | None:
+    """Why the query or update must not run here, or None; scans the text as written and unescaped."""
+    for view in (sparql, _decode_escapes(sparql)):
+        reason = _scan(view)
+        if reason:
+            return reason
+    return None
+
+
+def _scan(sparql: str) -> str | None:
+    tokens = list(sparql_tokens(sparql))
+    prefixes: dict[str, str] = {}
+    base = ""
+    for i, token in enumerate(tokens):
+        word = token.keyword
+        following = tokens[i + 1 : i + 3]
+        if word in ("SERVICE", "LOAD"):
+            return f"{word} is refused: this endpoint never fetches data from the network"
+        if word == "BASE" and following:
+            base = _iri(following[0], prefixes, base) or ""
+        elif word == "PREFIX" and len(following) == 2 and following[0].text.endswith(":"):
+            prefixes[following[0].text[:-1]] = _iri(following[1], prefixes, base) or ""
+        elif word in ("FROM", "USING", "WITH"):
+            target = following[1] if following and following[0].keyword == "NAMED" and len(following) > 1 else None
+            target = target or (following[0] if following else None)
+            iri = _iri(target, prefixes, base) if target else None
+            if iri is None or urlsplit(iri).scheme.lower() not in SAFE_SCHEMES:
+                shown = f"<{iri}>" if iri else (target.text if target else "")
+                advice = "read a named graph with GRAPH <iri> { … } instead"
+                return f"{word} {shown} is refused: this endpoint never fetches graphs; {advice}"
+    return None
+
+
+def _iri(token: Any, prefixes: Mapping[str, str], base: str) -> str | None:
+    """The absolute IRI an IRI reference or prefixed name stands for, or None if it is neither."""
+    from urllib.parse import urljoin
+
+    if token.kind == "iri":
+        raw = token.text[1:-1]
+        return urljoin(base, raw) if base and not urlsplit(raw).scheme else raw
+    if token.kind == "name" and ":" in token.text:
+        prefix, _, local = token.text.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else None
+    return None
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside any group."""
+    depth = 0
+    for token in sparql_tokens(sparql):
+        if token.text == "{":
+            depth += 1
+        elif token.text == "}":
+            depth -= 1
+        elif depth == 0 and token.keyword in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return token.keyword
+    return "SELECT"
+
+
+# ---------------------------------------------------------------------------------------------
+# Content negotiation.
+
+
+def negotiate(accept: str, explicit: str | None, graph: bool) -> tuple[str, str]:
+    """(format key, media type) for the Accept header or an explicit ?format= (as SPARQLWrapper sends)."""
+    table = GRAPH_TYPES if graph else RESULT_TYPES
+    if explicit:
+        choice = explicit.strip().lower()
+        for key, media in table.items():
+            if choice == key or choice in media or (choice in ("ttl", "n3") and key == "turtle"):
+                return key, media[0]
+    ranked = _accept_ranges(accept or "*/*")
+    for wanted, _ in ranked:
+        for key, media in table.items():
+            if wanted in media:
+                return key, media[0]
+        if wanted in ("*/*", "application/*", "text/*"):
+            for key, media in table.items():
+                if wanted == "*/*" or media[0].startswith(wanted[:-1]):
+                    return key, media[0]
+    offered = ", ".join(m[0] for m in table.values())
+    raise HttpError(406, f"cannot answer in {accept!r}; available: {offered}")
+
+
+def _accept_ranges(accept: str) -> list[tuple[str, float]]:
+    """Media ranges of an Accept header, best first (stable for equal quality)."""
+    ranges = []
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if media and quality > 0:
+            ranges.append((media.lower(), -quality, position))
+    return [(media, -q) for media, q, _ in sorted(ranges, key=lambda r: (r[1], r[2]))]
+
+
+# ---------------------------------------------------------------------------------------------
+# Worker processes.
+
+
+@dataclass(frozen=True)
+class StoreOpener:
+    """How a worker process opens the graph (picklable, so it crosses into a spawned process)."""
+
+    out: Path
+    spec: str | None
+    writable: bool = False
+    in_memory: bool = False
+
+    def open(self) -> Store:
+        """The store to serve: oxigraph (read-only unless updates are allowed), memory or remote.
+
+        `in_memory` loads out/graph.nq into an in-memory Oxigraph instead of reading the on-disk
+        store: several times faster per query, for the price of the graph's size in RAM per worker.
+        """
+        from graphkit.build import GRAPH_NQ, load_built
+        from graphkit.store import MemoryStore, OxigraphStore
+
+        if self.in_memory and not self.writable and self.spec in (None, "oxigraph"):
+            if not (self.out / GRAPH_NQ).is_file():
+                raise FileNotFoundError(f"--in-memory needs {self.out / GRAPH_NQ} (run `graphkit build`)")
+            store = OxigraphStore()
+            store.load_file(self.out / GRAPH_NQ)
+            return store
+        if self.spec == "memory":
+            store = MemoryStore()
+            if (self.out / GRAPH_NQ).is_file():
+                store.dataset.parse(self.out / GRAPH_NQ, format="nquads")
+            return store
+        path = Path(self.spec.removeprefix("oxigraph:")) if self.spec and self.spec.startswith("oxigraph:") else None
+        if path is None and not self.spec and (self.out / "store").is_dir():
+            path = self.out / "store"
+        if path is not None:
+            return OxigraphStore(path, read_only=not self.writable)
+        return load_built(self.out, self.spec)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request for a worker: a query (with bindings) or an update, and how to answer."""
+
+    kind: str
+    text: str
+    bindings: dict[str, Node] = field(default_factory=dict)
+    fmt: str = "json"
+    graph: bool = False
+    max_rows: int = DEFAULT_MAX_ROWS
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A worker's answer: an HTTP status, body and headers."""
+
+    status: int
+    body: bytes
+    media: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _worker_main(connection: Any, opener: StoreOpener) -> None:
+    """A worker: open the store once, then answer jobs until the server goes away."""
+    import rdflib.plugins.sparql
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # rdflib would fetch FROM graphs otherwise
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        store = opener.open()
+    except Exception as exc:  # reported to the server, which refuses to start
+        connection.send(("failed", f"{type(exc).__name__}: {exc}"))
+        return
+    connection.send(("ready", ""))
+    while True:
+        try:
+            job = connection.recv()
+        except (EOFError, OSError):
+            break
+        connection.send(_execute(store, job))
+    store.close()
+
+
+def _execute(store: Store, job: Job) -> Reply:
+    """Run one job; every failure becomes a one-line JSON error."""
+    from pyparsing import ParseException
+
+    from graphkit.store.remote import RemoteError
+
+    try:
+        if job.kind == "update":
+            store.update(job.text)
+            return Reply(204, b"")
+        if job.fmt == "json" and not job.graph and _is_oxigraph(store):
+            return _oxigraph_json(store, job)
+        result, truncated = capped_query(store, job.text, job.bindings, job.max_rows)
+        return _answer(result, truncated, job)
+    except RemoteError as exc:
+        return _error_reply(400 if exc.status and exc.status < 500 else 502, str(exc))
+    except (SyntaxError, ParseException, ValueError) as exc:
+        return _error_reply(400, f"bad query: {' '.join(str(exc).split())}")
+    except Exception as exc:
+        return _error_reply(500, f"query failed: {type(exc).__name__}: {' '.join(str(exc).split())}")
+
+
+def _is_oxigraph(store: Store) -> bool:
+    from graphkit.store.oxigraph import OxigraphStore
+
+    return isinstance(store, OxigraphStore)
+
+
+def _oxigraph_json(store: Any, job: Job) -> Reply:
+    """SPARQL JSON straight from Oxigraph's terms: the hot path, without building rdflib terms.
+
+    The output is what results.to_json writes for the same rows (xsd:string literals plain).
+    """
+    import pyoxigraph as ox
+
+    result = store.store.query(inject_values(job.text, job.bindings), use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        return Reply(200, json.dumps({"head": {}, "boolean": bool(result)}).encode(), RESULT_TYPES["json"][0])
+    variables = [v.value for v in result.variables]
+    columns = range(len(variables))
+    solutions = list(islice(result, job.max_rows + 1))
+    bindings = [
+        {variables[i]: _ox_json_term(solution[i]) for i in columns if solution[i] is not None}
+        for solution in solutions[: job.max_rows]
+    ]
+    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+    truncated = len(solutions) > job.max_rows
+    headers = {
+        "X-Graphkit-Rows": str(len(bindings)),
+        "X-Graphkit-Row-Cap": str(job.max_rows),
+        "X-Graphkit-Truncated": "true" if truncated else "false",
+    }
+    body = json.dumps(document, ensure_ascii=False).encode("utf-8")
+    return Reply(200, body, RESULT_TYPES["json"][0], headers)
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _ox_json_term(term: Any) -> dict[str, str]:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if term.language:
+        return {"type": "literal", "value": term.value, "xml:lang": term.language}
+    datatype = term.datatype.value
+    if datatype == XSD_STRING:
+        return {"type": "literal", "value": term.value}
+    return {"type": "literal", "value": term.value, "datatype": datatype}
+
+
+def _error_reply(status: int, message: str) -> Reply:
+    return Reply(status, json.dumps({"error": message, "status": status}, ensure_ascii=False).encode("utf-8"))
+
+
+def capped_query(store: Store, sparql: str, bindings: Mapping[str, Node], cap: int) -> tuple[QueryResult, bool]:
+    """At most `cap` rows, and whether there were more; Oxigraph stops evaluating at cap + 1."""
+    from graphkit.store.oxigraph import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        return _capped_oxigraph(store, sparql, bindings, cap)
+    result = store.query(sparql, bindings)
+    truncated = len(result.rows) > cap
+    result.rows = result.rows[:cap]
+    return result, truncated
+
+
+def _capped_oxigraph(store: Any, sparql: str, bindings: Mapping[str, Node], cap: int) -> tuple[QueryResult, bool]:
+    import pyoxigraph as ox
+
+    from graphkit.store.oxigraph import from_ox
+
+    result = store.store.query(inject_values(sparql, bindings), use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult(boolean=bool(result)), False
+    if isinstance(result, ox.QueryTriples):
+        triples = list(islice(result, cap + 1))
+        rows = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples[:cap]]
+        return QueryResult(["subject", "predicate", "object"], rows), len(triples) > cap
+    variables = [v.value for v in result.variables]
+    solutions = list(islice(result, cap + 1))
+    rows = [tuple(from_ox(solution[v]) for v in variables) for solution in solutions[:cap]]
+    return QueryResult(variables, rows), len(solutions) > cap
+
+
+def _answer(result: QueryResult, truncated: bool, job: Job) -> Reply:
+    """Serialise in the negotiated format, with the row count and cap in headers."""
+    headers = {
+        "X-Graphkit-Rows": str(len(result.rows)),
+        "X-Graphkit-Row-Cap": str(job.max_rows),
+        "X-Graphkit-Truncated": "true" if truncated else "false",
+    }
+    if job.graph and result.boolean is None:
+        body, media = _graph_body(result, job.fmt)
+    else:
+        body, media = SERIALIZERS[job.fmt](result).encode("utf-8"), RESULT_TYPES[job.fmt][0]
+    return Reply(200, body, media, headers)
+
+
+def _graph_body(result: QueryResult, fmt: str) -> tuple[bytes, str]:
+    """CONSTRUCT / DESCRIBE results as Turtle, N-Triples, RDF/XML or JSON-LD."""
+    if fmt in ("turtle", "nt"):
+        lines = "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in result.rows)  # type: ignore[union-attr]
+        return lines.encode("utf-8"), GRAPH_TYPES[fmt][0]
+    graph = Graph()
+    for triple in result.rows:
+        graph.add(triple)  # type: ignore[arg-type]
+    return graph.serialize(format=fmt).encode("utf-8"), GRAPH_TYPES[fmt][0]
+
+
+@dataclass(eq=False)
+class Worker:
+    """A worker process and the parent's end of its pipe."""
+
+    process: Any
+    connection: Any
+
+
+class WorkerPool:
+    """Worker processes that each hold the store open; a job past its deadline kills its worker."""
+
+    def __init__(self, opener: StoreOpener, size: int, start_timeout: float = 900.0) -> None:
+        self.opener = opener
+        self.size = size
+        self.start_timeout = start_timeout
+        self.context = multiprocessing.get_context("spawn")
+        self.idle: queue.Queue[Worker] = queue.Queue()
+        self.workers: set[Worker] = set()
+        self.lock = threading.Lock()
+        self.closed = False
+        starting = [self._spawn() for _ in range(size)]
+        for worker in starting:
+            self._await_ready(worker)
+            self.idle.put(worker)
+
+    def _spawn(self) -> Worker:
+        parent, child = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(child, self.opener), daemon=True)
+        process.start()
+        child.close()
+        worker = Worker(process, parent)
+        with self.lock:
+            self.workers.add(worker)
+        return worker
+
+    def _await_ready(self, worker: Worker) -> None:
+        if not worker.connection.poll(self.start_timeout):
+            self._kill(worker)
+            raise RuntimeError(f"a worker did not open the store within {self.start_timeout:g} s")
+        state, message = worker.connection.recv()
+        if state != "ready":
+            self._kill(worker)
+            raise RuntimeError(f"cannot open the store: {message}")
+
+    def run(self, job: Job, timeout: float, wait: float) -> Reply:
+        """Run a job on an idle worker; past `timeout` seconds the worker is killed and replaced."""
+        try:
+            worker = self.idle.get(timeout=wait)
+        except queue.Empty:
+            raise HttpError(503, f"server busy: no worker free within {wait:g} s") from None
+        try:
+            worker.connection.send(job)
+            if worker.connection.poll(timeout):
+                reply = worker.connection.recv()
+                self.idle.put(worker)
+                return reply
+        except (EOFError, OSError) as exc:
+            self._replace(worker)
+            raise HttpError(500, f"the query worker died ({type(exc).__name__}); it has been restarted") from None
+        self._replace(worker)
+        raise HttpError(503, f"query stopped: it ran longer than the {timeout:g} s timeout")
+
+    def pids(self) -> list[int]:
+        """Process ids of the live workers (for /health and for tests that check a kill)."""
+        with self.lock:
+            return sorted(worker.process.pid for worker in self.workers)
+
+    def _replace(self, worker: Worker) -> None:
+        """Kill a worker and start another in the background, so the request returns at once."""
+        self._kill(worker)
+        threading.Thread(target=self._restart, daemon=True).start()
+
+    def _restart(self) -> None:
+        for attempt in range(5):
+            if self.closed:
+                return
+            try:
+                worker = self._spawn()
+                self._await_ready(worker)
+                self.idle.put(worker)
+                return
+            except (RuntimeError, OSError) as exc:
+                print(f"graphkit serve: restarting a worker failed: {exc}", file=sys.stderr, flush=True)
+                time.sleep(2**attempt)
+
+    def _kill(self, worker: Worker) -> None:
+        with self.lock:
+            self.workers.discard(worker)
+        worker.process.kill()
+        worker.process.join(5)
+        worker.connection.close()
+
+    def close(self) -> None:
+        """Stop every worker, busy or idle."""
+        self.closed = True
+        with self.lock:
+            workers = list(self.workers)
+        for worker in workers:
+            self._kill(worker)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP.
+
+
+@dataclass
+class ServerConfig:
+    """What `graphkit serve` was asked for."""
+
+    out: Path = Path("out")
+    store: str | None = None
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    timeout: float = DEFAULT_TIMEOUT
+    max_rows: int = DEFAULT_MAX_ROWS
+    cors: str | None = None
+    allow_update: bool = False
+    workers: int = 0
+    access_log: bool = False
+    in_memory: bool = False
+
+    def origins(self) -> list[str]:
+        return [origin.strip() for origin in (self.cors or "").split(",") if origin.strip()]
+
+
+class SparqlServer(ThreadingHTTPServer):
+    """The HTTP server: many connections at once (threads), the work itself in the worker pool."""
+
+    daemon_threads = True
+    request_queue_size = 512
+    allow_reuse_address = True
+
+    def __init__(self, config: ServerConfig, pool: WorkerPool) -> None:
+        self.config = config
+        self.pool = pool
+        super().__init__((config.host, config.port), SparqlHandler)
+
+
+class SparqlHandler(BaseHTTPRequestHandler):
+    """Routes: /sparql, /queries, /queries/NAME, /health and /."""
+
+    protocol_version = "HTTP/1.1"
+    server_version = "graphkit"
+    timeout = 120  # an idle keep-alive connection gives its thread back after two minutes
+    server: SparqlServer
+
+    # Plumbing --------------------------------------------------------------------------------
+
+    def do_GET(self) -> None:
+        self._dispatch("GET")
+
+    def do_POST(self) -> None:
+        self._dispatch("POST")
+
+    def do_HEAD(self) -> None:
+        self._dispatch("GET")
+
+    def do_OPTIONS(self) -> None:
+        self._discard_body()
+        self._send(204, b"", extra={"Allow": "GET, POST, OPTIONS", **self._preflight_headers()})
+
+    def _dispatch(self, method: str) -> None:
+        try:
+            path = urlsplit(self.path).path.rstrip("/") or "/"
+            if path == "/sparql":
+                self._sparql(method)
+            elif path == "/queries":
+                self._discard_body()
+                self._json(200, self._library())
+            elif path.startswith("/queries/"):
+                self._discard_body()
+                self._named(path.removeprefix("/queries/"))
+            elif path == "/health":
+                self._discard_body()
+                self._json(200, self._health())
+            elif path in ("/", "/index.html") and method == "GET":
+                self._page()
+            else:
+                self._discard_body()
+                raise HttpError(404, f"no such resource {path!r}: the SPARQL endpoint is /sparql")
+        except HttpError as exc:
+            self._json(exc.status, {"error": str(exc), "status": exc.status})
+        except Exception as exc:  # never a stack trace to the client
+            self.log_error("internal error: %s: %s", type(exc).__name__, exc)
+            self._json(500, {"error": f"internal error: {type(exc).__name__}", "status": 500})
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server's own errors (bad request line, unknown method) as JSON too."""
+        self.close_connection = True
+        self._json(code, {"error": message or self.responses.get(code, ("error",))[0], "status": code})
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.config.access_log:
+            super().log_message(format, *args)
+
+    def log_error(self, format: str, *args: Any) -> None:
+        sys.stderr.write(f"graphkit serve: {format % args}\n")
+
+    def _body(self) -> bytes:
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True
+            raise HttpError(411, "send the request body with a Content-Length")
+        size = int(length) if length and length.isdigit() else 0
+        if size > MAX_BODY:
+            self.close_connection = True
+            raise HttpError(413, f"request body over {MAX_BODY} bytes")
+        return self.rfile.read(size) if size else b""
+
+    def _query_string(self) -> str:
+        """The URL's query string; http.server reads the request line as Latin-1, so raw UTF-8 is undone."""
+        raw = urlsplit(self.path).query
+        try:
+            return raw.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return raw
+
+    def _discard_body(self) -> None:
+        if self.command == "POST":
+            self._body()
+
+    def _cors_headers(self) -> dict[str, str]:
+        origins = self.server.config.origins()
+        if not origins:
+            return {}
+        origin = self.headers.get("Origin", "") if getattr(self, "headers", None) else ""
+        if "*" in origins:
+            allowed = "*"
+        elif origin in origins:
+            allowed = origin
+        else:
+            return {"Vary": "Origin"}
+        return {"Access-Control-Allow-Origin": allowed, "Access-Control-Expose-Headers": EXPOSED, "Vary": "Origin"}
+
+    def _preflight_headers(self) -> dict[str, str]:
+        headers = self._cors_headers()
+        if "Access-Control-Allow-Origin" in headers:
+            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+            headers["Access-Control-Max-Age"] = "600"
+        return headers
+
+    def _send(self, status: int, body: bytes, media: str = "", extra: Mapping[str, str] | None = None) -> None:
+        self.send_response(status)
+        if media:
+            charset = "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else ""
+            self.send_header("Content-Type", media + charset)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in {**self._cors_headers(), **(extra or {})}.items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD" and body:
+            self.wfile.write(body)
+
+    def _json(self, status: int, document: Any) -> None:
+        self._send(status, json.dumps(document, ensure_ascii=False).encode("utf-8"), "application/json")
+
+    # Routes ----------------------------------------------------------------------------------
+
+    def _sparql(self, method: str) -> None:
+        kind, text, params = self._operation(method)
+        from graphkit.query import with_prefixes
+
+        text = with_prefixes(text)
+        self._check(kind, text, params)
+        self._run(kind, text, {}, params)
+
+    def _operation(self, method: str) -> tuple[str, str, dict[str, list[str]]]:
+        """(query | update, its text, the other parameters) from GET, form POST or direct POST."""
+        params = parse_qs(self._query_string(), keep_blank_values=True)
+        if method == "POST":
+            media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            body = self._body().decode("utf-8", "replace")
+            if media == "application/x-www-form-urlencoded":
+                for name, values in parse_qs(body, keep_blank_values=True).items():
+                    params.setdefault(name, []).extend(values)
+            elif media in ("application/sparql-query", "application/sparql-update"):
+                return media.removeprefix("application/sparql-"), body, params
+            else:
+                raise HttpError(415, f"unsupported Content-Type {media!r} for POST /sparql")
+        elif "update" in params:
+            raise HttpError(400, "updates must be sent with POST")
+        queries, updates = params.pop("query", []), params.pop("update", [])
+        if len(queries) + len(updates) != 1:
+            raise HttpError(400, "give exactly one 'query' (or, with POST, one 'update') parameter")
+        return ("query", queries[0], params) if queries else ("update", updates[0], params)
+
+    def _check(self, kind: str, text: str, params: Mapping[str, list[str]]) -> None:
+        for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
+            if params.get(name):
+                message = f"{name} is refused: this endpoint never fetches graphs; use GRAPH <iri> in the query"
+                raise HttpError(400, message)
+        reason = refusal(text)
+        if reason:
+            raise HttpError(400, reason)
+        if kind == "update" and not self.server.config.allow_update:
+            raise HttpError(403, "this endpoint is read-only: start `graphkit serve --allow-update` to accept updates")
+
+    def _run(self, kind: str, text: str, bindings: dict[str, Node], params: Mapping[str, list[str]]) -> None:
+        config = self.server.config
+        graph = kind == "query" and query_form(text) in ("CONSTRUCT", "DESCRIBE")
+        fmt = "json"
+        if kind == "query":
+            explicit = next((params[n][0] for n in ("format", "output", "results") if params.get(n)), None)
+            fmt, _ = negotiate(self.headers.get("Accept", ""), explicit, graph)
+        job = Job(kind, text, bindings, fmt, graph, config.max_rows)
+        reply = self.server.pool.run(job, config.timeout, wait=max(30.0, config.timeout * 3))
+        self._send(reply.status, reply.body, reply.media if reply.body else "", reply.headers)
+
+    def _named(self, name: str) -> None:
+        from urllib.parse import unquote
+
+        from graphkit.query import QueryError, named_queries, with_prefixes
+
+        library = named_queries()
+        named = library.get(unquote(name))
+        if named is None:
+            raise HttpError(404, f"no named query {unquote(name)!r}; GET /queries lists them")
+        params = parse_qs(self._query_string(), keep_blank_values=True)
+        values = {k: v[0] for k, v in params.items() if k not in ("format", "output", "results")}
+        try:
+            bindings = named.bindings(values)
+        except QueryError as exc:
+            raise HttpError(400, str(exc)) from None
+        self._run("query", with_prefixes(named.text), bindings, params)
+
+    def _library(self) -> list[dict[str, Any]]:
+        from graphkit.query import named_queries
+
+        return [
+            {
+                "name": q.name,
+                "description": q.description,
+                "params": [{"name": p.name, "kind": p.kind, "description": p.description} for p in q.params],
+            }
+            for q in sorted(named_queries().values(), key=lambda q: q.name)
+        ]
+
+    def _health(self) -> dict[str, Any]:
+        config = self.server.config
+        return {
+            "status": "ok",
+            "store": config.store or str(config.out),
+            "workers": self.server.pool.size,
+            "idle_workers": self.server.pool.idle.qsize(),
+            "worker_pids": self.server.pool.pids(),
+            "read_only": not config.allow_update,
+            "timeout_s": config.timeout,
+            "max_rows": config.max_rows,
+        }
+
+    def _page(self) -> None:
+        page = self.server.config.out / "index.html"
+        if page.is_file():
+            self._send(200, page.read_bytes(), "text/html")
+            return
+        body = b"<!doctype html><title>graphkit</title><p>SPARQL endpoint: <a href='/sparql'>/sparql</a>"
+        self._send(200, body, "text/html")
+
+
+# ---------------------------------------------------------------------------------------------
+# Entry points.
+
+
+def make_server(config: ServerConfig) -> SparqlServer:
+    """Start the worker pool and bind the server (not yet serving); port 0 picks a free port."""
+    workers = 1 if config.allow_update else (config.workers or os.cpu_count() or 2)
+    opener = StoreOpener(config.out, config.store, writable=config.allow_update, in_memory=config.in_memory)
+    pool = WorkerPool(opener, workers)
+    try:
+        return SparqlServer(config, pool)
+    except OSError:
+        pool.close()
+        raise
+
+
+def serve(
+    store_spec: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = DEFAULT_PORT,
+    out: Path | str = "out",
+    **options: Any,
+) -> None:
+    """Serve the graph until interrupted (SIGINT or SIGTERM); `options` are ServerConfig fields."""
+    config = ServerConfig(out=Path(out), store=store_spec, host=host, port=port, **options)
+    server = make_server(config)
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
+    bound_host, bound_port = server.server_address[:2]
+    mode = "read-write" if config.allow_update else "read-only"
+    print(
+        f"graphkit serving {config.store or config.out} at http://{bound_host}:{bound_port}/sparql "
+        f"({mode}, {server.pool.size} workers, timeout {config.timeout:g} s, row cap {config.max_rows})",
+        flush=True,
+    )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {host}, reachable from other machines", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        server.pool.close()
+
+
+def serve_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder of the build.")] = Path("out"),
+    store: Annotated[
+        str | None,
+        typer.Option("--store", help="memory | oxigraph:DIR | URL of a SPARQL endpoint (default: OUT/store)."),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = DEFAULT_PORT,
+    timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped.")] = DEFAULT_TIMEOUT,
+    max_rows: Annotated[int, typer.Option(help="Most rows one response returns.")] = DEFAULT_MAX_ROWS,
+    cors: Annotated[
+        str | None, typer.Option(help="Origins allowed to call from a browser: '*' or a comma-separated list.")
+    ] = None,
+    allow_update: Annotated[bool, typer.Option("--allow-update", help="Accept SPARQL Update (one worker).")] = False,
+    workers: Annotated[int, typer.Option(help="Query worker processes (default: one per CPU).")] = 0,
+    access_log: Annotated[bool, typer.Option("--access-log", help="Log every request to stderr.")] = False,
+    in_memory: Annotated[
+        bool, typer.Option("--in-memory", help="Hold the graph in RAM in each worker (faster; read-only only).")
+    ] = False,
+) -> None:
+    """Serve the built graph as a SPARQL 1.1 endpoint at /sparql (read-only, with a timeout and a row cap)."""
+    try:
+        serve(
+            store, host, port, out, timeout=timeout, max_rows=max_rows, cors=cors,
+            allow_update=allow_update, workers=workers, access_log=access_log, in_memory=in_memory,
+        )
+    except (OSError, RuntimeError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+__all__ = ["ServerConfig", "make_server", "refusal", "serve", "serve_cmd"]
