@@ -40,6 +40,7 @@ import typer
 from rdflib import Graph
 from rdflib.term import Node
 
+from graphkit.render.page import served_page
 from graphkit.results import SERIALIZERS
 from graphkit.store.base import QueryResult, Store
 from graphkit.store.remote import inject_values, sparql_tokens
@@ -756,7 +757,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _page(self) -> None:
         page = self.server.config.out / "index.html"
         if page.is_file():
-            self._send(200, page.read_bytes(), "text/html")
+            self._send(200, served_page(page.read_bytes()), "text/html")
             return
         body = b"<!doctype html><title>graphkit</title><p>SPARQL endpoint: <a href='/sparql'>/sparql</a>"
         self._send(200, body, "text/html")
