@@ -10,7 +10,6 @@ from typing import Annotated
 
 import typer
 from rdflib import URIRef
-from rich.console import Console
 from rich.table import Table
 
 from graphkit.commands_analysis import export_cmd, path_cmd, report_cmd
@@ -23,6 +22,7 @@ from graphkit.render.commands import render_cmd
 from graphkit.results import SERIALIZERS, short
 from graphkit.server import serve_cmd
 from graphkit.store.base import QueryResult
+from graphkit.terminal import DataDir, OutDir, StoreOpt, console, errors, fail
 
 app = typer.Typer(
     help="graphkit: a knowledge graph of who helps whom in China's assistance programmes.",
@@ -30,30 +30,12 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-# Piped output is not cut to 80 columns: tables of Chinese names need the room.
-console = Console(width=None if sys.stdout.isatty() else 200)
-errors = Console(stderr=True)
-
-DataDir = Annotated[Path, typer.Option("--data", help="The curated dataset folder.")]
-OutDir = Annotated[Path, typer.Option("--out", "-o", help="The output folder of the build.")]
-StoreOpt = Annotated[
-    str | None,
-    typer.Option("--store", help="memory | oxigraph:DIR | URL of a SPARQL endpoint (default: OUT/store)."),
-]
-
-
 class Format(StrEnum):
     table = "table"
     csv = "csv"
     tsv = "tsv"
     json = "json"
     xml = "xml"
-
-
-def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print a one-line error (never a traceback) and give the exit code to raise."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
-    return typer.Exit(code)
 
 
 @app.command()

@@ -17,16 +17,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-console = Console()
-errors = Console(stderr=True)
-
-GraphDir = Annotated[Path, typer.Option("--out", help="The built graph folder (output of `graphkit build`).")]
-StoreSpec = Annotated[
-    str | None,
-    typer.Option("--store", help="memory | oxigraph:DIR | URL of a SPARQL endpoint (default: OUT/store)."),
-]
+from graphkit.terminal import OutDir, StoreOpt, console, errors, fail
 
 
 class ExportFormat(StrEnum):
@@ -36,11 +28,6 @@ class ExportFormat(StrEnum):
     csv = "csv"
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True)
-    return typer.Exit(code)
-
-
 def _open(out: Path, store: str | None):
     from graphkit.build import BuildError
     from graphkit.graph import open_graph
@@ -48,7 +35,7 @@ def _open(out: Path, store: str | None):
     try:
         return open_graph(out, store)
     except (BuildError, ValueError, OSError) as exc:
-        raise _fail(str(exc).replace("[", r"\[")) from None
+        raise fail(str(exc).replace("[", r"\[")) from None
 
 
 def path_cmd(
@@ -58,8 +45,8 @@ def path_cmd(
         bool, typer.Option("--events-only", help="Connect only through events, not through containment/membership.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hops as JSON.")] = False,
-    out: GraphDir = Path("out"),
-    store: StoreSpec = None,
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
 ) -> None:
     """Explain how two entities are connected, hop by hop, each hop with its event and source."""
     from graphkit.analysis import AmbiguousEntity, EntityNotFound, NoPath, connection, hops_as_dicts
@@ -69,9 +56,9 @@ def path_cmd(
         try:
             hops = connection(graph, a, b, structure=not events_only)
         except (EntityNotFound, AmbiguousEntity) as exc:
-            raise _fail(str(exc)) from None
+            raise fail(str(exc)) from None
         except NoPath as exc:
-            raise _fail(str(exc), 1) from None
+            raise fail(str(exc), 1) from None
     if as_json:
         sys.stdout.write(json.dumps(hops_as_dicts(hops), ensure_ascii=False, indent=2) + "\n")
         return
@@ -94,8 +81,8 @@ def report_cmd(
         Path | None, typer.Option("--output", "-o", help="The HTML file to write (default: OUT/report.html).")
     ] = None,
     top: Annotated[int, typer.Option(help="How many donors and recipients to chart.")] = 15,
-    out: GraphDir = Path("out"),
-    store: StoreSpec = None,
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
 ) -> None:
     """Write a self-contained offline HTML report with charts and the tables behind them."""
     from graphkit.render.report import write_report
@@ -105,7 +92,7 @@ def report_cmd(
         try:
             path = write_report(kg.network(), target, top=top)
         except OSError as exc:
-            raise _fail(f"cannot write {target}: {exc.strerror or exc}") from None
+            raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
     console.print(f"[green]wrote[/] {path}", highlight=False)
 
 
@@ -114,8 +101,8 @@ def export_cmd(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The file to write (default: standard output).")
     ] = None,
-    out: GraphDir = Path("out"),
-    store: StoreSpec = None,
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
 ) -> None:
     """Export the graph for Gephi (GraphML, GEXF), linked-data tools (JSON-LD) or spreadsheets (CSV)."""
     from graphkit.export import export
@@ -124,7 +111,7 @@ def export_cmd(
         try:
             data = export(kg, format.value, output)
         except OSError as exc:
-            raise _fail(f"cannot write {output}: {exc.strerror or exc}") from None
+            raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -22,7 +22,6 @@ import hashlib
 import itertools
 import re
 import shutil
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -58,6 +57,7 @@ from graphkit.model import (
     Span,
 )
 from graphkit.ontology import mode_index
+from graphkit.terminal import DataDir, OutDir, console, errors
 
 ADDED, UPDATED, UNCHANGED, KEPT, FAILED = "added", "updated", "unchanged", "kept-curated", "failed"
 
@@ -846,15 +846,11 @@ def _finish_reports(
 
 def ingest_cmd(
     files: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html; UTF-8, GBK, UTF-16).")],
-    data: Annotated[Path, typer.Option("--data", help="The curated dataset folder.")] = Path("data"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder of the build.")] = Path("out"),
+    data: DataDir = Path("data"),
+    out: OutDir = Path("out"),
     build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild out/ after adding.")] = True,
 ) -> None:
     """Extract articles into data/ as unreviewed records (curated ones always win), then rebuild."""
-    from rich.console import Console
-
-    console = Console(width=None if sys.stdout.isatty() else 200)
-    errors = Console(stderr=True)
     try:
         report = ingest(files, data, out, rebuild=build, progress=True)
     except DataError as exc:

@@ -44,6 +44,7 @@ from graphkit.render.page import served_page
 from graphkit.results import SERIALIZERS
 from graphkit.store.base import QueryResult, Store
 from graphkit.store.remote import inject_values, sparql_tokens
+from graphkit.terminal import OutDir, StoreOpt
 
 DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 10.0
@@ -809,11 +810,8 @@ def serve(
 
 
 def serve_cmd(
-    out: Annotated[Path, typer.Option("--out", "-o", help="The output folder of the build.")] = Path("out"),
-    store: Annotated[
-        str | None,
-        typer.Option("--store", help="memory | oxigraph:DIR | URL of a SPARQL endpoint (default: OUT/store)."),
-    ] = None,
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on (0: any free port).")] = DEFAULT_PORT,
     timeout: Annotated[float, typer.Option(help="Seconds a query may run before it is stopped.")] = DEFAULT_TIMEOUT,

@@ -12,17 +12,15 @@ from typing import Annotated
 import typer
 
 from graphkit.render.page import DEFAULT_TITLE
+from graphkit.terminal import OutDir, StoreOpt
 
 
 def render_cmd(
-    out: Annotated[Path, typer.Option("--out", help="The output folder of the build.")] = Path("out"),
+    out: OutDir = Path("out"),
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The page to write (default: OUT/index.html).")
     ] = None,
-    store: Annotated[
-        str | None,
-        typer.Option("--store", help="memory | oxigraph:DIR | URL of a SPARQL endpoint (default: OUT/store)."),
-    ] = None,
+    store: StoreOpt = None,
     title: Annotated[str, typer.Option(help="The page's title.")] = DEFAULT_TITLE,
     served: Annotated[
         bool,
