@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
 
 TINY_ENTITIES = """\
 - id: 四川省
@@ -98,3 +109,47 @@ def seed_graph(built: Path):
 
     with graphkit.open(built) as kg:
         yield kg
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless and with background networking off, driven by Playwright."""
+    if not CHROMIUM.exists():
+        pytest.skip("browser tests need /usr/bin/chromium: run scripts/setup-test-env")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+    with sync_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Served:
+    """A real `graphkit serve` subprocess on loopback (port chosen by the OS) and its base URL."""
+
+    def __init__(self, out: Path, *options: str) -> None:
+        command = [sys.executable, "-m", "graphkit", "serve", "--out", str(out), "--port", "0", *options]
+        self.log = out.parent / f"serve-{os.getpid()}-{id(self)}.log"
+        with self.log.open("w") as log:  # stderr to a file: an undrained pipe could block the server
+            self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True)
+        line = self._first_line(90)
+        match = re.search(r"(http://127\.0\.0\.1:\d+)/sparql", line)
+        if not match:
+            self.stop()
+            raise RuntimeError(f"graphkit serve did not start: {line!r} {self.log.read_text()!r}")
+        self.base = match.group(1)
+        self.sparql = f"{self.base}/sparql"
+
+    def _first_line(self, timeout: float) -> str:
+        lines: list[str] = []
+        reader = threading.Thread(target=lambda: lines.append(self.process.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout)
+        return lines[0] if lines else ""
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(5)

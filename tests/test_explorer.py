@@ -9,12 +9,7 @@ the page asked for nothing outside its own origin.
 from __future__ import annotations
 
 import importlib.util
-import re
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -24,13 +19,9 @@ import pytest
 from graphkit.render import render_page, served_page
 from graphkit.render.geo import decode_ring, provinces, simplify
 from graphkit.render.page import pinyin_keys, read_payload
+from tests.conftest import CHROMIUM, Served
 
 REPO = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]  # fmt: skip
 ENTITY = "https://w3id.org/graphkit/id/entity/"
 HEISHUI = ENTITY + "黑水县"
 PINYIN = importlib.util.find_spec("pypinyin") is not None
@@ -84,17 +75,6 @@ def test_payload_places_and_rollups(built: Path) -> None:
 
 
 # ---------------------------------------------------------------- in a browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need /usr/bin/chromium: run scripts/setup-test-env")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 class Page:
@@ -324,46 +304,21 @@ def test_hostile_names_stay_inert_in_every_view(browser: Any, tmp_path: Path) ->
 # ---------------------------------------------------------------- the served page
 
 
-class Server:
-    """`graphkit serve` in a subprocess on loopback, port chosen by the OS."""
-
-    def __init__(self, out: Path) -> None:
-        command = [sys.executable, "-m", "graphkit", "serve", "--out", str(out), "--port", "0", "--workers", "1"]
-        self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.append(self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(90)
-        match = re.search(r"(http://127\.0\.0\.1:\d+)/sparql", lines[0] if lines else "")
-        if not match:
-            self.stop()
-            pytest.fail(f"graphkit serve did not start: {lines!r}")
-        self.base = match.group(1)
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-
-
 @pytest.fixture(scope="module")
-def served(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def served(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     if not CHROMIUM.exists():
         pytest.skip("browser tests need /usr/bin/chromium: run scripts/setup-test-env")
     out = tmp_path_factory.mktemp("served") / "out"
     shutil.copytree(built, out)
     # what the server sends once it renders with served=True (served_page is idempotent)
     (out / "index.html").write_bytes(served_page((out / "index.html").read_bytes()))
-    server = Server(out)
+    server = Served(out, "--workers", "1")
     yield server
     server.stop()
 
 
 @pytest.mark.browser
-def test_served_page_runs_sparql(browser: Any, served: Server, tmp_path: Path) -> None:
+def test_served_page_runs_sparql(browser: Any, served: Served, tmp_path: Path) -> None:
     opened = Page(browser, served.base + "/", served.base)
     try:
         page = opened.page

@@ -28,11 +28,6 @@ from graphkit.render import render_page, served_page, write_page
 from graphkit.render.page import ASSETS, SCRIPTS, edge_width, node_size, read_payload
 from graphkit.store import MemoryStore
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]  # fmt: skip
 XSS = "<img src=x onerror=alert(1)>"
 XSS_NAME = f"{XSS}爱心企业"
 SOURCE_TITLE = "“暖冬行 爱传递”——彭州市集中社会各界力量开展对口帮扶工作"
@@ -251,18 +246,6 @@ def test_write_page_is_atomic_and_utf8(tmp_path: Path, graph: nx.MultiDiGraph) -
 
 
 # ---------------------------------------------------------------- in a browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Debian's chromium, headless and with background networking off, driven by Playwright."""
-    if not CHROMIUM.exists():
-        pytest.skip("browser tests need /usr/bin/chromium: run scripts/setup-test-env")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
-    with sync_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
 
 
 class Opened:

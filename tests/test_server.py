@@ -12,12 +12,7 @@ import csv
 import io
 import json
 import os
-import re
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -38,7 +33,7 @@ from graphkit.query import named_queries, with_prefixes
 from graphkit.rdf import to_nquads
 from graphkit.server import refusal
 from graphkit.store import OxigraphStore
-from tests.conftest import REPO
+from tests.conftest import Served
 from tests.test_stores import donor_totals, example_params, graph_quads, records
 
 ROW_CAP = 50
@@ -61,38 +56,6 @@ def write_out(out: Path) -> Path:
     store.close()
     (out / "index.html").write_text("<!doctype html><title>graphkit 测试页</title>", encoding="utf-8")
     return out
-
-
-class Served:
-    """A `graphkit serve` subprocess and its base URL."""
-
-    def __init__(self, out: Path, *options: str) -> None:
-        command = [sys.executable, "-m", "graphkit", "serve", "--out", str(out), "--port", "0", *options]
-        self.log = out.parent / f"serve-{os.getpid()}-{id(self)}.log"
-        with self.log.open("w") as log:  # stderr to a file: an undrained pipe could block the server
-            self.process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.PIPE, stderr=log, text=True)
-        line = self._first_line(60)
-        match = re.search(r"(http://127\.0\.0\.1:\d+)/sparql", line)
-        if not match:
-            self.stop()
-            raise RuntimeError(f"graphkit serve did not start: {line!r} {self.log.read_text()!r}")
-        self.base = match.group(1)
-        self.sparql = f"{self.base}/sparql"
-
-    def _first_line(self, timeout: float) -> str:
-        lines: list[str] = []
-        reader = threading.Thread(target=lambda: lines.append(self.process.stdout.readline()), daemon=True)
-        reader.start()
-        reader.join(timeout)
-        return lines[0] if lines else ""
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
 
 
 @pytest.fixture(scope="module")
