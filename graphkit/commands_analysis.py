@@ -117,3 +117,69 @@ def export_cmd(
         sys.stdout.flush()
     else:
         errors.print(f"[green]wrote[/] {output} ({len(data):,} bytes)", highlight=False)
+
+
+class Level(StrEnum):
+    province = "province"
+    prefecture = "prefecture"
+    county = "county"
+    district = "district"
+    township = "township"
+    village = "village"
+
+
+class TableFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+
+
+def _print_frame(frame, fmt: TableFormat) -> None:
+    """A DataFrame as a terminal table or CSV (lists joined with 、)."""
+    from rich.table import Table
+
+    frame = frame.map(lambda v: "、".join(map(str, v)) if isinstance(v, list) else v)
+    if fmt is TableFormat.csv:
+        sys.stdout.write(frame.to_csv(index=frame.index.name is not None, lineterminator="\n"))
+        return
+    table = Table(*([frame.index.name] if frame.index.name else []), *map(str, frame.columns), header_style="bold")
+    for index, row in frame.iterrows():
+        cells = [f"{v:,.0f}" if isinstance(v, float) else str(v) for v in row.tolist()]
+        table.add_row(*([str(index)] if frame.index.name else []), *cells)
+    console.print(table)
+
+
+def regions_cmd(
+    level: Annotated[Level | None, typer.Option(help="Only regions of this level.")] = None,
+    top: Annotated[int, typer.Option(help="How many regions to show (by money received).")] = 30,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
+) -> None:
+    """Region roll-ups: money, goods and events given and received, everything within each region included."""
+    from graphkit.analysis import region_rollup
+
+    with _open(out, store) as kg:
+        frame = region_rollup(kg.network(), level.value if level else None)
+    columns = ["label", "level", "within", "money_received", "donations_received", "money_given",
+               "donations_given", "pairings_received", "secondments_hosted"]  # fmt: skip
+    _print_frame(frame[columns].head(top).set_index("label").rename_axis("region"), format)
+
+
+def flows_cmd(
+    level: Annotated[Level, typer.Option(help="Aggregate helper and helped regions to this level.")] = Level.province,
+    matrix: Annotated[bool, typer.Option("--matrix", help="Show a helper × helped matrix of money.")] = False,
+    format: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
+) -> None:
+    """Flows between regions (helper's region → helped region), as a table or a matrix."""
+    from graphkit.analysis import flow_matrix, flows
+
+    with _open(out, store) as kg:
+        graph = kg.network()
+        frame = flow_matrix(graph, level.value) if matrix else flows(graph, level.value)
+    if not matrix:
+        keep = [c for c in ("from_label", "to_label", "money", "donations", "pairings", "secondments", "modes")
+                if c in frame.columns]  # fmt: skip
+        frame = frame[keep].rename(columns={"to_label": "to"}).set_index("from_label").rename_axis("from")
+    _print_frame(frame, format)
