@@ -12,7 +12,7 @@ import typer
 from rdflib import URIRef
 from rich.table import Table
 
-from graphkit.commands_analysis import export_cmd, path_cmd, report_cmd
+from graphkit.commands_analysis import export_cmd, flows_cmd, path_cmd, regions_cmd, report_cmd
 from graphkit.dataset import DataError
 from graphkit.extract.commands import evaluate_cmd
 from graphkit.extract.commands import extract as extract_cmd
@@ -162,5 +162,7 @@ app.command("ingest")(ingest_cmd)
 app.command("render")(render_cmd)
 app.command("serve")(serve_cmd)
 app.command("path")(path_cmd)
+app.command("regions")(regions_cmd)
+app.command("flows")(flows_cmd)
 app.command("report")(report_cmd)
 app.command("export")(export_cmd)
