@@ -128,7 +128,9 @@ def query(
         raise fail(str(exc)) from None
     except (SyntaxError, ValueError) as exc:
         raise fail(f"query failed: {exc}") from None
-    print_result(result, format, _params(param))
+    named = named_queries().get(query)
+    echoed = {*_params(param), *(p.name for p in named.params)} if named else set(_params(param))
+    print_result(result, format, echoed)
 
 
 @app.command()
@@ -136,7 +138,8 @@ def queries() -> None:
     """List the named queries with their descriptions and parameters."""
     table = Table("name", "parameters", "description", header_style="bold")
     for name, named in sorted(named_queries().items()):
-        params = " ".join(f"{p.name}={p.kind}" for p in named.params)
+        params = " ".join(f"{p.name}={p.kind}" + (f" (default {p.default})" if p.default else "")
+                          for p in named.params)
         table.add_row(name, params, named.description)
     console.print(table)
 

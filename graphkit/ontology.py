@@ -9,20 +9,82 @@ from __future__ import annotations
 import os
 from functools import cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib import namespace as rdflib_namespaces
 
 from graphkit.model import ENTITY_TYPES, REGION_LEVELS
 
-GK = Namespace("https://w3id.org/graphkit/ontology#")
-ID = Namespace("https://w3id.org/graphkit/id/")
-MODE = Namespace("https://w3id.org/graphkit/mode/")
-SCHEMA = Namespace("https://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+
+class CachedNamespace(Namespace):
+    """An rdflib Namespace that makes each term once.
+
+    rdflib's Namespace builds a new URIRef, and validates the IRI again, on every `GK.donor` or
+    `ID["entity/…"]`; a build asks for a few hundred thousand terms millions of times. Terms are kept
+    in a dict (emptied when it reaches `size` entries, so a namespace of data IRIs cannot grow without
+    bound), and a term read as an attribute is kept on the namespace, so the next read is plain
+    attribute access. Names clashing with str methods (`count`, `index`…) still need item access,
+    `ns["count"]`, as with any rdflib Namespace. Given a `closed` rdflib DefinedNamespace (RDF,
+    SKOS…), a name it does not define is an AttributeError, as it is there.
+    """
+
+    _terms: dict[str, URIRef]
+    _size: int | None
+    _closed: Any
+
+    def __new__(cls, value: str, size: int | None = None, closed: Any = None) -> CachedNamespace:
+        namespace = super().__new__(cls, value)
+        namespace._terms = {}
+        namespace._size = size
+        namespace._closed = closed
+        return namespace  # type: ignore[return-value]
+
+    def term(self, name: str) -> URIRef:
+        try:
+            return self._terms[name]
+        except KeyError:
+            pass
+        except TypeError:  # a slice: rdflib's own behaviour
+            return super().term(name)
+        if self._size is not None and len(self._terms) >= self._size:
+            self._terms.clear()
+        term = self._terms[name] = self._closed[name] if self._closed is not None else super().term(name)
+        return term
+
+    def __getattr__(self, name: str) -> URIRef:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        term = self.term(name)
+        self.__dict__[name] = term
+        return term
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (str(self), self._size, self._closed)
+
+
+def _cached(closed: Any) -> CachedNamespace:
+    """A caching view of one of rdflib's closed namespaces (rdflib.namespace.RDF…)."""
+    return CachedNamespace(str(closed), closed=closed)
+
+
+RDF = _cached(rdflib_namespaces.RDF)
+RDFS = _cached(rdflib_namespaces.RDFS)
+OWL = _cached(rdflib_namespaces.OWL)
+XSD = _cached(rdflib_namespaces.XSD)
+SKOS = _cached(rdflib_namespaces.SKOS)
+PROV = _cached(rdflib_namespaces.PROV)
+DCTERMS = _cached(rdflib_namespaces.DCTERMS)
+
+
+GK = CachedNamespace("https://w3id.org/graphkit/ontology#")
+ID = CachedNamespace("https://w3id.org/graphkit/id/", size=1 << 18)
+MODE = CachedNamespace("https://w3id.org/graphkit/mode/")
+SCHEMA = CachedNamespace("https://schema.org/")
+ORG = CachedNamespace("http://www.w3.org/ns/org#")
+OA = CachedNamespace("http://www.w3.org/ns/oa#")
+FOAF = CachedNamespace("http://xmlns.com/foaf/0.1/")
 
 PREFIXES: dict[str, Namespace] = {
     "gk": GK,
@@ -61,6 +123,11 @@ def ontology_dir() -> Path:
     configured = os.environ.get("GRAPHKIT_ONTOLOGY")
     if configured:
         return Path(configured)
+    return _package_ontology()
+
+
+@cache
+def _package_ontology() -> Path:
     return Path(__file__).resolve().parent.parent / "ontology"
 
 
@@ -84,8 +151,10 @@ def event_iri(event_id: str) -> URIRef:
     return ID["event/" + "/".join(_iri_key(part) for part in event_id.split("/"))]
 
 
+@cache
 def _iri_key(key: str) -> str:
-    """Encode a key for an IRI path segment: ASCII specials escaped, CJK kept as is."""
+    """Encode a key for an IRI path segment: ASCII specials escaped, CJK kept as is (memoised: a
+    build encodes each entity id once per mention)."""
     return "".join(ch if ord(ch) > 0x7F else quote(ch, safe="-._~!$&'()*+,;=:@") for ch in key)
 
 

@@ -4,7 +4,9 @@ A named query's header declares its name, a one-line description and its paramet
 
     # description: Who helps a given place, including its towns and villages
     # param: region zh  the region, by Chinese name or alias (黑水县)
+    # param: top integer=20  how many, from the first (20)
 
+A kind written `kind=value` gives the parameter a default, so it may be left out (`top` above).
 Parameters never enter the query text: each becomes a typed RDF term bound to the variable of the
 same name (`?region`), so a value like `"} DROP ALL #` is just a string that matches nothing.
 A bound variable must be projected by the query (SPARQL SEP-0007, which Oxigraph follows), so the
@@ -17,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef
@@ -43,6 +45,7 @@ class Param:
     name: str
     kind: str
     description: str = ""
+    default: str | None = None
 
     def term(self, raw: str) -> Node:
         """The RDF term for a value given on the command line or over HTTP."""
@@ -74,16 +77,17 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
 
     def bindings(self, values: Mapping[str, str]) -> dict[str, Node]:
-        """Typed bindings for the given raw values; every declared parameter must be given."""
+        """Typed bindings for the given raw values; every declared parameter without a default must be given."""
         declared = {p.name: p for p in self.params}
         unknown = set(values) - set(declared)
         if unknown:
             raise QueryError(f"query {self.name!r} has no parameter {', '.join(sorted(unknown))}")
-        missing = [p.name for p in self.params if p.name not in values]
+        missing = [p.name for p in self.params if p.name not in values and p.default is None]
         if missing:
-            usage = " ".join(f"--param {p.name}=…" for p in self.params)
+            usage = " ".join(f"--param {p.name}=…" for p in self.params if p.default is None)
             raise QueryError(f"query {self.name!r} needs {', '.join(missing)} ({usage})")
-        return {name: declared[name].term(raw) for name, raw in values.items()}
+        given = {p.name: p.default for p in self.params if p.default is not None} | dict(values)
+        return {name: declared[name].term(raw) for name, raw in given.items()}  # type: ignore[arg-type]
 
 
 def parse_named_query(path: Path) -> NamedQuery:
@@ -101,9 +105,15 @@ def parse_named_query(path: Path) -> NamedQuery:
             description = value
         else:
             parts = value.split(maxsplit=2)
-            if len(parts) < 2 or parts[1] not in PARAM_KINDS:
-                raise QueryError(f"{path}: bad param line {line!r} (# param: NAME {'|'.join(PARAM_KINDS)} TEXT)")
-            params.append(Param(parts[0], parts[1], parts[2] if len(parts) > 2 else ""))
+            kind, _, default = parts[1].partition("=") if len(parts) > 1 else ("", "", "")
+            if len(parts) < 2 or kind not in PARAM_KINDS:
+                raise QueryError(
+                    f"{path}: bad param line {line!r} (# param: NAME {'|'.join(PARAM_KINDS)}[=DEFAULT] TEXT)"
+                )
+            param = Param(parts[0], kind, parts[2] if len(parts) > 2 else "", default or None)
+            if param.default is not None:
+                param.term(param.default)  # a default that is not of its kind is the query's error
+            params.append(param)
     return NamedQuery(name=name, description=description, text=text, params=tuple(params))
 
 
@@ -113,13 +123,20 @@ def _library(directory: Path) -> dict[str, NamedQuery]:
     return {query.name: query for query in queries}
 
 
+@lru_cache(maxsize=64)
+def _resolved(directory: Path) -> Path:
+    return directory.resolve()
+
+
 def named_queries(directory: Path | None = None) -> dict[str, NamedQuery]:
     """The library of named queries, by name."""
-    return _library((directory or ontology_dir() / "queries").resolve())
+    return _library(_resolved(directory or ontology_dir() / "queries"))
 
 
+@lru_cache(maxsize=512)
 def with_prefixes(sparql: str) -> str:
-    """Declare graphkit's usual prefixes that the query uses without declaring."""
+    """Declare graphkit's usual prefixes that the query uses without declaring (memoised: the named
+    queries come back again and again, and scanning for fourteen prefixes takes longer than a look-up)."""
     declared = {(m.group(1) or "") for m in PREFIX_RE.finditer(sparql)}
     missing = [
         f"PREFIX {prefix}: <{namespace}>"

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
+from functools import lru_cache
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.term import Node
 
 from graphkit.model import Dataset, Entity, Event, Source
 from graphkit.ontology import (
+    DCTERMS,
     DIRECT_EDGES,
     ENTITIES_GRAPH,
     ENTITY_CLASSES,
@@ -24,7 +26,12 @@ from graphkit.ontology import (
     LEVELS,
     OA,
     ORG,
+    PROV,
+    RDF,
+    RDFS,
     SCHEMA,
+    SKOS,
+    XSD,
     entity_iri,
     event_iri,
     mode_index,
@@ -38,18 +45,33 @@ Coordinates = Callable[[Entity], tuple[float, float] | None]
 
 ZH = "zh"
 TRUE = Literal(True)
+FALSE = Literal(False)
+CNY = Literal("CNY")
+
+# Literals are memoised where values recur (names, dates, amounts, small integers): making an rdflib
+# Literal costs microseconds, and a build makes hundreds of thousands of them.
+MEMO = 1 << 16
 
 
+@lru_cache(maxsize=MEMO)
 def _zh(text: str) -> Literal:
     return Literal(text, lang=ZH)
 
 
+@lru_cache(maxsize=MEMO)
+def integer_literal(value: int) -> Literal:
+    """An xsd:integer."""
+    return Literal(value)
+
+
+@lru_cache(maxsize=MEMO)
 def date_literal(value: str) -> Literal:
     """A date as precise as stated: xsd:gYear, xsd:gYearMonth or xsd:date."""
     datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
     return Literal(value, datatype=datatype)
 
 
+@lru_cache(maxsize=MEMO)
 def decimal_literal(value: Decimal) -> Literal:
     """An xsd:decimal in canonical lexical form, so every store compares and sums it alike."""
     text = format(value.normalize(), "f")
@@ -181,8 +203,8 @@ def _amount_triples(node: URIRef, event: Event) -> Iterator[Triple]:
     yield node, GK.amountCNY, value
     yield money, RDF.type, SCHEMA.MonetaryAmount
     yield money, SCHEMA.value, value
-    yield money, SCHEMA.currency, Literal("CNY")
-    yield money, GK.approximate, Literal(amount.approximate)
+    yield money, SCHEMA.currency, CNY
+    yield money, GK.approximate, TRUE if amount.approximate else FALSE
     if amount.text:
         yield money, GK.statedAs, _zh(amount.text)
     if amount.period:
@@ -197,8 +219,8 @@ def _provenance_triples(node: URIRef, event: Event) -> Iterator[Triple]:
         selector = URIRef(f"{node}/span")
         yield node, GK.statedAt, selector
         yield selector, RDF.type, OA.TextPositionSelector
-        yield selector, OA.start, Literal(event.span.start)
-        yield selector, OA.end, Literal(event.span.end)
+        yield selector, OA.start, integer_literal(event.span.start)
+        yield selector, OA.end, integer_literal(event.span.end)
         yield selector, DCTERMS.isPartOf, source
 
 
@@ -226,6 +248,19 @@ def dataset_quads(dataset: Dataset, coordinates: Coordinates | None = None) -> I
 
 
 def to_nquads(quads: Iterable[Quad]) -> Iterator[str]:
-    """N-Quads lines, one per quad; written by hand because it is the hot path of a large build."""
+    """N-Quads lines, one per quad; written by hand because it is the hot path of a large build.
+
+    Each IRI's N-Triples form is computed once per call: rdflib validates an IRI again on every
+    `.n3()`, and the same predicates, graphs and entities recur on most lines. Literals, mostly
+    distinct, are written as they come (caching them measured no faster).
+    """
+    forms: dict[Node, str] = {}
+
+    def n3(term: Node) -> str:
+        form = forms.get(term)
+        if form is None:
+            form = forms[term] = term.n3()
+        return form
+
     for s, p, o, g in quads:
-        yield f"{s.n3()} {p.n3()} {o.n3()} {g.n3()} .\n"
+        yield f"{n3(s)} {n3(p)} {o.n3() if type(o) is Literal else n3(o)} {n3(g)} .\n"

@@ -20,23 +20,45 @@ Terms written (gk: is the graphkit ontology):
   gk:donationsReceivedWithinWithAmount and the same for Given: money received / given by anything
   whose gk:withinRegion is the region (the region, its sub-regions, organisations and people);
 - per pair of regions at province and at prefecture level: a gk:RegionFlow node with gk:fromRegion,
-  gk:toRegion, gk:level, gk:amountCNY, gk:donationCount and gk:donationsWithAmount.
+  gk:toRegion, gk:level, gk:amountCNY, gk:donationCount and gk:donationsWithAmount;
+- per broker (gk:brokeredBy of a donation): gk:donationsBrokered, gk:totalBrokeredCNY,
+  gk:donationsBrokeredWithAmount and gk:brokerRank (1 = most donations, then most money, then IRI,
+  the order of the brokers query);
+- per donation: gk:approximateAmountRank when its amount is approximate or per period (1 = largest,
+  ties by IRI) and gk:plannedGiftRank when it is planned (1 = largest, gifts without an amount last),
+  so "the N largest" is a look-up;
+- tallies (gk:Tally nodes): per entity and event class (gk:ClassTally: gk:tallyOf the class,
+  gk:instanceCount, and for events gk:amountCNY and gk:donationsWithAmount), per year of donation
+  (gk:YearTally: gk:year, the event's date else its source's, none for undated ones) and per mode
+  of pairing (gk:ModeTally: gk:tallyOf the mode concept, none for pairings without one;
+  gk:instanceCount, gk:helperCount, gk:helpedCount and an example pairing, gk:example).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS
 
 from graphkit.model import Dataset, Event
-from graphkit.ontology import GK, ID, LEVELS, entity_iri
-from graphkit.rdf import Quad, decimal_literal
+from graphkit.ontology import (
+    ENTITY_CLASSES,
+    EVENT_CLASSES,
+    GK,
+    ID,
+    LEVELS,
+    MODE,
+    RDF,
+    RDFS,
+    entity_iri,
+    event_iri,
+    mode_index,
+)
+from graphkit.rdf import Quad, decimal_literal, integer_literal
 
 ROLLUPS_GRAPH = ID["graph/rollups"]
 FLOW_LEVELS = ("province", "prefecture")
@@ -85,6 +107,17 @@ class Regions:
 
 
 @dataclass
+class ModeTally:
+    """The pairings of one mode (or of none): how many, between how many parties, and an example."""
+
+    pairings: list[Event] = field(default_factory=list)
+
+    def example(self) -> Event:
+        """The first pairing by IRI with one helper and one helped party (else the first by IRI)."""
+        return min(self.pairings, key=lambda e: (len(e.helpers) != 1 or len(e.helped) != 1, str(event_iri(e.id))))
+
+
+@dataclass
 class Totals:
     """Everything rollup_quads writes, as plain Python values (handy for tests and benchmarks)."""
 
@@ -95,23 +128,42 @@ class Totals:
     given_within: dict[str, Tally]
     received_within: dict[str, Tally]
     flows: dict[tuple[str, str, str], Tally]
+    brokered: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    classes: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    years: dict[str | None, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    modes: dict[str | None, ModeTally] = field(default_factory=lambda: defaultdict(ModeTally))
+    approximate: list[Event] = field(default_factory=list)
+    planned: list[Event] = field(default_factory=list)
 
 
 def compute_totals(dataset: Dataset) -> Totals:
-    """One pass over the events: per entity, per region and per pair of regions."""
+    """One pass over the events: per entity, per region, per pair of regions, per class, year and mode."""
     regions = Regions(dataset)
     totals = Totals(defaultdict(Tally), defaultdict(Tally), defaultdict(int), defaultdict(int),
                     defaultdict(Tally), defaultdict(Tally), defaultdict(Tally))
-    for event in dataset.events():
-        for party in dict.fromkeys(event.parties):
-            totals.events[party] += 1
-        if event.type == "donation":
-            _count_donation(event, regions, totals)
+    for entity in dataset.entities.values():
+        totals.classes[entity.type].count += 1
+    for source in dataset.sources.values():
+        for event in source.events:
+            for party in dict.fromkeys(event.parties):
+                totals.events[party] += 1
+            totals.classes[event.type].add(_amount(event) if event.type == "donation" else None)
+            if event.type == "donation":
+                _count_donation(event, regions, totals)
+                date = event.date or source.date
+                totals.years[date[:4] if date else None].add(_amount(event))
+            elif event.type == "pairing":
+                mode = str(mode_index()[event.mode]) if event.mode else None
+                totals.modes[mode].pairings.append(event)
     return totals
 
 
+def _amount(event: Event) -> Decimal | None:
+    return event.amount.value if event.amount is not None else None
+
+
 def _count_donation(event: Event, regions: Regions, totals: Totals) -> None:
-    amount = event.amount.value if event.amount is not None else None
+    amount = _amount(event)
     for donor in dict.fromkeys(event.helpers):
         totals.given[donor].add(amount)
     for recipient in dict.fromkeys(event.helped):
@@ -126,6 +178,12 @@ def _count_donation(event: Event, regions: Regions, totals: Totals) -> None:
         pairs = product(regions.of_parties(event.helpers, level), regions.of_parties(event.helped, level))
         for source, target in pairs:
             totals.flows[(level, source, target)].add(amount)
+    for broker in dict.fromkeys(event.brokers):
+        totals.brokered[broker].add(amount)
+    if event.amount is not None and (event.amount.approximate or event.amount.period):
+        totals.approximate.append(event)
+    if event.planned:
+        totals.planned.append(event)
 
 
 def flow_iri(level: str, source: str, target: str) -> URIRef:
@@ -140,6 +198,10 @@ def rollup_quads(dataset: Dataset) -> Iterator[Quad]:
     yield from _entity_quads(totals)
     yield from _region_quads(dataset, totals)
     yield from _flow_quads(dataset, totals)
+    yield from _event_rank_quads(totals)
+    yield from _class_quads(totals)
+    yield from _year_quads(totals)
+    yield from _mode_quads(totals)
 
 
 def _quad(subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> Quad:
@@ -148,8 +210,8 @@ def _quad(subject: URIRef, predicate: URIRef, obj: URIRef | Literal) -> Quad:
 
 def _tally_quads(node: URIRef, tally: Tally, total: URIRef, count: URIRef, with_amount: URIRef) -> Iterator[Quad]:
     yield _quad(node, total, decimal_literal(tally.amount))
-    yield _quad(node, count, Literal(tally.count))
-    yield _quad(node, with_amount, Literal(tally.with_amount))
+    yield _quad(node, count, integer_literal(tally.count))
+    yield _quad(node, with_amount, integer_literal(tally.with_amount))
 
 
 def ranked(tallies: dict[str, Tally]) -> list[str]:
@@ -167,16 +229,23 @@ def _entity_quads(totals: Totals) -> Iterator[Quad]:
         node = entity_iri(entity_id)
         yield from _tally_quads(node, totals.given[entity_id], GK.totalGivenCNY, GK.donationsGiven,
                                 GK.donationsGivenWithAmount)
-        yield _quad(node, GK.donorRank, Literal(rank))
+        yield _quad(node, GK.donorRank, integer_literal(rank))
     for rank, entity_id in enumerate(ranked(totals.received), start=1):
         node = entity_iri(entity_id)
         yield from _tally_quads(node, totals.received[entity_id], GK.totalReceivedCNY, GK.donationsReceived,
                                 GK.donationsReceivedWithAmount)
-        yield _quad(node, GK.recipientRank, Literal(rank))
+        yield _quad(node, GK.recipientRank, integer_literal(rank))
+    brokers = sorted(totals.brokered, key=lambda e: (-totals.brokered[e].count, -totals.brokered[e].amount,
+                                                     str(entity_iri(e))))
+    for rank, entity_id in enumerate(brokers, start=1):
+        node = entity_iri(entity_id)
+        yield from _tally_quads(node, totals.brokered[entity_id], GK.totalBrokeredCNY, GK.donationsBrokered,
+                                GK.donationsBrokeredWithAmount)
+        yield _quad(node, GK.brokerRank, integer_literal(rank))
     for entity_id, count in totals.donations.items():
-        yield _quad(entity_iri(entity_id), GK.donationCount, Literal(count))
+        yield _quad(entity_iri(entity_id), GK.donationCount, integer_literal(count))
     for entity_id, count in totals.events.items():
-        yield _quad(entity_iri(entity_id), GK.eventCount, Literal(count))
+        yield _quad(entity_iri(entity_id), GK.eventCount, integer_literal(count))
 
 
 def _region_quads(dataset: Dataset, totals: Totals) -> Iterator[Quad]:
@@ -199,6 +268,59 @@ def _flow_quads(dataset: Dataset, totals: Totals) -> Iterator[Quad]:
         yield _quad(node, GK.toRegion, entity_iri(target))
         yield _quad(node, GK.level, LEVELS[level])
         yield from _tally_quads(node, tally, GK.amountCNY, GK.donationCount, GK.donationsWithAmount)
+
+
+def _event_rank_quads(totals: Totals) -> Iterator[Quad]:
+    """Donations ranked within the lists a person reads from the top: approximate and planned gifts."""
+
+    def by_amount(event: Event) -> tuple[bool, Decimal, str]:
+        amount = _amount(event)
+        return amount is None, -(amount or ZERO), str(event_iri(event.id))
+
+    for rank, event in enumerate(sorted(totals.approximate, key=by_amount), start=1):
+        yield _quad(event_iri(event.id), GK.approximateAmountRank, integer_literal(rank))
+    for rank, event in enumerate(sorted(totals.planned, key=by_amount), start=1):
+        yield _quad(event_iri(event.id), GK.plannedGiftRank, integer_literal(rank))
+
+
+def _class_quads(totals: Totals) -> Iterator[Quad]:
+    """How many entities of each of the nine types and events of each of the three (zero included)."""
+    for name, cls in ENTITY_CLASSES.items():
+        node = ID[f"rollup/class/{name}"]
+        yield _quad(node, RDF.type, GK.ClassTally)
+        yield _quad(node, GK.tallyOf, cls)
+        yield _quad(node, GK.instanceCount, integer_literal(totals.classes[name].count))
+    for name, cls in EVENT_CLASSES.items():
+        node = ID[f"rollup/class/{cls.removeprefix(str(GK))}"]
+        tally = totals.classes[name]
+        yield _quad(node, RDF.type, GK.ClassTally)
+        yield _quad(node, GK.tallyOf, cls)
+        yield from _tally_quads(node, tally, GK.amountCNY, GK.instanceCount, GK.donationsWithAmount)
+
+
+def _year_quads(totals: Totals) -> Iterator[Quad]:
+    """Donations per year of their date (the event's, else its source's); undated ones have no gk:year."""
+    for year, tally in totals.years.items():
+        node = ID[f"rollup/year/{year or 'undated'}"]
+        yield _quad(node, RDF.type, GK.YearTally)
+        if year:
+            yield _quad(node, GK.year, Literal(year))
+        yield from _tally_quads(node, tally, GK.amountCNY, GK.instanceCount, GK.donationsWithAmount)
+
+
+def _mode_quads(totals: Totals) -> Iterator[Quad]:
+    """Pairings per mode concept (and those without a mode): counts, distinct parties, an example."""
+    for mode, tally in totals.modes.items():
+        node = ID[f"rollup/pairing-mode/{mode.removeprefix(str(MODE)) if mode else 'none'}"]
+        yield _quad(node, RDF.type, GK.ModeTally)
+        if mode:
+            yield _quad(node, GK.tallyOf, URIRef(mode))
+        yield _quad(node, GK.instanceCount, integer_literal(len(tally.pairings)))
+        helpers = {party for event in tally.pairings for party in event.helpers}
+        helped = {party for event in tally.pairings for party in event.helped}
+        yield _quad(node, GK.helperCount, integer_literal(len(helpers)))
+        yield _quad(node, GK.helpedCount, integer_literal(len(helped)))
+        yield _quad(node, GK.example, event_iri(tally.example().id))
 
 
 __all__ = ["ROLLUPS_GRAPH", "Totals", "compute_totals", "rollup_quads"]

@@ -737,7 +737,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
             {
                 "name": q.name,
                 "description": q.description,
-                "params": [{"name": p.name, "kind": p.kind, "description": p.description} for p in q.params],
+                "params": [
+                    {"name": p.name, "kind": p.kind, "description": p.description, "default": p.default}
+                    for p in q.params
+                ],
             }
             for q in sorted(named_queries().values(), key=lambda q: q.name)
         ]

@@ -40,8 +40,10 @@ from graphkit.ontology import (
     ontology_dir,
     ontology_graph,
 )
+from graphkit.rollup import rollup_quads
 from graphkit.store import MemoryStore, OxigraphStore
 from graphkit.store.base import Store
+from tests.aggregates import check_rollups_against_events
 
 ONTOLOGY = ontology_dir() / "graphkit.ttl"
 SHAPES = ontology_dir() / "shapes.ttl"
@@ -477,7 +479,8 @@ def test_broken_graph_fails_with_the_shape_message(case: str, shapes: Graph) -> 
 
 @pytest.fixture(scope="module")
 def stores() -> tuple[Store, Store]:
-    quads = list(graphkit.rdf.dataset_quads(make_dataset()))
+    """The tiny graph as a build makes it: records, ontology and the roll-ups the queries read."""
+    quads = list(graphkit.rdf.dataset_quads(make_dataset())) + list(rollup_quads(make_dataset()))
     quads += [(s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology_graph()]
     memory, oxigraph = MemoryStore(), OxigraphStore()
     memory.add_quads(quads)
@@ -516,26 +519,30 @@ def _pick(rows: list[dict[str, Any]], *keys: str) -> list[tuple[Any, ...]]:
 
 
 def check_help_for_region(rows: list[dict[str, Any]]) -> None:
-    got = _pick(rows, "event", "helper", "helped")
+    # One row per helper, role, helped unit and event type (each with one event here).
+    got = _pick(rows, "helper", "as", "helped", "type", "events", "totalCNY")
     assert len(rows) == 11
-    assert ("d2", AGENCY, SCHOOL) in got and ("d2", COMPANY, SCHOOL) in got  # joint gift: both donors
-    assert ("s1", "彭州市市场监督管理局", "色尔古镇") in got and ("s1", "魏国庆", "色尔古镇") in got
-    assert ("p1", "彭州市", "黑水县") in got and "p3" not in {r["event"] for r in rows}  # 阿坝州 is not within
-    row = next(r for r in rows if r["event"] == "d1")
-    assert (row["amountCNY"], row["typeLabel"], row["as"], row["region"]) == (150000, "捐赠", "捐赠方", "黑水县")
-    assert next(r for r in rows if r["event"] == "p1")["modeLabel"] == "对口支援"
+    assert (AGENCY, "捐赠方", SCHOOL, "Donation", 1, 90000) in got  # joint gift: both donors
+    assert (COMPANY, "捐赠方", SCHOOL, "Donation", 1, 90000) in got
+    assert ("彭州市市场监督管理局", "派出单位", "色尔古镇", "Secondment", 1, 0) in got
+    assert ("魏国庆", "选派人员", "色尔古镇", "Secondment", 1, 0) in got
+    assert ("彭州市", "帮扶方", "黑水县", "Pairing", 1, 0) in got
+    assert "阿坝州" not in {r["helped"] for r in rows}  # p3 helps 阿坝州, which is not within 黑水县
+    row = next(r for r in rows if (r["helper"], r["helped"], r["type"]) == (AGENCY, TOWN_GOV, "Donation"))
+    assert (row["totalCNY"], row["withAmount"], row["typeLabel"], row["region"]) == (150000, 1, "捐赠", "黑水县")
+    assert [r["type"] for r in rows] == sorted(r["type"] for r in rows)
 
 
 def check_donors_ranked(rows: list[dict[str, Any]]) -> None:
-    assert _pick(rows, "donor", "donorLabel", "totalCNY", "donations") == [
-        (AGENCY, AGENCY, 240000, 2),
-        (COMPANY, COMPANY, 95000, 2),
-        ("成都市", "成都市", 20000, 1),
+    assert _pick(rows, "rank", "donor", "donorLabel", "totalCNY", "donations") == [
+        (1, AGENCY, AGENCY, 240000, 2),
+        (2, COMPANY, COMPANY, 95000, 2),
+        (3, "成都市", "成都市", 20000, 1),
     ]
 
 
 def check_recipients_ranked(rows: list[dict[str, Any]]) -> None:
-    assert _pick(rows, "recipient", "totalCNY", "donations") == [(TOWN_GOV, 175000, 3), (SCHOOL, 110000, 2)]
+    assert _pick(rows, "rank", "recipient", "totalCNY", "donations") == [(1, TOWN_GOV, 175000, 3), (2, SCHOOL, 110000, 2)]
 
 
 def check_flow_between_regions(rows: list[dict[str, Any]]) -> None:
@@ -558,15 +565,16 @@ def check_cadres_seconded_to(rows: list[dict[str, Any]]) -> None:
 
 
 def check_pairings_by_mode(rows: list[dict[str, Any]]) -> None:
-    assert _pick(rows, "modeLabel", "pairings", "helper", "helped", "statedAs") == [
-        (None, 1, "成都市", "阿坝州", None),
-        ("对口支援", 1, "彭州市", "黑水县", "对口支援"),
-        ("结对帮扶", 1, AGENCY, TOWN_GOV, "结对"),
+    # One row per mode (pairings without a mode in their own), with an example pairing.
+    assert _pick(rows, "modeLabel", "pairings", "helperCount", "helpedCount", "event", "helper", "helped", "statedAs") == [
+        (None, 1, 1, 1, "p3", "成都市", "阿坝州", None),
+        ("对口支援", 1, 1, 1, "p1", "彭州市", "黑水县", "对口支援"),
+        ("结对帮扶", 1, 1, 1, "p2", AGENCY, TOWN_GOV, "结对"),
     ]
 
 
 def check_brokers(rows: list[dict[str, Any]]) -> None:
-    assert _pick(rows, "broker", "brokerLabel", "donations", "totalCNY") == [("张三", "张三", 1, 150000)]
+    assert _pick(rows, "rank", "broker", "brokerLabel", "donations", "totalCNY") == [(1, "张三", "张三", 1, 150000)]
 
 
 def check_sources_of_fact(rows: list[dict[str, Any]]) -> None:
@@ -631,17 +639,25 @@ def check_event_counts(rows: list[dict[str, Any]]) -> None:
 
 
 def check_approximate_amounts(rows: list[dict[str, Any]]) -> None:
-    assert _pick(rows, "event", "donor", "amountCNY", "approximate", "perPeriod", "statedAs") == [
-        ("d2", AGENCY, 90000, True, None, "9万余元"),
-        ("d2", COMPANY, 90000, True, None, "9万余元"),
-        ("d3", COMPANY, 5000, False, "month", "5000元/月"),
+    assert _pick(rows, "rank", "event", "donor", "amountCNY", "approximate", "perPeriod", "statedAs") == [
+        (1, "d2", AGENCY, 90000, True, None, "9万余元"),
+        (1, "d2", COMPANY, 90000, True, None, "9万余元"),
+        (2, "d3", COMPANY, 5000, False, "month", "5000元/月"),
     ]
 
 
 def check_planned_gifts(rows: list[dict[str, Any]]) -> None:
-    assert _pick(rows, "event", "donor", "recipient", "amountCNY", "perPeriod", "items") == [
-        ("d3", COMPANY, TOWN_GOV, 5000, "month", "图书")
+    assert _pick(rows, "rank", "event", "donor", "recipient", "amountCNY", "perPeriod", "items") == [
+        (1, "d3", COMPANY, TOWN_GOV, 5000, "month", "图书")
     ]
+
+
+def check_region_flows(rows: list[dict[str, Any]]) -> None:
+    # Every gift of the tiny graph goes from within 成都市 to within 阿坝州 (prefecture level).
+    assert _pick(rows, "direction", "fromRegion", "toRegion", "totalCNY", "donations", "withAmount") == [
+        ("out", "成都市", "阿坝州", 265000, 4, 4)
+    ]
+    assert rows[0]["toLabel"] == "阿坝藏族羌族自治州"
 
 
 def check_partners_of(rows: list[dict[str, Any]]) -> None:
@@ -671,6 +687,7 @@ EXPECTED: dict[str, tuple[dict[str, str], Callable[[list[dict[str, Any]]], None]
     "approximate-amounts": ({}, check_approximate_amounts),
     "planned-gifts": ({}, check_planned_gifts),
     "partners-of": ({"entity": AGENCY}, check_partners_of),
+    "region-flows": ({"region": "成都市"}, check_region_flows),
 }
 
 
@@ -685,16 +702,17 @@ def test_query_on_both_stores(name: str, stores: tuple[Store, Store]) -> None:
     check(rows)
 
 
-def test_queries_ignore_the_rollups(stores: tuple[Store, Store]) -> None:
-    """Loading the materialised totals beside the data changes no query's answer."""
-    rollup = pytest.importorskip("graphkit.rollup")
-    quads = list(graphkit.rdf.dataset_quads(make_dataset())) + list(rollup.rollup_quads(make_dataset()))
-    quads += [(s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology_graph()]
-    with_rollups: tuple[Store, Store] = (MemoryStore(), OxigraphStore())
-    for store in with_rollups:
-        store.add_quads(quads)
-    for name, (params, _) in EXPECTED.items():
-        assert run_both(with_rollups, name, params) == run_both(stores, name, params), name
+def test_rollups_equal_the_aggregates_over_the_events(stores: tuple[Store, Store]) -> None:
+    """The totals materialised at build give what GROUP BYs over the raw events give, on both stores."""
+    for store in stores:
+        check_rollups_against_events(store, "黑水县")
+
+
+def test_top_bounds_the_ranked_lists(stores: tuple[Store, Store]) -> None:
+    assert _pick(run_both(stores, "donors-ranked", {"top": "2"}), "rank", "donor") == [(1, AGENCY), (2, COMPANY)]
+    assert run_both(stores, "recipients-ranked", {"top": "0"}) == []
+    with pytest.raises(gq.QueryError, match="not a valid integer"):
+        gq.run(stores[0], "donors-ranked", {"top": "二十"})
 
 
 def test_region_queries_roll_up_sub_regions(stores: tuple[Store, Store]) -> None:

@@ -773,7 +773,9 @@ def _named_queries() -> list[Json]:
             "name": q.name,
             "description": q.description,
             "text": q.text,
-            "params": [{"name": p.name, "kind": p.kind, "description": p.description} for p in q.params],
+            "params": [
+                {"name": p.name, "kind": p.kind, "description": p.description, "default": p.default} for p in q.params
+            ],
         }
         for q in sorted(library.values(), key=lambda q: q.name)
     ]
