@@ -31,13 +31,13 @@ def test_values(text: str, value: int, approximate: bool) -> None:
 
 def test_per_month() -> None:
     assert parse_amount("(5000元/月,应需物资)").per == "month"
-    assert parse_amount("同时解决每月1000元生活费").per == "month"
+    assert parse_amount("并每月补助800元生活费").per == "month"
     assert parse_amount("每月资助6000元").per == "month"
     assert parse_amount("捐赠6000元").per is None
 
 
 def test_two_gifts_in_one_phrase() -> None:
-    found = find_amounts("现场捐赠价值20万元衣物和2万元现金")
+    found = find_amounts("到校捐赠价值20万元衣物和2万元现金")
     assert [a.yuan for a in found] == [200_000, 20_000]
     assert [a.text for a in found] == ["20万元", "2万元"]
 

@@ -148,8 +148,9 @@ def _supported(hits: list[tuple[int, int, str]], text: str) -> list[tuple[int, i
 def find_divisions(text: str) -> list[Mention]:
     """Province, prefecture and county mentions, resolved against each other for ambiguity."""
     hits = [(end - len(name) + 1, end + 1, name) for end, name in _region_automaton().iter(text)]
-    chosen = [h for h in _longest_non_overlapping(hits) if not text.startswith("长", h[1])]
-    chosen = _supported(chosen, text)
+    # Unsupported short forms go before overlaps are resolved, so 向阳 (a short form, and a word)
+    # cannot block 阳山县 in 荔湾区向阳山县.
+    chosen = [h for h in _longest_non_overlapping(_supported(hits, text)) if not text.startswith("长", h[1])]
     unique = {name for _, _, name in chosen}
     context = [d for n in unique if len(gazetteer.candidates(n)) == 1 for d in gazetteer.candidates(n)]
     out = []
