@@ -10,9 +10,7 @@ file, the line and the field, and never shows a traceback.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -389,26 +387,6 @@ def _suggest(dataset: Dataset, name: str) -> str:
         if name in entity.aliases:
             return f" (it is an alias of {entity.id!r}; refer to entities by id)"
     return ""
-
-
-def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write a file so that readers see either the old or the new content, never half of it.
-
-    The file keeps its permissions; a new one gets the usual ones (0666 less the umask), not mkstemp's 0600.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o7777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def source_to_yaml(source: Source) -> str:

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ from urllib.parse import unquote
 import networkx as nx
 
 from graphkit.analysis.rollups import events, label, money_by_entity, type_zh
+from graphkit.files import atomic_write
 
 FORMATS: tuple[str, ...] = ("graphml", "gexf", "jsonld", "csv")
 SUFFIXES = {"graphml": ".graphml", "gexf": ".gexf", "jsonld": ".jsonld", "csv": ".csv"}
@@ -262,24 +261,6 @@ def events_csv(graph: nx.MultiDiGraph, bom: bool = False) -> bytes:
 # --- files -----------------------------------------------------------------------------------------
 
 
-def write_atomic(path: Path | str, data: bytes) -> Path:
-    """Write bytes to a temporary file beside `path`, then rename it into place."""
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
-
-
 def render(kg, fmt: str, for_file: bool = True) -> bytes:
     """The bytes of an export of a KnowledgeGraph (its networkx view, or its store for JSON-LD)."""
     makers: dict[str, Callable[[], bytes]] = {
@@ -297,5 +278,5 @@ def export(kg, fmt: str, path: Path | str | None = None) -> bytes:
     """Export a KnowledgeGraph in `fmt`; written atomically to `path` when given. Returns the bytes."""
     data = render(kg, fmt, for_file=path is not None)
     if path is not None:
-        write_atomic(path, data)
+        atomic_write(path, data)
     return data

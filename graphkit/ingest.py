@@ -38,12 +38,12 @@ from graphkit.dataset import (
     DATE_RE,
     EXTRACTED_REGISTER,
     DataError,
-    atomic_write,
     entities_to_yaml,
     load,
     source_to_yaml,
 )
 from graphkit.extract.normalise import ArticleError, to_simplified
+from graphkit.files import atomic_write
 from graphkit.model import (
     AMOUNT_PERIODS,
     ENTITY_TYPES,

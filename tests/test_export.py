@@ -14,6 +14,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from graphkit import export as ex
+from graphkit import files
 from graphkit.rdf import dataset_quads
 from tests.conftest import REPO, graphkit_cli
 from tests.test_analysis import XSS, iri, kg_of, records
@@ -124,9 +125,9 @@ def test_failed_write_leaves_the_old_file(tmp_path: Path, monkeypatch) -> None:
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ex.os, "replace", broken)
+    monkeypatch.setattr(files.os, "replace", broken)
     with pytest.raises(OSError, match="disk full"):
-        ex.write_atomic(target, b"new")
+        files.atomic_write(target, b"new")
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 

@@ -8,9 +8,7 @@ stderr and skipped, and the exit code is 1 when any file failed.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -19,6 +17,7 @@ import typer
 
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import extract_file
+from graphkit.files import atomic_write
 
 
 class OutputFormat(StrEnum):
@@ -35,19 +34,6 @@ def _dump(records: list[dict] | dict, fmt: OutputFormat) -> str:
 
         return yaml.safe_dump(records, allow_unicode=True, sort_keys=False)
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
-
-
-def write_atomic(path: Path, content: str) -> None:
-    """Write via a temp file in the same folder and os.replace, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(content)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _progress(total: int):
@@ -77,7 +63,7 @@ def run_batch(files: list[Path], fmt: OutputFormat, output: Path | None) -> tupl
                 errors.append(str(exc))
             else:
                 if output is not None:
-                    write_atomic(output / f"{record['id']}.{fmt.value}", _dump(record, fmt))
+                    atomic_write(output / f"{record['id']}.{fmt.value}", _dump(record, fmt))
                 else:
                     records.append(record)
             if progress:

@@ -21,7 +21,6 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -34,6 +33,7 @@ import pyvis
 from pyvis.network import Network
 
 from graphkit import gazetteer
+from graphkit.files import atomic_write
 from graphkit.network import money_by_node
 from graphkit.render import geo
 
@@ -153,23 +153,7 @@ def write_page(graph: nx.MultiDiGraph, path: Path, *, title: str = DEFAULT_TITLE
     """Write the page atomically, so a browser or web server never sees half a file."""
     path = Path(path)
     text = render_page(graph, title=title, served=served)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; a page is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """The process umask (read by setting it, then restoring it at once)."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    atomic_write(path, text)
 
 
 # ---------------------------------------------------------------- the pyvis network

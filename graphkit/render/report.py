@@ -28,7 +28,8 @@ import pandas as pd
 
 from graphkit import analysis
 from graphkit.analysis.rollups import RELATIONS
-from graphkit.export import DEFAULT_COLOUR, RELATION_COLOURS, TYPE_COLOURS, write_atomic
+from graphkit.export import DEFAULT_COLOUR, RELATION_COLOURS, TYPE_COLOURS
+from graphkit.files import atomic_write
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 FONT_SIZE = 13
@@ -625,4 +626,4 @@ def _sources(data: dict[str, Any]) -> str:
 
 def write_report(graph: nx.MultiDiGraph, path: Path | str, **options: Any) -> Path:
     """Write the report atomically (temporary file, then rename) and return its path."""
-    return write_atomic(path, render_report(graph, **options).encode("utf-8"))
+    return atomic_write(path, render_report(graph, **options).encode("utf-8"))
