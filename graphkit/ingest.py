@@ -57,7 +57,7 @@ from graphkit.model import (
     Span,
 )
 from graphkit.ontology import mode_index
-from graphkit.terminal import DataDir, OutDir, console, errors
+from graphkit.terminal import DataDir, OutDir, console, errors, with_progress
 
 ADDED, UPDATED, UNCHANGED, KEPT, FAILED = "added", "updated", "unchanged", "kept-curated", "failed"
 
@@ -739,19 +739,8 @@ def ingest(
     reports: list[FileReport] = []
     sources: dict[str, Source] = {}
     by_id: dict[str, FileReport] = {}
-    bar = _progress_bar(len(paths)) if progress else None
-    task = bar.add_task("ingest", total=len(paths)) if bar else None
-    if bar:
-        bar.start()
-    try:
-        for path in paths:
-            report = _ingest_one(path, dataset, register, sources, by_id)
-            reports.append(report)
-            if bar:
-                bar.advance(task)
-    finally:
-        if bar:
-            bar.stop()
+    for path in with_progress(paths, "ingesting", enabled=progress):
+        reports.append(_ingest_one(path, dataset, register, sources, by_id))
     with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
         plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
         result = _check(staged, out_dir, rebuild, store)
@@ -759,12 +748,6 @@ def ingest(
         atomic_write(path, text)
     _finish_reports(data_dir, dataset, register, sources, by_id, plan)
     return IngestReport(reports, list(dict.fromkeys(p for p, _ in plan.writes)), result)
-
-
-def _progress_bar(total: int):
-    from graphkit.extract.commands import _progress
-
-    return _progress(total)
 
 
 def _ingest_one(

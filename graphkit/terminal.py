@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+
+T = TypeVar("T")
 
 # Piped output is not cut to 80 columns: tables of Chinese names need the room.
 console = Console(width=None if sys.stdout.isatty() else 200)
@@ -25,3 +28,18 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     """Print a one-line error (never a traceback) and give the exit code to raise."""
     errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True)
     return typer.Exit(code)
+
+
+def with_progress(items: Sequence[T], label: str, enabled: bool = True) -> Iterator[T]:
+    """Yield the items while a progress bar on stderr counts them; a single item gets no bar."""
+    if not enabled or len(items) < 2:
+        yield from items
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=errors, transient=True) as bar:
+        task = bar.add_task(label, total=len(items))
+        for item in items:
+            yield item
+            bar.advance(task)

@@ -18,6 +18,7 @@ import typer
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import extract_file
 from graphkit.files import atomic_write
+from graphkit.terminal import with_progress
 
 
 class OutputFormat(StrEnum):
@@ -36,41 +37,20 @@ def _dump(records: list[dict] | dict, fmt: OutputFormat) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def _progress(total: int):
-    """A rich progress bar on stderr for batches, or None for a single file."""
-    if total < 2:
-        return None
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    return Progress(TextColumn("extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=True)
-
-
 def run_batch(files: list[Path], fmt: OutputFormat, output: Path | None) -> tuple[list[dict], list[str]]:
     """Extract every file; returns (records, error messages). Writes files when `output` is set."""
     records: list[dict] = []
     errors: list[str] = []
-    progress = _progress(len(files))
-    task = progress.add_task("extract", total=len(files)) if progress else None
-    if progress:
-        progress.start()
-    try:
-        for path in files:
-            try:
-                record = extract_file(path)
-            except ArticleError as exc:
-                errors.append(str(exc))
-            else:
-                if output is not None:
-                    atomic_write(output / f"{record['id']}.{fmt.value}", _dump(record, fmt))
-                else:
-                    records.append(record)
-            if progress:
-                progress.advance(task)
-    finally:
-        if progress:
-            progress.stop()
+    for path in with_progress(files, "extracting"):
+        try:
+            record = extract_file(path)
+        except ArticleError as exc:
+            errors.append(str(exc))
+            continue
+        if output is not None:
+            atomic_write(output / f"{record['id']}.{fmt.value}", _dump(record, fmt))
+        else:
+            records.append(record)
     return records, errors
 
 
