@@ -123,6 +123,56 @@ def browser() -> Iterator[Any]:
         instance.close()
 
 
+class BrowserPage:
+    """A page opened in headless chromium, with every request, error and dialog it produced."""
+
+    def __init__(
+        self, browser: Any, url: str, origin: str, *, schemes: tuple[str, ...] = ("data:",),
+        timeout: float = 60_000, downloads: bool = False,
+    ) -> None:
+        self.context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=downloads)
+        self.page = self.context.new_page()
+        self.allowed = (origin, *schemes)
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+
+        def on_dialog(dialog: Any) -> None:
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+        self.page.goto(url)
+        # A function, not a bare expression: the page's CSP forbids the eval Playwright uses for strings.
+        self.page.wait_for_function("() => window.graphkit && window.graphkit.ready === true", timeout=timeout)
+
+    def evaluate(self, script: str, arg: Any = None) -> Any:
+        return self.page.evaluate(script, arg)
+
+    def visible_labels(self) -> set[str]:
+        return set(
+            self.evaluate(
+                "() => Array.from(window.graphkit.visible.nodes, id => window.graphkit.index.NODE.get(id).label)"
+            )
+        )
+
+    def assert_offline(self) -> None:
+        outside = [url for url in self.requests if not url.startswith(self.allowed)]
+        assert not outside, f"requests outside {self.allowed[0]}: {outside}"
+
+    def check(self) -> None:
+        """Nothing fetched from outside, no script error, no dialog."""
+        self.assert_offline()
+        assert not self.errors, self.errors
+        assert not self.dialogs, self.dialogs
+
+    def close(self) -> None:
+        self.context.close()
+
+
 class Served:
     """A real `graphkit serve` subprocess on loopback (port chosen by the OS) and its base URL."""
 

@@ -19,7 +19,7 @@ import pytest
 from graphkit.render import render_page, served_page
 from graphkit.render.geo import decode_ring, provinces, simplify
 from graphkit.render.page import pinyin_keys, read_payload
-from tests.conftest import CHROMIUM, Served
+from tests.conftest import CHROMIUM, BrowserPage, Served
 
 REPO = Path(__file__).resolve().parents[1]
 ENTITY = "https://w3id.org/graphkit/id/entity/"
@@ -77,55 +77,20 @@ def test_payload_places_and_rollups(built: Path) -> None:
 # ---------------------------------------------------------------- in a browser
 
 
-class Page:
-    """An opened explorer page, with every request, error and dialog it produced."""
-
-    def __init__(self, browser: Any, url: str, origin: str) -> None:
-        self.context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
-        self.page = self.context.new_page()
-        self.origin = origin
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-
-        def on_dialog(dialog: Any) -> None:
-            self.dialogs.append(dialog.message)
-            dialog.dismiss()
-
-        self.page.on("dialog", on_dialog)
-        self.page.goto(url)
-        self.page.wait_for_function("() => window.graphkit && window.graphkit.ready === true", timeout=60_000)
-
-    def js(self, script: str, arg: Any = None) -> Any:
-        return self.page.evaluate(script, arg)
-
-    def visible_labels(self) -> set[str]:
-        return set(
-            self.js("() => Array.from(window.graphkit.visible.nodes, id => window.graphkit.index.NODE.get(id).label)")
-        )
-
-    def check(self) -> None:
-        outside = [u for u in self.requests if not u.startswith((self.origin, "data:", "blob:"))]
-        assert not outside, f"requests outside {self.origin}: {outside}"
-        assert not self.errors, self.errors
-        assert not self.dialogs, self.dialogs
-
-    def close(self) -> None:
-        self.context.close()
+def open_page(browser: Any, url: str, origin: str) -> BrowserPage:
+    """The explorer as a user opens it: it may use data: and blob: URLs (the CSV download) of its own."""
+    return BrowserPage(browser, url, origin, schemes=("data:", "blob:"), downloads=True)
 
 
 @pytest.fixture
-def seed(browser: Any, built: Path) -> Iterator[Page]:
-    opened = Page(browser, (built / "index.html").as_uri(), "file://")
+def seed(browser: Any, built: Path) -> Iterator[BrowserPage]:
+    opened = open_page(browser, (built / "index.html").as_uri(), "file://")
     yield opened
     opened.close()
 
 
 @pytest.mark.browser
-def test_search_finds_heishui_and_shows_who_helps_it(seed: Page) -> None:
+def test_search_finds_heishui_and_shows_who_helps_it(seed: BrowserPage) -> None:
     page = seed.page
     page.fill("#gk-search", "黑水县")
     first = page.locator("#gk-suggestions li").first
@@ -140,7 +105,7 @@ def test_search_finds_heishui_and_shows_who_helps_it(seed: Page) -> None:
     assert "彭州市" in panel and "成都市" in panel and "含下辖收到" in panel
     assert "邻域：黑水县" in page.locator("#gk-focus").inner_text()
     # expanding a node adds its neighbours (double-click does the same)
-    seed.js("(id) => window.graphkit.expand(id)", ENTITY + "彭州市")
+    seed.evaluate("(id) => window.graphkit.expand(id)", ENTITY + "彭州市")
     expanded = seed.visible_labels()
     assert expanded > shown and "彭州市综合执法局" in expanded
     # depth 2 reaches the donors of its townships' schools and agencies
@@ -154,8 +119,8 @@ def test_search_finds_heishui_and_shows_who_helps_it(seed: Page) -> None:
 
 @pytest.mark.browser
 @pytest.mark.skipif(not PINYIN, reason="pinyin search keys need pypinyin")
-def test_pinyin_initials_find_the_county(seed: Page) -> None:
-    hits = seed.js("() => window.graphkit.search('hsx').map(h => h.label)")
+def test_pinyin_initials_find_the_county(seed: BrowserPage) -> None:
+    hits = seed.evaluate("() => window.graphkit.search('hsx').map(h => h.label)")
     assert hits[0] == "黑水县"
     seed.page.fill("#gk-search", "heishui")
     seed.page.locator("#gk-suggestions li").first.wait_for()
@@ -164,24 +129,24 @@ def test_pinyin_initials_find_the_county(seed: Page) -> None:
 
 
 @pytest.mark.browser
-def test_filters_hide_what_they_should(seed: Page) -> None:
+def test_filters_hide_what_they_should(seed: BrowserPage) -> None:
     page = seed.page
     events = "() => Array.from(window.graphkit.visible.edges).map(id => window.graphkit.index.EDGE.get(id).gk).filter(g => g.relation !== 'within')"
-    everything = seed.js(events)
+    everything = seed.evaluate(events)
     assert any(g["relation"] == "donation" for g in everything)
     page.locator("#gk-rel-donation").uncheck()
-    assert not any(g["relation"] == "donation" for g in seed.js(events))
+    assert not any(g["relation"] == "donation" for g in seed.evaluate(events))
     drawn = "() => window.graphkit.network.body.edgeIndices.map(id => window.graphkit.index.EDGE.get(id).gk.relation)"
-    assert "donation" not in seed.js(drawn) and "pairing" in seed.js(drawn)  # what vis draws follows
+    assert "donation" not in seed.evaluate(drawn) and "pairing" in seed.evaluate(drawn)  # what vis draws follows
     page.locator("#gk-rel-donation").check()
     # years: only 2021 (undated events excluded too)
     page.locator("#gk-undated").uncheck()
     page.fill("#gk-year-from", "2021")
     page.locator("#gk-year-from").dispatch_event("change")
-    shown = seed.js(events)
+    shown = seed.evaluate(events)
     assert shown and all(g.get("year") == 2021 for g in shown)
     page.locator("#gk-reset").click()
-    assert len(seed.js(events)) == len(everything)
+    assert len(seed.evaluate(events)) == len(everything)
     # province, rolled up: 四川 keeps 黑水县 (via 阿坝州) and drops 凤山县 (广西)
     page.select_option("#gk-province", "510000")
     labels = seed.visible_labels()
@@ -190,36 +155,36 @@ def test_filters_hide_what_they_should(seed: Page) -> None:
     # amount: at least 100 万元 leaves only the big donations
     page.fill("#gk-amount-min", "100")
     page.locator("#gk-amount-min").dispatch_event("change")
-    amounts = [g.get("amount") for g in seed.js(events) if g["relation"] == "donation"]
+    amounts = [g.get("amount") for g in seed.evaluate(events) if g["relation"] == "donation"]
     assert amounts and all(a >= 1_000_000 for a in amounts)
-    assert any(g["relation"] == "pairing" for g in seed.js(events))  # the amount filter is for donations
+    assert any(g["relation"] == "pairing" for g in seed.evaluate(events))  # the amount filter is for donations
     # the legend counts follow the filters
     assert page.locator("#gk-relation-filters .gk-filter").nth(1).locator(".gk-count").inner_text() == str(len(amounts))
     seed.check()
 
 
 @pytest.mark.browser
-def test_side_panel_shows_the_source(seed: Page) -> None:
-    edge = seed.js(
+def test_side_panel_shows_the_source(seed: BrowserPage) -> None:
+    edge = seed.evaluate(
         """() => window.graphkit.data.edges.find(e => e.gk.relation === 'donation' && e.gk.sourceId &&
              window.graphkit.data.sources[e.gk.sourceId].url).id"""
     )
-    seed.js("(id) => window.graphkit.selectEdge(id)", edge)
-    source = seed.js("(id) => window.graphkit.data.sources[window.graphkit.index.EDGE.get(id).gk.sourceId]", edge)
+    seed.evaluate("(id) => window.graphkit.selectEdge(id)", edge)
+    source = seed.evaluate("(id) => window.graphkit.data.sources[window.graphkit.index.EDGE.get(id).gk.sourceId]", edge)
     block = seed.page.locator("#gk-panel .gk-source")
     assert source["title"] in block.inner_text()
     assert source.get("publisher", "") in block.inner_text() and source.get("date", "") in block.inner_text()
     link = block.locator("a")
     assert link.get_attribute("href") == source["url"] and "noopener" in (link.get_attribute("rel") or "")
     # a node's panel lists its sources, its totals and what it contains
-    seed.js("(id) => window.graphkit.selectNode(id)", HEISHUI)
+    seed.evaluate("(id) => window.graphkit.selectNode(id)", HEISHUI)
     panel = seed.page.locator("#gk-panel").inner_text()
     assert "来源 SOURCES" in panel and "下辖/所属" in panel and "知木林镇" in panel
     seed.check()
 
 
 @pytest.mark.browser
-def test_map_shows_the_seed_regions(seed: Page, tmp_path: Path) -> None:
+def test_map_shows_the_seed_regions(seed: BrowserPage, tmp_path: Path) -> None:
     page = seed.page
     page.click('.gk-tab[data-view="map"]')
     assert page.locator("#gk-view-map").is_visible() and not page.locator("#gk-view-graph").is_visible()
@@ -252,16 +217,16 @@ def test_map_shows_the_seed_regions(seed: Page, tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_timeline_lists_events_by_date(seed: Page) -> None:
+def test_timeline_lists_events_by_date(seed: BrowserPage) -> None:
     page = seed.page
     page.click('.gk-tab[data-view="timeline"]')
     items = page.locator(".gk-tl-item")
-    total = seed.js("() => window.graphkit.data.meta.events")
+    total = seed.evaluate("() => window.graphkit.data.meta.events")
     assert items.count() == total
     dates = [d for d in items.locator(".gk-tl-date").all_inner_texts() if d[:4].isdigit()]
     assert dates and dates == sorted(dates, key=lambda d: d[:4])  # by date (a bare year sits mid-year)
     assert page.locator(".gk-tl-dot").count() > 10
-    seed.js("() => window.graphkit.setYears(2021, 2021, false)")
+    seed.evaluate("() => window.graphkit.setYears(2021, 2021, false)")
     assert 0 < page.locator(".gk-tl-item").count() < total
     assert all(d.startswith("2021") for d in page.locator(".gk-tl-date").all_inner_texts())
     page.locator(".gk-tl-item").first.click()
@@ -282,7 +247,7 @@ def test_hostile_names_stay_inert_in_every_view(browser: Any, tmp_path: Path) ->
     store.add_quads(dataset_quads(dataset))
     path = tmp_path / "evil.html"
     path.write_text(render_page(to_networkx(store)), encoding="utf-8")
-    opened = Page(browser, path.as_uri(), "file://")
+    opened = open_page(browser, path.as_uri(), "file://")
     try:
         page = opened.page
         page.fill("#gk-search", "onerror")
@@ -319,13 +284,13 @@ def served(built: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
 
 @pytest.mark.browser
 def test_served_page_runs_sparql(browser: Any, served: Served, tmp_path: Path) -> None:
-    opened = Page(browser, served.base + "/", served.base)
+    opened = open_page(browser, served.base + "/", served.base)
     try:
         page = opened.page
         tab = page.locator('.gk-tab[data-view="sparql"]')
         assert tab.is_visible()
         tab.click()
-        index = opened.js("() => window.graphkit.data.queries.findIndex(q => q.name === 'help-for-region')")
+        index = opened.evaluate("() => window.graphkit.data.queries.findIndex(q => q.name === 'help-for-region')")
         page.select_option(".gk-sq-examples", str(index))
         assert page.locator(".gk-sq-param").input_value() == "黑水县"
         page.click("text=运行 Run")
@@ -357,7 +322,7 @@ def test_served_page_runs_sparql(browser: Any, served: Served, tmp_path: Path) -
 
 
 @pytest.mark.browser
-def test_file_page_has_no_editor(seed: Page) -> None:
+def test_file_page_has_no_editor(seed: BrowserPage) -> None:
     assert seed.page.locator('.gk-tab[data-view="sparql"]').is_hidden()
-    assert seed.js("() => window.graphkit.served") is False
+    assert seed.evaluate("() => window.graphkit.served") is False
     seed.check()

@@ -27,6 +27,7 @@ from graphkit.rdf import dataset_quads
 from graphkit.render import render_page, served_page, write_page
 from graphkit.render.page import ASSETS, SCRIPTS, edge_width, node_size, read_payload
 from graphkit.store import MemoryStore
+from tests.conftest import BrowserPage
 
 XSS = "<img src=x onerror=alert(1)>"
 XSS_NAME = f"{XSS}爱心企业"
@@ -248,21 +249,8 @@ def test_write_page_is_atomic_and_utf8(tmp_path: Path, graph: nx.MultiDiGraph) -
 # ---------------------------------------------------------------- in a browser
 
 
-class Opened:
-    """A loaded page plus everything it requested and every dialog it tried to open."""
-
-    def __init__(self, page: Any) -> None:
-        self.page = page
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-
-    def assert_offline(self) -> None:
-        outside = [url for url in self.requests if not url.startswith(("file://", "data:"))]
-        assert not outside, f"the page reached outside file://: {outside}"
-
-    def evaluate(self, script: str, arg: Any = None) -> Any:
-        return self.page.evaluate(script, arg)
+class Opened(BrowserPage):
+    """The written page opened from file://, with helpers to point at what vis-network draws."""
 
     def centre(self, node_id: str) -> tuple[float, float]:
         """Where a node is drawn, in page coordinates."""
@@ -298,22 +286,9 @@ def opened(browser: Any, tmp_path: Path, graph: nx.MultiDiGraph) -> Iterator[Ope
     """The page written to disk and opened from file://, drawn and laid out."""
     path = tmp_path / "graph.html"
     write_page(graph, path)
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page = context.new_page()
-    result = Opened(page)
-    page.on("request", lambda request: result.requests.append(request.url))
-    page.on("pageerror", lambda error: result.errors.append(str(error)))
-
-    def on_dialog(dialog: Any) -> None:
-        result.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    page.on("dialog", on_dialog)
-    page.goto(path.as_uri())
-    # A function, not a bare expression: the page's CSP forbids the eval Playwright uses for strings.
-    page.wait_for_function("() => window.graphkit && window.graphkit.ready === true", timeout=30_000)
+    result = Opened(browser, path.as_uri(), "file://", timeout=30_000)
     yield result
-    context.close()
+    result.close()
 
 
 @pytest.mark.browser
