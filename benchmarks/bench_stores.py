@@ -33,10 +33,9 @@ from functools import partial
 from pathlib import Path
 
 from benchmarks.generate import generate
-from graphkit.build import GRAPH_NQ, ontology_quads
+from graphkit.build import GRAPH_NQ, graph_quads
 from graphkit.query import NamedQuery, named_queries, run, with_prefixes
-from graphkit.rdf import dataset_quads, to_nquads
-from graphkit.rollup import rollup_quads
+from graphkit.rdf import to_nquads
 from graphkit.server import HttpError, Job, StoreOpener, WorkerPool
 from graphkit.store import OxigraphStore, RemoteStore, Store
 from graphkit.store.remote import inject_values
@@ -104,7 +103,7 @@ def build(result: SizeResult, triples: int, seed: int, work: Path) -> tuple[Path
     out = work / "out"
     out.mkdir(parents=True)
     with timed(result, "build"):
-        quads = [*dataset_quads(dataset), *ontology_quads(), *rollup_quads(dataset)]
+        quads = graph_quads(dataset)
         with (out / GRAPH_NQ).open("w", encoding="utf-8") as handle:
             handle.writelines(to_nquads(quads))
     result.triples, result.entities, result.sources = len(quads), len(dataset.entities), len(dataset.sources)

@@ -145,16 +145,15 @@ def report(tally: Tally, clients: int, duration: float) -> str:
 def prepare_graph(triples: int, seed: int, work: Path) -> Path:
     """Generate and write the graph as a build does: out/graph.nq and out/store."""
     from benchmarks.generate import generate
-    from graphkit.build import GRAPH_NQ, ontology_quads
-    from graphkit.rdf import dataset_quads, to_nquads
-    from graphkit.rollup import rollup_quads
+    from graphkit.build import GRAPH_NQ, graph_quads
+    from graphkit.rdf import to_nquads
     from graphkit.store import OxigraphStore
 
     dataset = generate(triples, seed)
     out = work / "out"
     out.mkdir(parents=True)
     with (out / GRAPH_NQ).open("w", encoding="utf-8") as handle:
-        handle.writelines(to_nquads([*dataset_quads(dataset), *ontology_quads(), *rollup_quads(dataset)]))
+        handle.writelines(to_nquads(graph_quads(dataset)))
     store = OxigraphStore(out / "store")
     store.load_file(out / GRAPH_NQ)
     store.close()

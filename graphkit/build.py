@@ -57,6 +57,16 @@ def ontology_quads() -> list[Quad]:
     return [(s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology_graph()]  # type: ignore[misc]
 
 
+def support_quads(dataset: Dataset) -> list[Quad]:
+    """What every store holds beside the records: the ontology and the build-time roll-ups."""
+    return ontology_quads() + list(rollup_quads(dataset))
+
+
+def graph_quads(dataset: Dataset) -> list[Quad]:
+    """The whole graph a build puts in a store: records (regions with coordinates) plus support quads."""
+    return [*dataset_quads(dataset, region_coordinates), *support_quads(dataset)]
+
+
 def build(
     data_dir: Path,
     out_dir: Path,
@@ -73,7 +83,7 @@ def build(
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
     try:
         result = BuildResult(out_dir, dataset, len(quads), validation)
-        everything = quads + ontology_quads() + list(rollup_quads(dataset))
+        everything = quads + support_quads(dataset)
         _write_nquads(staging / GRAPH_NQ, everything)
         _write_turtle(staging / GRAPH_TTL, quads)
         (staging / REPORT).write_text(validation.report.serialize(format="turtle"), encoding="utf-8")

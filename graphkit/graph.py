@@ -31,15 +31,11 @@ class KnowledgeGraph:
     @classmethod
     def from_dataset(cls, dataset: Dataset | Path | str, store: Store | None = None) -> KnowledgeGraph:
         """Load records (a Dataset or a data/ folder) into a store (default: rdflib in memory)."""
-        from graphkit.build import ontology_quads
-        from graphkit.rdf import dataset_quads
-        from graphkit.rollup import rollup_quads
+        from graphkit.build import graph_quads
 
         records = dataset if isinstance(dataset, Dataset) else data_io.load(Path(dataset))
         target = store or MemoryStore()
-        target.add_quads(dataset_quads(records))
-        target.add_quads(ontology_quads())
-        target.add_quads(rollup_quads(records))
+        target.add_quads(graph_quads(records))
         return cls(target)
 
     def query(self, query: str, **params: str) -> QueryResult:

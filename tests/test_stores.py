@@ -25,12 +25,11 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 
 from graphkit import dataset as data_io
-from graphkit.build import ontology_quads
+from graphkit.build import graph_quads as built_graph_quads
 from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
 from graphkit.ontology import GK, entity_iri, source_graph
 from graphkit.query import NamedQuery, named_queries, run, with_prefixes
-from graphkit.rdf import Quad, dataset_quads
-from graphkit.rollup import rollup_quads
+from graphkit.rdf import Quad
 from graphkit.store import MemoryStore, OxigraphStore, RemoteStore, Store
 from graphkit.store.base import QueryResult, python_value
 from tests.aggregates import check_rollups_against_events
@@ -104,7 +103,7 @@ def records() -> Dataset:
 def graph_quads() -> tuple[Quad, ...]:
     """The graph as a build makes it: records, ontology and roll-ups."""
     dataset = records()
-    return (*dataset_quads(dataset), *ontology_quads(), *rollup_quads(dataset))
+    return tuple(built_graph_quads(dataset))
 
 
 def by_graph(quads: tuple[Quad, ...]) -> dict[URIRef, list]:
