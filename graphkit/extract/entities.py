@@ -11,7 +11,7 @@ deciding where a name ends. The output is a flat list of `Mention`s; canonical n
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 
@@ -127,6 +127,7 @@ def _supported(hits: list[tuple[int, int, str]], text: str) -> list[tuple[int, i
     names = {name for _, _, name in hits}
     full = {d.name for n in names for d in gazetteer.candidates(n) if gazetteer.is_full_name(n)}
     shorts = {s for n in full for d in gazetteer.candidates(n) for s in gazetteer.short_forms(d)}
+    in_text = cache(text.__contains__)  # each name is looked for once, however often it is a candidate
     out = []
     for hit in hits:
         name = hit[2]
@@ -138,7 +139,7 @@ def _supported(hits: list[tuple[int, int, str]], text: str) -> list[tuple[int, i
                 or name.endswith(("县", "旗"))):
             out.append(hit)
             continue
-        if any(d.name in full or d.name in text or any(p.name in names or p.name in full or
+        if any(d.name in full or in_text(d.name) or any(p.name in names or p.name in full or
                any(s in shorts or s in names for s in gazetteer.short_forms(p)) for p in gazetteer.parents(d))
                for d in cands):
             out.append(hit)
@@ -197,13 +198,14 @@ def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention],
     starts = [m.start for m in divisions]
     absorbed: set[int] = set()
     found: list[Mention] = []
+    found_ends: dict[int, Mention] = {}  # the first found mention ending at each offset
     for match in _SUBREGION.finditer(text):
         suffix, s, e = match.group(1), match.start(), match.end()
         if e < len(text) and text[e] in _SUBREGION_BLOCK.get(suffix, ""):
             continue
         if _inside(starts, divisions, s):
             continue
-        prev = ends.get(s) or next((m for m in found if m.end == s), None)
+        prev = ends.get(s) or found_ends.get(s)
         if prev is not None and prev.type == "Region" and prev.division is not None and not _full(prev):
             absorbed.add(prev.start)
             start = _scan_left(text, prev.start, ends, found, limit=3) if prev.start not in ends else prev.start
@@ -211,7 +213,7 @@ def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention],
         else:
             start = _scan_left(text, s, ends, found, limit=5)
             core = text[start:s]
-            parent = ends.get(start) or next((m for m in found if m.end == start), None)
+            parent = ends.get(start) or found_ends.get(start)
         if prev is None or prev.division is None or _full(prev):
             cut = trim_leading_words(core, 2)
             core, start = core[cut:], start + cut
@@ -224,6 +226,7 @@ def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention],
             continue
         found.append(Mention(start, e, core + suffix, "Region", _subregion_level(suffix),
                              part_of=parent.name if parent else None))
+        found_ends.setdefault(e, found[-1])
     kept = [m for m in divisions if m.start not in absorbed]
     return found, kept
 
@@ -307,7 +310,15 @@ def _blocked(suffix: str, text: str, end: int) -> bool:
     return nxt in lexicon.SUFFIX_BLOCKERS.get(suffix, "") or nxt in lexicon.SUFFIX_BLOCKERS.get(suffix[-1], "")
 
 
-def _left_edge(text: str, pos: int, regions: dict[int, Mention], allow: frozenset[str]) -> int:
+class EndIndex(dict[int, Mention]):
+    """Mentions by end offset, with the set of their start offsets: both questions in O(1)."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        super().__init__((m.end, m) for m in mentions)
+        self.starts = {m.start for m in mentions}
+
+
+def _left_edge(text: str, pos: int, regions: EndIndex, allow: frozenset[str]) -> int:
     """Where an organisation name that ends its core at `pos` begins."""
     start, depth = pos, 0
     while start > 0 and pos - start < MAX_NAME:
@@ -336,7 +347,7 @@ def _left_edge(text: str, pos: int, regions: dict[int, Mention], allow: frozense
                 continue
             break
         if char in lexicon.CONJUNCTIONS and start - 1 > 0 and (
-            _ends_entity(text, start - 1, regions) or any(m.start == start for m in regions.values())
+            _ends_entity(text, start - 1, regions) or start in regions.starts
         ):
             break
         if _stop_word_ending_at(text, start, allow):
@@ -346,9 +357,9 @@ def _left_edge(text: str, pos: int, regions: dict[int, Mention], allow: frozense
     return start
 
 
-def _ends_entity(text: str, pos: int, regions: dict[int, Mention]) -> bool:
+def _ends_entity(text: str, pos: int, regions: EndIndex) -> bool:
     """Whether text[:pos] ends with a region or an organisation suffix (before 和/与 …)."""
-    if any(m.end == pos for m in regions.values()):
+    if pos in regions:
         return True
     return any(text.endswith(s, 0, pos) for s in lexicon.ORG_SUFFIXES) or text[pos - 1] in "县市区省镇乡村"
 
@@ -363,8 +374,10 @@ def _org_type(name: str, suffix: str) -> str:
 
 def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
     """Organisations and work teams by suffix, each with its region prefix kept."""
-    by_end = {m.end: m for m in regions}
-    region_starts = {m.start for m in regions}
+    by_end = EndIndex(regions)
+    region_starts = by_end.starts
+    ordered = sorted(regions, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
     out: list[Mention] = []
     for match in _suffix_re().finditer(text):
         suffix = match.group(0)
@@ -374,9 +387,9 @@ def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
         allow = _team_allow() if kind == "WorkTeam" else frozenset()
         start = _left_edge(text, match.start(), by_end, allow)
         name = text[start : match.end()]
-        while name and (name[0] in "()·•和与及" or (name[0] == "同" and start + 1 in {m.start for m in regions})):
+        while name and (name[0] in "()·•和与及" or (name[0] == "同" and start + 1 in region_starts)):
             name, start = name[1:], start + 1
-        if start not in {m.start for m in regions} and kind != "WorkTeam" and not name.startswith(
+        if start not in region_starts and kind != "WorkTeam" and not name.startswith(
             lexicon.DEMOCRATIC_PARTIES
         ):
             cut = trim_leading_words(name, len(suffix) + 1)
@@ -392,7 +405,9 @@ def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
             name, start = name[1:], start + 1
             if len(name) <= len(suffix):
                 continue
-        inner = tuple(m for m in regions if start <= m.start and m.end <= match.end())
+        # the regions inside the name: a bisect into those sorted by start, not a scan of all of them
+        first, last = bisect_left(starts, start), bisect_left(starts, match.end())
+        inner = tuple(m for m in ordered[first:last] if m.end <= match.end())
         out.append(Mention(start, match.end(), name, _org_type(name, suffix), inner=inner))
     return _merge_overlaps(out)
 
@@ -574,7 +589,7 @@ def complete_lists(text: str, orgs: list[Mention], regions: list[Mention]) -> li
     other items (2–10 name characters, no stop word) are taken as organisations of the same type.
     """
     by_span = {(m.start, m.end): m for m in orgs}
-    by_end = {m.end: m for m in regions}
+    by_end = EndIndex(regions)
     taken = {i for m in orgs for i in range(m.start, m.end)}
     whole = {(m.start, m.end) for m in regions}
     out: list[Mention] = []
@@ -597,7 +612,7 @@ def complete_lists(text: str, orgs: list[Mention], regions: list[Mention]) -> li
     return out
 
 
-def _enumeration(text: str, start: int, end: int, regions: dict[int, Mention]) -> list[tuple[int, int]]:
+def _enumeration(text: str, start: int, end: int, regions: EndIndex) -> list[tuple[int, int]]:
     """(start, end) of the items of the enumeration that ends a clause's first run of separators."""
     seps = [m for m in _ITEM_SEP.finditer(text, start, end)]
     if not seps:
@@ -615,14 +630,32 @@ def _enumeration(text: str, start: int, end: int, regions: dict[int, Mention]) -
     return [(a, b) for a, b in items if b > a]
 
 
+class Spans:
+    """Mentions sorted by start, for "does [start, end) overlap one of them" in O(log n + k)."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.items = sorted((m.start, m.end) for m in mentions)
+        self.starts = [s for s, _ in self.items]
+        self.longest = max((e - s for s, e in self.items), default=0)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        i = bisect_left(self.starts, end) - 1
+        while i >= 0 and self.items[i][0] > start - self.longest:
+            if self.items[i][1] > start:
+                return True
+            i -= 1
+        return False
+
+
 def find_known_names(text: str, persons: list[Mention], orgs: list[Mention]) -> list[Mention]:
     """Later mentions of a person already named with a title (对梦丽…给予资助)."""
     out = []
+    taken = Spans(orgs)
     for name in {p.name for p in persons}:
         pos = text.find(name)
         while pos >= 0:
             end = pos + len(name)
-            if not any(o.start < end and pos < o.end for o in orgs):
+            if not taken.overlaps(pos, end):
                 out.append(Mention(pos, end, name, "Person"))
             pos = text.find(name, end)
     return out
@@ -654,7 +687,8 @@ def find_mentions(text: str) -> list[Mention]:
     subregions, divisions = find_subregions(text, divisions)
     regions = sorted(divisions + subregions, key=lambda m: m.start)
     orgs = find_organisations(text, regions)
-    generic = [g for g in find_generic_parties(text) if not any(o.start <= g.start < o.end for o in orgs)]
+    taken = Spans(orgs)
+    generic = [g for g in find_generic_parties(text) if not taken.overlaps(g.start, g.start + 1)]
     orgs = orgs + complete_lists(text, orgs, regions)
     persons = find_persons(text, regions + orgs)
     persons = _dedupe(persons + find_known_names(text, persons, orgs))

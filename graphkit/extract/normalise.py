@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -126,11 +127,11 @@ def decode_bytes(data: bytes, source: str = "<bytes>") -> str:
 # --- HTML -------------------------------------------------------------------------------------
 
 _HTML_HINT = re.compile(r"<(html|body|div|p|br|span|head|article|section|table|h[1-6])\b", re.I)
-_HTML_TOKEN = re.compile(
-    r"<!--.*?-->|<(script|style|noscript|template)\b.*?</\1\s*>|<[^>]*>|&#?\w+;", re.I | re.S
-)
+# Where a token starts; comments and raw-text elements (script, style…) are then closed by a plain
+# find, so an unterminated one costs one scan, not one per occurrence (linear time on any input).
+_HTML_TOKEN = re.compile(r"<!--|<(script|style|noscript|template)\b|<[^<>]*>|&#?\w{1,32};", re.I)
 _BLOCK_TAG = re.compile(r"</?(p|div|br|li|tr|h[1-6]|section|article|title|table|ul|ol|header|footer)\b", re.I)
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.I | re.S)
+_TITLE = re.compile(r"<title[^<>]*>", re.I)
 
 
 def looks_like_html(text: str) -> bool:
@@ -143,27 +144,52 @@ def html_to_text(source: str) -> tuple[str, list[int]]:
     pieces: list[str] = []
     offsets: list[int] = []
     pos = 0
-    for match in _HTML_TOKEN.finditer(source):
-        pieces.append(source[pos : match.start()])
-        offsets.extend(range(pos, match.start()))
-        token = match.group(0)
+    for start, end in _html_tokens(source):
+        pieces.append(source[pos:start])
+        offsets.extend(range(pos, start))
+        token = source[start:end]
         if token.startswith("&"):
             char = html.unescape(token)
             pieces.append(char)
-            offsets.extend([match.start()] * len(char))
+            offsets.extend([start] * len(char))
         elif _BLOCK_TAG.match(token):
             pieces.append("\n")
-            offsets.append(match.start())
-        pos = match.end()
+            offsets.append(start)
+        pos = end
     pieces.append(source[pos:])
     offsets.extend(range(pos, len(source)))
     return "".join(pieces), offsets
 
 
+def _html_tokens(source: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of each tag, comment, raw-text element and entity, in order, in linear time."""
+    lower = ""
+    pos = 0
+    while True:
+        match = _HTML_TOKEN.search(source, pos)
+        if match is None:
+            return
+        if match.group(0) == "<!--":
+            close = source.find("-->", match.end())
+            end = len(source) if close < 0 else close + 3
+        elif match.group(1):
+            lower = lower or source.lower()
+            close = lower.find("</" + match.group(1).lower(), match.end())
+            bracket = source.find(">", close) if close >= 0 else -1
+            end = len(source) if bracket < 0 else bracket + 1
+        else:
+            end = match.end()
+        yield match.start(), end
+        pos = end
+
+
 def html_title(source: str) -> str | None:
     """The <title> of an HTML page, unescaped, or None."""
     match = _TITLE.search(source)
-    return html.unescape(match.group(1)).strip() or None if match else None
+    if match is None:
+        return None
+    close = source.lower().find("</title", match.end())
+    return html.unescape(source[match.end() : close if close >= 0 else match.end()]).strip() or None
 
 
 # --- character-level clean-up -----------------------------------------------------------------
