@@ -5,12 +5,17 @@ article's metadata and the events it states. `graphkit ingest` adds the entities
 second register, `data/extracted/entities.yaml`, read after the first; an id may be in only one of them.
 The files are meant to be read and edited by people and reviewed as diffs, so every error names the
 file, the line and the field, and never shows a traceback.
+
+Whatever a file holds is untrusted: YAML aliases are refused (an alias bomb expands exponentially),
+numbers and nesting are bounded, dates are checked as dates, text may not hold control, surrogate,
+invisible or bidirectional-override characters, and a value quoted in a message is cut short.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -32,7 +37,7 @@ from graphkit.model import (
     Source,
     Span,
 )
-from graphkit.ontology import mode_index
+from graphkit.ontology import is_absolute_iri, mode_index
 
 ENTITY_FIELDS = {
     "id", "type", "name", "aliases", "name_en", "level", "part_of", "located_in", "member_of", "role",
@@ -46,6 +51,23 @@ EVENT_FIELDS = {
 # Which parties each event type needs, by field name.
 REQUIRED_PARTIES = {"pairing": ("from", "to"), "donation": ("from", "to"), "secondment": ("person", "to")}
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+#: The largest amount accepted, in yuan (ten trillion: more than any programme's total), and its precision.
+MAX_AMOUNT = Decimal(10) ** 13
+AMOUNT_PLACES = 4
+#: Longest number literal read from YAML (longer ones are refused before Python parses them).
+MAX_NUMBER_DIGITS = 40
+#: How deep YAML may nest (the layout needs four levels).
+MAX_DEPTH = 50
+#: Characters a name, id or other text may not hold: controls (but tab and newline in notes), lone
+#: surrogates, invisible characters (zero-width spaces and joiners, BOM) and bidirectional overrides,
+#: which make a name look like another.
+FORBIDDEN_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\ufffe\uffff]"
+)
+#: A local event id: one path segment.
+#: The largest character offset of a span (articles are far shorter; see extract's size limit).
+MAX_OFFSET = 10**9
+LOCAL_ID_RE = re.compile(r"[^/\\\s]+")
 REGISTER = Path("entities.yaml")
 EXTRACTED_REGISTER = Path("extracted") / "entities.yaml"
 
@@ -66,8 +88,56 @@ class _Map(dict):
     lines: dict[str, int]
 
 
+_SHORT = reprlib.Repr()
+_SHORT.maxlevel, _SHORT.maxlist, _SHORT.maxdict, _SHORT.maxstring, _SHORT.maxlong = 3, 6, 6, 60, 40
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """repr() of a value for an error message, bounded however large the value (reprlib looks at only
+    the first items and levels), and cut to `limit` characters: a message never grows with the input."""
+    text = _SHORT.repr(value) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader whose mappings record line numbers and reject duplicate keys."""
+    """SafeLoader whose mappings record line numbers and reject duplicate keys, aliases, long numbers,
+    deep nesting; dates stay text (PyYAML's timestamp constructor raises on 2019-02-30)."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.MarkedYAMLError(problem="YAML aliases (*name) are not allowed here", problem_mark=mark)
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    problem=f"nested more than {MAX_DEPTH} levels deep", problem_mark=self.peek_event().start_mark
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, pattern) for tag, pattern in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _bounded_number(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    if sum(ch.isdigit() for ch in node.value) > MAX_NUMBER_DIGITS:
+        raise yaml.MarkedYAMLError(
+            problem=f"a number of more than {MAX_NUMBER_DIGITS} digits", problem_mark=node.start_mark
+        )
+    if node.tag.endswith(":int"):
+        return yaml.SafeLoader.construct_yaml_int(loader, node)
+    return yaml.SafeLoader.construct_yaml_float(loader, node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _bounded_number)
+_Loader.add_constructor("tag:yaml.org,2002:float", _bounded_number)
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
@@ -78,7 +148,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if key in result:
-            raise yaml.MarkedYAMLError(problem=f"duplicate key {key!r}", problem_mark=key_node.start_mark)
+            raise yaml.MarkedYAMLError(problem=f"duplicate key {shown(key)}", problem_mark=key_node.start_mark)
         result[key] = loader.construct_object(value_node, deep=True)
         result.lines[key] = key_node.start_mark.line + 1
     return result
@@ -89,10 +159,14 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 
 def _read_yaml(path: Path) -> Any:
     """Parse one YAML file, turning syntax errors into DataErrors with the file and line."""
+    if path.is_dir():
+        raise DataError(path, None, None, "is a folder, not a YAML file")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DataError(path, None, None, f"not UTF-8 text ({exc.reason})") from None
+    except OSError as exc:
+        raise DataError(path, None, None, f"cannot read: {exc.strerror or exc}") from None
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -100,7 +174,11 @@ def _read_yaml(path: Path) -> Any:
         line = mark.line + 1 if mark else None
         raise DataError(path, line, None, f"YAML syntax: {exc.problem or exc.context}") from None
     except yaml.YAMLError as exc:
-        raise DataError(path, None, None, f"YAML syntax: {exc}") from None
+        raise DataError(path, None, None, f"YAML syntax: {' '.join(str(exc).split())[:200]}") from None
+    except RecursionError:
+        raise DataError(path, None, None, "YAML nested too deeply") from None
+    except (ValueError, OverflowError) as exc:  # a constructor's own error, e.g. an out-of-range number
+        raise DataError(path, None, None, f"YAML value: {' '.join(str(exc).split())[:200]}") from None
 
 
 @dataclass
@@ -123,15 +201,22 @@ class _Reader:
 
     def text(self, field: str, required: bool = False) -> str | None:
         value = self.data.get(field)
-        if value is None or value == "":
-            if required:
-                raise self.fail(field, "is required")
-            return None
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
+        if isinstance(value, bool) or not isinstance(value, str | int | float | None):
             raise self.fail(field, f"must be text, not {type(value).__name__}")
-        return str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if not text:
+            if required:
+                raise self.fail(field, "is required" if value is None or value == "" else "is blank")
+            return None
+        return self.clean(field, text)
+
+    def clean(self, field: str, text: str) -> str:
+        """The text, if it holds no forbidden character (tab and newline are fine in free text)."""
+        bad = FORBIDDEN_TEXT.search(text)
+        if bad:
+            code = f"U+{ord(bad.group()):04X}"
+            raise self.fail(field, f"holds the invisible or control character {code} at position {bad.start()}")
+        return text
 
     def names(self, field: str) -> tuple[str, ...]:
         value = self.data.get(field)
@@ -140,7 +225,7 @@ class _Reader:
         items = [value] if isinstance(value, str) else value
         if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
             raise self.fail(field, "must be a name or a list of names")
-        return tuple(i.strip() for i in items)
+        return tuple(self.clean(field, i.strip()) for i in items)
 
     def flag(self, field: str) -> bool:
         value = self.data.get(field, False)
@@ -150,15 +235,37 @@ class _Reader:
 
     def date(self, field: str) -> str | None:
         value = self.text(field)
-        if value is not None and not DATE_RE.match(value):
-            raise self.fail(field, f"bad date {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+        if value is not None and not _is_date(value):
+            raise self.fail(field, f"bad date {shown(value)} (use YYYY, YYYY-MM or YYYY-MM-DD, a real date)")
         return value
 
     def choice(self, field: str, allowed: Iterable[str], what: str, required: bool = False) -> str | None:
         value = self.text(field, required)
         if value is not None and value not in allowed:
-            raise self.fail(field, f"unknown {what} {value!r} (one of: {', '.join(allowed)})")
+            raise self.fail(field, f"unknown {what} {shown(value)} (one of: {', '.join(allowed)})")
         return value
+
+    def identifier(self, field: str) -> str:
+        """A required id: one line of text, not "." or "..", no invisible characters."""
+        value = self.text(field, required=True)
+        assert value is not None
+        if value in (".", "..") or "\n" in value or "\t" in value:
+            raise self.fail(field, f"bad id {shown(value)}")
+        return value
+
+
+def _is_date(value: str) -> bool:
+    """YYYY, YYYY-MM (month 1-12) or a real calendar date YYYY-MM-DD."""
+    if not DATE_RE.match(value):
+        return False
+    try:
+        if len(value) == 10:
+            dt.date.fromisoformat(value)
+        elif len(value) == 7 and not 1 <= int(value[5:]) <= 12:
+            return False
+    except ValueError:
+        return False
+    return True
 
 
 def _mapping_list(path: Path, data: Any, what: str) -> list[_Reader]:
@@ -170,8 +277,7 @@ def _mapping_list(path: Path, data: Any, what: str) -> list[_Reader]:
 
 def _read_entity(reader: _Reader, status: str = "reviewed") -> Entity:
     reader.check_fields(ENTITY_FIELDS, "an entity")
-    entity_id = reader.text("id", required=True)
-    assert entity_id is not None
+    entity_id = reader.identifier("id")
     kind = reader.choice("type", ENTITY_TYPES, "type", required=True)
     assert kind is not None
     level = reader.choice("level", REGION_LEVELS, "region level")
@@ -207,14 +313,17 @@ def _read_amount(reader: _Reader) -> Amount | None:
                 raise reader.fail(field, "given without an amount")
         return None
     if isinstance(raw, bool) or not isinstance(raw, int | float | str):
-        raise reader.fail("amount", f"bad amount {raw!r}: must be a number of yuan")
+        raise reader.fail("amount", f"bad amount {shown(raw)}: must be a number of yuan")
     try:
-        value = Decimal(str(raw))
+        value = Decimal(str(raw).strip()) if len(str(raw)) <= MAX_NUMBER_DIGITS else Decimal("NaN")
     except InvalidOperation:
         hint = "must be a number of yuan (write 150000, not 15万元)"
-        raise reader.fail("amount", f"bad amount {raw!r}: {hint}") from None
+        raise reader.fail("amount", f"bad amount {shown(raw)}: {hint}") from None
     if not value.is_finite() or value < 0:
-        raise reader.fail("amount", f"bad amount {raw!r}: must be a non-negative number of yuan")
+        raise reader.fail("amount", f"bad amount {shown(raw)}: must be a non-negative number of yuan")
+    if value > MAX_AMOUNT or value != value.quantize(Decimal(1).scaleb(-AMOUNT_PLACES), rounding="ROUND_DOWN"):
+        limit = f"at most {MAX_AMOUNT:,} yuan with {AMOUNT_PLACES} decimal places"
+        raise reader.fail("amount", f"bad amount {shown(raw)}: {limit}")
     return Amount(
         value=value,
         approximate=reader.flag("approximate"),
@@ -228,14 +337,16 @@ def _read_span(reader: _Reader) -> Span | None:
     if raw is None:
         return None
     ok = isinstance(raw, list) and len(raw) == 2 and all(isinstance(x, int) and not isinstance(x, bool) for x in raw)
-    if not ok or not 0 <= raw[0] < raw[1]:
-        raise reader.fail("span", f"bad span {raw!r}: must be [start, end] character offsets, start < end")
+    if not ok or not 0 <= raw[0] < raw[1] <= MAX_OFFSET:
+        raise reader.fail("span", f"bad span {shown(raw)}: must be [start, end] character offsets, start < end")
     return Span(raw[0], raw[1])
 
 
 def _read_event(reader: _Reader, source_id: str) -> Event:
     reader.check_fields(EVENT_FIELDS, "an event")
-    local = reader.text("id", required=True)
+    local = reader.identifier("id")
+    if not LOCAL_ID_RE.fullmatch(local):
+        raise reader.fail("id", f"bad event id {shown(local)}: one word, no / or \\ or spaces")
     kind = reader.choice("type", EVENT_TYPES, "event type", required=True)
     assert local is not None and kind is not None
     for field in REQUIRED_PARTIES[kind]:
@@ -246,7 +357,7 @@ def _read_event(reader: _Reader, source_id: str) -> Event:
         raise reader.fail("person", "a secondment sends one person or team; make one event each")
     mode = reader.text("mode")
     if mode is not None and mode not in mode_index():
-        raise reader.fail("mode", f"unknown mode {mode!r} (add it to ontology/modes.ttl as a label)")
+        raise reader.fail("mode", f"unknown mode {shown(mode)} (add it to ontology/modes.ttl as a label)")
     amount = _read_amount(reader)
     if amount is not None and kind != "donation":
         raise reader.fail("amount", f"only donations carry an amount, not a {kind}")
@@ -278,16 +389,15 @@ def read_source(path: Path) -> tuple[Source, dict[str, dict[str, int]]]:
         raise DataError(path, None, None, "expected a mapping with the source's metadata and its events")
     reader = _Reader(path, data)
     reader.check_fields(SOURCE_FIELDS, "a source")
-    source_id = reader.text("id", required=True)
-    assert source_id is not None
+    source_id = reader.identifier("id")
     if source_id != path.stem:
-        raise reader.fail("id", f"source id {source_id!r} must equal the file name {path.stem!r}")
+        raise reader.fail("id", f"source id {shown(source_id)} must equal the file name {path.stem!r}")
     events: list[Event] = []
     lines: dict[str, dict[str, int]] = {}
     for event_reader in _mapping_list(path, data.get("events") or [], "events"):
         event = _read_event(event_reader, source_id)
         if event.id in lines:
-            raise event_reader.fail("id", f"duplicate event id {event.local_id!r}")
+            raise event_reader.fail("id", f"duplicate event id {shown(event.local_id)}")
         lines[event.id] = {"": event_reader.line(), **event_reader.data.lines}
         events.append(event)
     source = Source(
@@ -295,7 +405,7 @@ def read_source(path: Path) -> tuple[Source, dict[str, dict[str, int]]]:
         title=reader.text("title"),
         publisher=reader.text("publisher"),
         date=reader.date("date"),
-        url=reader.text("url"),
+        url=_read_url(reader),
         script=reader.choice("script", ("simplified", "traditional", "mixed"), "script"),
         file=reader.text("file"),
         sha256=reader.text("sha256"),
@@ -303,6 +413,14 @@ def read_source(path: Path) -> tuple[Source, dict[str, dict[str, int]]]:
         events=tuple(events),
     )
     return source, lines
+
+
+def _read_url(reader: _Reader) -> str | None:
+    """The article's web address: an http(s) IRI (the page links it, and the graph stores it as an IRI)."""
+    url = reader.text("url")
+    if url is not None and not (url.lower().startswith(("http://", "https://")) and is_absolute_iri(url)):
+        raise reader.fail("url", f"bad url {shown(url)}: an http or https address with no spaces or <>\"{{}}|^`")
+    return url
 
 
 def load(data_dir: Path | str) -> Dataset:
@@ -334,7 +452,7 @@ def _read_register(path: Path, status: str, dataset: Dataset, readers: dict[str,
         if entity.id in dataset.entities:
             first = readers[entity.id]
             where = f"line {first.line()}" if first.path == path else f"{first.path}:{first.line()}"
-            raise reader.fail("id", f"duplicate entity id {entity.id!r} (first on {where})")
+            raise reader.fail("id", f"duplicate entity id {shown(entity.id)} (first on {where})")
         dataset.entities[entity.id] = entity
         readers[entity.id] = reader
 
@@ -346,13 +464,13 @@ def _check_entity_links(dataset: Dataset, readers: Mapping[str, _Reader]) -> Non
         for field in ("part_of", "located_in", "member_of"):
             target = getattr(entity, field)
             if target is not None and target not in dataset.entities:
-                raise reader.fail(field, f"unknown entity reference {target!r}")
+                raise reader.fail(field, f"unknown entity reference {shown(target)}")
         if entity.type == "Region" and entity.part_of and dataset.entities[entity.part_of].type != "Region":
             raise reader.fail("part_of", f"a region can only be part of a region, not of {entity.part_of!r}")
         if entity.located_in and dataset.entities[entity.located_in].type != "Region":
             raise reader.fail("located_in", f"an entity is located in a region, not in {entity.located_in!r}")
         if entity.id in dataset.ancestors(entity.id):
-            raise reader.fail("part_of", f"{entity.id!r} contains itself through part_of/located_in")
+            raise reader.fail("part_of", f"{shown(entity.id)} contains itself through part_of/located_in")
 
 
 def _check_event_references(dataset: Dataset, lines: Mapping[str, tuple[Path, dict[str, int]]]) -> None:
@@ -366,7 +484,7 @@ def _check_event_references(dataset: Dataset, lines: Mapping[str, tuple[Path, di
                 if name not in dataset.entities:
                     hint = _suggest(dataset, name)
                     line = field_lines.get(field, field_lines[""])
-                    raise DataError(path, line, field, f"unknown entity reference {name!r}{hint}")
+                    raise DataError(path, line, field, f"unknown entity reference {shown(name)}{hint}")
         if event.type == "secondment":
             _check_secondment(dataset, event, path, field_lines)
 
@@ -385,7 +503,7 @@ def _suggest(dataset: Dataset, name: str) -> str:
     """Point at the canonical id when a reference uses an alias."""
     for entity in dataset.entities.values():
         if name in entity.aliases:
-            return f" (it is an alias of {entity.id!r}; refer to entities by id)"
+            return f" (it is an alias of {shown(entity.id)}; refer to entities by id)"
     return ""
 
 
