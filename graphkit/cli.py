@@ -19,10 +19,11 @@ from graphkit.extract.commands import extract as extract_cmd
 from graphkit.ingest import ingest_cmd
 from graphkit.query import QueryError, named_queries
 from graphkit.render.commands import render_cmd
-from graphkit.results import SERIALIZERS, short
+from graphkit.results import SERIALIZERS, short, to_csv
 from graphkit.server import serve_cmd
 from graphkit.store.base import QueryResult
-from graphkit.terminal import DataDir, OutDir, StoreOpt, console, errors, fail
+from graphkit.store.guard import Refused, SparqlSyntaxError
+from graphkit.terminal import DataDir, OutDir, RawCsv, StoreOpt, console, done, errors, fail
 
 app = typer.Typer(
     help="graphkit: a knowledge graph of who helps whom in China's assistance programmes.",
@@ -55,13 +56,13 @@ def build(
         raise fail(str(exc)) from None
     except BuildError as exc:
         if exc.validation is not None:
-            errors.print(exc.validation.text, highlight=False, markup=False)
+            errors.print(exc.validation.text, highlight=False)
         raise fail(str(exc), 1) from None
     events = sum(1 for _ in result.dataset.events())
-    console.print(
-        f"[green]built[/] {len(result.dataset.entities)} entities, {events} events from "
+    done(
+        "built",
+        f"{len(result.dataset.entities)} entities, {events} events from "
         f"{len(result.dataset.sources)} sources: {result.quads} quads, SHACL conforms",
-        highlight=False,
     )
     for path in result.files:
         console.print(f"  {path}", highlight=False)
@@ -91,8 +92,11 @@ def readable_columns(result: QueryResult, params: Iterable[str] = ()) -> list[in
     return keep or list(range(len(result.variables)))
 
 
-def print_result(result: QueryResult, fmt: Format, params: Iterable[str] = ()) -> None:
+def print_result(result: QueryResult, fmt: Format, params: Iterable[str] = (), raw_csv: bool = False) -> None:
     """Print query results as a table or in a SPARQL results format."""
+    if fmt is Format.csv:
+        sys.stdout.write(to_csv(result, guard_formulas=not raw_csv))
+        return
     if fmt is not Format.table:
         sys.stdout.write(SERIALIZERS[fmt.value](result))
         return
@@ -116,6 +120,10 @@ def query(
     format: Annotated[Format, typer.Option("--format", "-f")] = Format.table,
     out: OutDir = Path("out"),
     store: StoreOpt = None,
+    allow_network: Annotated[
+        bool, typer.Option("--allow-network", help="Let SERVICE and LOAD fetch from the network (refused by default).")
+    ] = False,
+    raw_csv: RawCsv = False,
 ) -> None:
     """Run SPARQL on the built graph; parameters are bound as variables, never pasted into the text."""
     from graphkit.build import BuildError, load_built
@@ -123,14 +131,14 @@ def query(
 
     try:
         with load_built(out, store) as graph:
-            result = run(graph, query, _params(param))
-    except (QueryError, BuildError) as exc:
+            result = run(graph, query, _params(param), allow_network=allow_network)
+    except (QueryError, BuildError, Refused, SparqlSyntaxError) as exc:
         raise fail(str(exc)) from None
-    except (SyntaxError, ValueError) as exc:
+    except (SyntaxError, ValueError, OSError) as exc:
         raise fail(f"query failed: {exc}") from None
     named = named_queries().get(query)
     echoed = {*_params(param), *(p.name for p in named.params)} if named else set(_params(param))
-    print_result(result, format, echoed)
+    print_result(result, format, echoed, raw_csv)
 
 
 @app.command()
@@ -153,7 +161,7 @@ def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
     try:
         with load_built(out, store) as graph:
             for name in ("entity-counts", "event-counts"):
-                console.print(f"[bold]{named_queries()[name].description}[/]")
+                console.print(named_queries()[name].description, style="bold")
                 print_result(run(graph, name), Format.table)
     except BuildError as exc:
         raise fail(str(exc)) from None

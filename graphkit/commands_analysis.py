@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from graphkit.terminal import OutDir, StoreOpt, console, errors, fail
+from graphkit.terminal import OutDir, RawCsv, StoreOpt, console, done, errors, fail
 
 
 class ExportFormat(StrEnum):
@@ -63,17 +63,16 @@ def path_cmd(
         sys.stdout.write(json.dumps(hops_as_dicts(hops), ensure_ascii=False, indent=2) + "\n")
         return
     if not hops:
-        console.print(f"{a} and {b} are the same entity.", highlight=False, markup=False)
+        console.print(f"{a} and {b} are the same entity.", highlight=False)
         return
     first, last = hops[0].source_label, hops[-1].target_label
-    console.print(f"{first} ↔ {last}: {len(hops)} hop{'s' if len(hops) != 1 else ''}", style="bold", highlight=False,
-                  markup=False)
+    console.print(f"{first} ↔ {last}: {len(hops)} hop{'s' if len(hops) != 1 else ''}", style="bold", highlight=False)
     for number, hop in enumerate(hops, start=1):
-        console.print(f"{number}. {hop.text()}", highlight=False, markup=False, soft_wrap=True)
+        console.print(f"{number}. {hop.text()}", highlight=False, soft_wrap=True)
         where = hop.url or (f"source {hop.source_id}" if hop.source_id else "")
         if hop.event:
             console.print(f"   event {hop.event}" + (f" · {where}" if where else ""), style="dim", highlight=False,
-                          markup=False, soft_wrap=True)
+                          soft_wrap=True)
 
 
 def report_cmd(
@@ -93,7 +92,7 @@ def report_cmd(
             path = write_report(kg.network(), target, top=top)
         except OSError as exc:
             raise fail(f"cannot write {target}: {exc.strerror or exc}") from None
-    console.print(f"[green]wrote[/] {path}", highlight=False)
+    done("wrote", str(path))
 
 
 def export_cmd(
@@ -103,20 +102,21 @@ def export_cmd(
     ] = None,
     out: OutDir = Path("out"),
     store: StoreOpt = None,
+    raw_csv: RawCsv = False,
 ) -> None:
     """Export the graph for Gephi (GraphML, GEXF), linked-data tools (JSON-LD) or spreadsheets (CSV)."""
     from graphkit.export import export
 
     with _open(out, store) as kg:
         try:
-            data = export(kg, format.value, output)
+            data = export(kg, format.value, output, raw_csv=raw_csv)
         except OSError as exc:
             raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
-        errors.print(f"[green]wrote[/] {output} ({len(data):,} bytes)", highlight=False)
+        done("wrote", f"{output} ({len(data):,} bytes)", errors)
 
 
 class Level(StrEnum):

@@ -27,6 +27,7 @@ import networkx as nx
 
 from graphkit.analysis.rollups import events, label, money_by_entity, type_zh
 from graphkit.files import atomic_write
+from graphkit.results import spreadsheet_cell
 
 FORMATS: tuple[str, ...] = ("graphml", "gexf", "jsonld", "csv")
 SUFFIXES = {"graphml": ".graphml", "gexf": ".gexf", "jsonld": ".jsonld", "csv": ".csv"}
@@ -249,34 +250,36 @@ def event_rows(graph: nx.MultiDiGraph) -> list[dict[str, str]]:
     return rows
 
 
-def events_csv(graph: nx.MultiDiGraph, bom: bool = False) -> bytes:
-    """The events as CSV (UTF-8, with a byte-order mark for Excel when `bom`)."""
+def events_csv(graph: nx.MultiDiGraph, bom: bool = False, guard_formulas: bool = True) -> bytes:
+    """The events as CSV (UTF-8, with a byte-order mark for Excel when `bom`); names and titles that
+    a spreadsheet would read as formulas are neutralised unless `guard_formulas` is False."""
     buffer = io.StringIO(newline="")
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(event_rows(graph))
+    cell = spreadsheet_cell if guard_formulas else str
+    writer.writerows({key: cell(value) for key, value in row.items()} for row in event_rows(graph))
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
 # --- files -----------------------------------------------------------------------------------------
 
 
-def render(kg, fmt: str, for_file: bool = True) -> bytes:
+def render(kg, fmt: str, for_file: bool = True, raw_csv: bool = False) -> bytes:
     """The bytes of an export of a KnowledgeGraph (its networkx view, or its store for JSON-LD)."""
     makers: dict[str, Callable[[], bytes]] = {
         "graphml": lambda: graphml_bytes(kg.network()),
         "gexf": lambda: gexf_bytes(kg.network()),
         "jsonld": lambda: jsonld_bytes(kg.store),
-        "csv": lambda: events_csv(kg.network(), bom=for_file),
+        "csv": lambda: events_csv(kg.network(), bom=for_file, guard_formulas=not raw_csv),
     }
     if fmt not in makers:
         raise ExportError(f"unknown export format {fmt!r} (one of: {', '.join(FORMATS)})")
     return makers[fmt]()
 
 
-def export(kg, fmt: str, path: Path | str | None = None) -> bytes:
+def export(kg, fmt: str, path: Path | str | None = None, raw_csv: bool = False) -> bytes:
     """Export a KnowledgeGraph in `fmt`; written atomically to `path` when given. Returns the bytes."""
-    data = render(kg, fmt, for_file=path is not None)
+    data = render(kg, fmt, for_file=path is not None, raw_csv=raw_csv)
     if path is not None:
         atomic_write(path, data)
     return data

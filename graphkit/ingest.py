@@ -57,7 +57,7 @@ from graphkit.model import (
     Span,
 )
 from graphkit.ontology import mode_index
-from graphkit.terminal import DataDir, OutDir, console, errors, with_progress
+from graphkit.terminal import DataDir, OutDir, console, done, errors, fail, with_progress
 
 ADDED, UPDATED, UNCHANGED, KEPT, FAILED = "added", "updated", "unchanged", "kept-curated", "failed"
 
@@ -837,23 +837,21 @@ def ingest_cmd(
     try:
         report = ingest(files, data, out, rebuild=build, progress=True)
     except DataError as exc:
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(2) from None
+        raise fail(str(exc)) from None
     except IngestError as exc:
         if exc.details:
-            errors.print(exc.details, highlight=False, markup=False)
-        errors.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-        raise typer.Exit(1) from None
+            errors.print(exc.details, highlight=False)
+        raise fail(str(exc), 1) from None
     for item in report.failed:
-        errors.print(f"skipped: {item.message}", highlight=False, markup=False, soft_wrap=True)
+        errors.print(f"skipped: {item.message}", highlight=False, soft_wrap=True)
     console.print(summary_table(report))
     if report.build is not None:
         result = report.build
         events = sum(1 for _ in result.dataset.events())
-        console.print(
-            f"[green]built[/] {len(result.dataset.entities)} entities, {events} events from "
+        done(
+            "built",
+            f"{len(result.dataset.entities)} entities, {events} events from "
             f"{len(result.dataset.sources)} sources into {result.out_dir}/: SHACL conforms",
-            highlight=False,
         )
     raise typer.Exit(report.exit_code)
 
@@ -861,6 +859,7 @@ def ingest_cmd(
 def summary_table(report: IngestReport):
     """One row per file: its status, the events it added by type and the entities it introduced."""
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(header_style="bold")
     for column in ("file", "status", "pairings", "donations", "secondments", "new entities", "note"):
@@ -872,7 +871,7 @@ def summary_table(report: IngestReport):
         if item.skipped_relations:
             notes.append(f"{item.skipped_relations} relation(s) with unresolved parties skipped")
         table.add_row(
-            item.path.name, f"[{style[item.status]}]{item.status}[/]", *counts,
+            item.path.name, Text(item.status, style=style[item.status]), *counts,
             str(len(item.new_entities)) if item.status in (ADDED, UPDATED, UNCHANGED) else "",
             "; ".join(n for n in notes if n),
         )

@@ -7,6 +7,7 @@ module only names its terms for the code, so a typo is an AttributeError rather 
 from __future__ import annotations
 
 import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -154,8 +155,33 @@ def event_iri(event_id: str) -> URIRef:
 @cache
 def _iri_key(key: str) -> str:
     """Encode a key for an IRI path segment: ASCII specials escaped, CJK kept as is (memoised: a
-    build encodes each entity id once per mention)."""
-    return "".join(ch if ord(ch) > 0x7F else quote(ch, safe="-._~!$&'()*+,;=:@") for ch in key)
+    build encodes each entity id once per mention). Characters an IRI may not hold as they are (C1
+    controls, private use, non-characters such as U+FFFF) are percent-encoded like ASCII specials."""
+    return "".join(ch if _ucschar(ch) else quote(ch, safe="-._~!$&'()*+,;=:@") for ch in key)
+
+
+def _ucschar(ch: str) -> bool:
+    """RFC 3987's ucschar: the non-ASCII characters an IRI holds unencoded."""
+    code = ord(ch)
+    return (
+        0xA0 <= code <= 0xD7FF
+        or 0xF900 <= code <= 0xFDCF
+        or 0xFDF0 <= code <= 0xFFEF
+        or (0x10000 <= code <= 0xEFFFD and code & 0xFFFF < 0xFFFE)
+    )
+
+
+#: An absolute IRI as N-Triples and SPARQL accept it: a scheme, then no space, control or <>"{}|^`\.
+IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\\x7f-\x9f]*")
+
+
+def is_absolute_iri(text: str) -> bool:
+    """Whether `text` can stand between < and > in N-Triples and SPARQL.
+
+    >>> is_absolute_iri("https://example.org/a?b=1"), is_absolute_iri("http://a b/<x>"), is_absolute_iri("x.nt")
+    (True, False, False)
+    """
+    return IRI_RE.fullmatch(text) is not None and all(_ucschar(ch) for ch in text if ord(ch) > 0x9F)
 
 
 @cache

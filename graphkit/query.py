@@ -26,8 +26,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from graphkit.ontology import PREFIXES, ontology_dir
+from graphkit.ontology import PREFIXES, is_absolute_iri, ontology_dir
 from graphkit.store.base import QueryResult, Store
+from graphkit.store.guard import guard
 
 PARAM_KINDS = ("zh", "string", "integer", "decimal", "date", "iri")
 HEADER_RE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$")
@@ -59,7 +60,7 @@ class Param:
             if self.kind == "date":
                 return Literal(raw, datatype=XSD.date)
             if self.kind == "iri":
-                if not re.fullmatch(r"[a-zA-Z][\w+.-]*:[^\s<>\"{}|\\^`]*", raw):
+                if not is_absolute_iri(raw):
                     raise ValueError("not an IRI")
                 return URIRef(raw)
         except (ValueError, InvalidOperation) as exc:
@@ -164,13 +165,25 @@ def resolve(query: str, directory: Path | None = None) -> tuple[str, NamedQuery 
 
 
 def run(
-    store: Store, query: str, params: Mapping[str, str] | None = None, directory: Path | None = None
+    store: Store,
+    query: str,
+    params: Mapping[str, str] | None = None,
+    directory: Path | None = None,
+    *,
+    allow_network: bool = False,
 ) -> QueryResult:
-    """Run a named query, a .rq file or SPARQL text with parameters bound as variables."""
+    """Run a named query, a .rq file or SPARQL text with parameters bound as variables.
+
+    The query is parsed first and refused (graphkit.store.guard.Refused) if it would fetch from the
+    network or read a file (SERVICE, LOAD), unless `allow_network`; a text that does not parse raises
+    SparqlSyntaxError. Both are ValueErrors with a one-line message.
+    """
     text, named = resolve(query, directory)
     values = dict(params or {})
     if named is not None:
         bindings: dict[str, Node] = named.bindings(values)
     else:
         bindings = {name: Literal(raw) for name, raw in values.items()}
-    return store.query(with_prefixes(text), bindings)
+    text = with_prefixes(text)
+    guard(text, allow_network=allow_network)
+    return store.query(text, bindings)

@@ -6,11 +6,16 @@ from the network) is ours to write either way; no framework would remove a line 
 
 Safety by default:
 - read-only: SPARQL Update is refused (403) unless the server is started with `allow_update`;
+- what a query or update may do is decided on rdflib's parse of it (graphkit.store.guard): SERVICE
+  and LOAD are refused with 400, a text that does not parse is refused with 400 and never reaches the
+  engine; FROM / FROM NAMED / USING and the protocol's graph parameters only choose graphs the store holds;
+- the worker processes that run queries are cut off from the network where the platform allows it
+  (a network namespace with no interface), so a gap in any parser still cannot fetch anything;
 - every query runs in a worker process, and a query still running at the deadline is stopped by
-  killing its process (threads cannot be killed), which is replaced; the client gets 503;
+  killing its process (threads cannot be killed), which is replaced; the client gets 503; a worker's
+  memory is capped (`max_memory_mb`), and so is the size of one answer (`max_response_mb`);
 - at most `max_rows` rows are returned, and the response says so (X-Graphkit-Truncated);
-- SERVICE, LOAD and FROM / FROM NAMED / USING / WITH with fetchable IRIs are refused with 400, so
-  the server never fetches from the network (or from local files, which rdflib would do);
+- every response carries security headers (CSP with frame-ancestors 'none', nosniff, no referrer);
 - errors are JSON objects with a message, never a stack trace.
 
 Routes: `/sparql` (GET and POST, form-encoded or direct), `/queries` (the named queries) and
@@ -19,6 +24,7 @@ Routes: `/sparql` (GET and POST, form-encoded or direct), `/queries` (the named 
 
 from __future__ import annotations
 
+import html
 import json
 import multiprocessing
 import os
@@ -40,17 +46,34 @@ import typer
 from rdflib import Graph
 from rdflib.term import Node
 
+from graphkit.ontology import is_absolute_iri
 from graphkit.render.page import served_page
-from graphkit.results import SERIALIZERS
-from graphkit.store.base import QueryResult, Store
-from graphkit.store.remote import inject_values, sparql_tokens
-from graphkit.terminal import OutDir, StoreOpt
+from graphkit.results import SERIALIZERS, to_csv
+from graphkit.store.base import Graphs, QueryResult, Store
+from graphkit.store.guard import Refused, SparqlSyntaxError, guard
+from graphkit.store.remote import inject_values
+from graphkit.terminal import OutDir, RawCsv, StoreOpt
 
 DEFAULT_PORT = 8000
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_MAX_ROWS = 10_000
+DEFAULT_MAX_MEMORY_MB = 4096
+DEFAULT_MAX_RESPONSE_MB = 32
 MAX_BODY = 1 << 20
-SAFE_SCHEMES = frozenset({"urn", "tag"})
+BODY_TIMEOUT = 10.0  # seconds a client may take to send the body it announced
+ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
+PAGE_CSP_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)"')
+#: The protocol's dataset parameters: (default graphs, named graphs) of a query, of an update.
+GRAPH_PARAMS = {
+    "query": ("default-graph-uri", "named-graph-uri"),
+    "update": ("using-graph-uri", "using-named-graph-uri"),
+}
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
+}
 RESULT_TYPES = {
     "json": ("application/sparql-results+json", "application/json"),
     "xml": ("application/sparql-results+xml", "application/xml", "text/xml"),
@@ -66,80 +89,18 @@ GRAPH_TYPES = {
 EXPOSED = "X-Graphkit-Rows, X-Graphkit-Row-Cap, X-Graphkit-Truncated"
 
 
+def _parameter(text: str) -> tuple[str, str]:
+    """A media type parameter `name=value` as (lower-case name, value without quotes)."""
+    name, _, value = text.partition("=")
+    return name.strip().lower(), value.strip().strip('"')
+
+
 class HttpError(Exception):
     """An error answered as JSON with this status."""
 
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-# ---------------------------------------------------------------------------------------------
-# The query guard.
-
-
-def _decode_escapes(text: str) -> str:
-    """Apply SPARQL's \\uXXXX / \\UXXXXXXXX escapes, which a parser may expand before lexing."""
-    return re.sub(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})", lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-
-
-def refusal(sparql: str) -> str | None:
-    """Why the query or update must not run here, or None; scans the text as written and unescaped."""
-    for view in (sparql, _decode_escapes(sparql)):
-        reason = _scan(view)
-        if reason:
-            return reason
-    return None
-
-
-def _scan(sparql: str) -> str | None:
-    tokens = list(sparql_tokens(sparql))
-    prefixes: dict[str, str] = {}
-    base = ""
-    for i, token in enumerate(tokens):
-        word = token.keyword
-        following = tokens[i + 1 : i + 3]
-        if word in ("SERVICE", "LOAD"):
-            return f"{word} is refused: this endpoint never fetches data from the network"
-        if word == "BASE" and following:
-            base = _iri(following[0], prefixes, base) or ""
-        elif word == "PREFIX" and len(following) == 2 and following[0].text.endswith(":"):
-            prefixes[following[0].text[:-1]] = _iri(following[1], prefixes, base) or ""
-        elif word in ("FROM", "USING", "WITH"):
-            target = following[1] if following and following[0].keyword == "NAMED" and len(following) > 1 else None
-            target = target or (following[0] if following else None)
-            iri = _iri(target, prefixes, base) if target else None
-            if iri is None or urlsplit(iri).scheme.lower() not in SAFE_SCHEMES:
-                shown = f"<{iri}>" if iri else (target.text if target else "")
-                advice = "read a named graph with GRAPH <iri> { … } instead"
-                return f"{word} {shown} is refused: this endpoint never fetches graphs; {advice}"
-    return None
-
-
-def _iri(token: Any, prefixes: Mapping[str, str], base: str) -> str | None:
-    """The absolute IRI an IRI reference or prefixed name stands for, or None if it is neither."""
-    from urllib.parse import urljoin
-
-    if token.kind == "iri":
-        raw = token.text[1:-1]
-        return urljoin(base, raw) if base and not urlsplit(raw).scheme else raw
-    if token.kind == "name" and ":" in token.text:
-        prefix, _, local = token.text.partition(":")
-        return prefixes[prefix] + local if prefix in prefixes else None
-    return None
-
-
-def query_form(sparql: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword outside any group."""
-    depth = 0
-    for token in sparql_tokens(sparql):
-        if token.text == "{":
-            depth += 1
-        elif token.text == "}":
-            depth -= 1
-        elif depth == 0 and token.keyword in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
-            return token.keyword
-    return "SELECT"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -228,14 +189,22 @@ class StoreOpener:
 
 @dataclass(frozen=True)
 class Job:
-    """One request for a worker: a query (with bindings) or an update, and how to answer."""
+    """One request for a worker: a query (with bindings) or an update, and how to answer.
+
+    The worker parses it (so that a pathological text is stopped by the same deadline as a slow
+    query), applies the guard, then negotiates the format from the query form it read.
+    """
 
     kind: str
     text: str
     bindings: dict[str, Node] = field(default_factory=dict)
-    fmt: str = "json"
-    graph: bool = False
+    accept: str = ""
+    explicit: str | None = None  # ?format= / output= / results=, as some clients send
+    graphs: Graphs | None = None  # the protocol's default/named-graph-uri (or using-… for updates)
+    base: str | None = None  # the endpoint's URL: relative IRIs resolve against it
     max_rows: int = DEFAULT_MAX_ROWS
+    max_bytes: int = DEFAULT_MAX_RESPONSE_MB << 20
+    raw_csv: bool = False
 
 
 @dataclass(frozen=True)
@@ -248,18 +217,21 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def _worker_main(connection: Any, opener: StoreOpener) -> None:
-    """A worker: open the store once, then answer jobs until the server goes away."""
-    import rdflib.plugins.sparql
+def _worker_main(connection: Any, opener: StoreOpener, max_memory_mb: int) -> None:
+    """A worker: cut off from the network (unless the store is remote), memory capped, the store
+    opened once; then it answers jobs until the server goes away."""
+    from graphkit.isolation import cut_network, limit_memory
+    from graphkit.store import store_class
 
-    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False  # rdflib would fetch FROM graphs otherwise
+    isolation = "" if store_class(opener.spec or "oxigraph").needs_network else cut_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
+        limit_memory(max_memory_mb)
         store = opener.open()
     except Exception as exc:  # reported to the server, which refuses to start
         connection.send(("failed", f"{type(exc).__name__}: {exc}"))
         return
-    connection.send(("ready", ""))
+    connection.send(("ready", isolation))
     while True:
         try:
             job = connection.recv()
@@ -271,24 +243,36 @@ def _worker_main(connection: Any, opener: StoreOpener) -> None:
 
 def _execute(store: Store, job: Job) -> Reply:
     """Run one job; every failure becomes a one-line JSON error."""
-    from pyparsing import ParseException
-
     from graphkit.store.remote import RemoteError
 
     try:
+        operation = guard(job.text, job.kind, base=job.base)
         if job.kind == "update":
-            store.update(job.text)
-            return Reply(204, b"")
-        if job.fmt == "json" and not job.graph and _is_oxigraph(store):
-            return _oxigraph_json(store, job)
-        result, truncated = capped_query(store, job.text, job.bindings, job.max_rows)
-        return _answer(result, truncated, job)
+            store.update(job.text, using=job.graphs, base=job.base)
+            return Reply(204, b"", "")
+        graph = operation.form in ("CONSTRUCT", "DESCRIBE")
+        fmt, _ = negotiate(job.accept, job.explicit, graph)
+        if fmt == "json" and not graph and _is_oxigraph(store):
+            reply = _oxigraph_json(store, job)
+        else:
+            result, truncated = capped_query(store, job)
+            reply = _answer(result, truncated, job, fmt, graph)
+        if len(reply.body) > job.max_bytes:
+            cap = job.max_bytes / (1 << 20)
+            return _error_reply(400, f"the answer is larger than the {cap:g} MB response cap: add a LIMIT")
+        return reply
+    except HttpError as exc:
+        return _error_reply(exc.status, str(exc))
+    except (Refused, SparqlSyntaxError) as exc:
+        return _error_reply(400, str(exc))
     except RemoteError as exc:
         return _error_reply(400 if exc.status and exc.status < 500 else 502, str(exc))
-    except (SyntaxError, ParseException, ValueError) as exc:
-        return _error_reply(400, f"bad query: {' '.join(str(exc).split())}")
+    except MemoryError:
+        return _error_reply(503, "query stopped: it needed more memory than a worker may use")
+    except (SyntaxError, ValueError) as exc:
+        return _error_reply(400, f"bad {job.kind}: {' '.join(str(exc).split())}")
     except Exception as exc:
-        return _error_reply(500, f"query failed: {type(exc).__name__}: {' '.join(str(exc).split())}")
+        return _error_reply(500, f"{job.kind} failed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
 def _is_oxigraph(store: Store) -> bool:
@@ -304,7 +288,7 @@ def _oxigraph_json(store: Any, job: Job) -> Reply:
     """
     import pyoxigraph as ox
 
-    result = store.store.query(inject_values(job.text, job.bindings), use_default_graph_as_union=True)
+    result = store.raw_query(inject_values(job.text, job.bindings), job.graphs, job.base)
     if isinstance(result, ox.QueryBoolean):
         return Reply(200, json.dumps({"head": {}, "boolean": bool(result)}).encode(), RESULT_TYPES["json"][0])
     variables = [v.value for v in result.variables]
@@ -347,24 +331,23 @@ def _error_reply(status: int, message: str) -> Reply:
     return Reply(status, json.dumps({"error": message, "status": status}, ensure_ascii=False).encode("utf-8"))
 
 
-def capped_query(store: Store, sparql: str, bindings: Mapping[str, Node], cap: int) -> tuple[QueryResult, bool]:
-    """At most `cap` rows, and whether there were more; Oxigraph stops evaluating at cap + 1."""
-    from graphkit.store.oxigraph import OxigraphStore
-
-    if isinstance(store, OxigraphStore):
-        return _capped_oxigraph(store, sparql, bindings, cap)
-    result = store.query(sparql, bindings)
-    truncated = len(result.rows) > cap
-    result.rows = result.rows[:cap]
+def capped_query(store: Store, job: Job) -> tuple[QueryResult, bool]:
+    """At most `job.max_rows` rows, and whether there were more; Oxigraph stops evaluating at cap + 1."""
+    if _is_oxigraph(store):
+        return _capped_oxigraph(store, job)
+    result = store.query(job.text, job.bindings, graphs=job.graphs, base=job.base)
+    truncated = len(result.rows) > job.max_rows
+    result.rows = result.rows[: job.max_rows]
     return result, truncated
 
 
-def _capped_oxigraph(store: Any, sparql: str, bindings: Mapping[str, Node], cap: int) -> tuple[QueryResult, bool]:
+def _capped_oxigraph(store: Any, job: Job) -> tuple[QueryResult, bool]:
     import pyoxigraph as ox
 
     from graphkit.store.oxigraph import from_ox
 
-    result = store.store.query(inject_values(sparql, bindings), use_default_graph_as_union=True)
+    cap = job.max_rows
+    result = store.raw_query(inject_values(job.text, job.bindings), job.graphs, job.base)
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(boolean=bool(result)), False
     if isinstance(result, ox.QueryTriples):
@@ -377,17 +360,19 @@ def _capped_oxigraph(store: Any, sparql: str, bindings: Mapping[str, Node], cap:
     return QueryResult(variables, rows), len(solutions) > cap
 
 
-def _answer(result: QueryResult, truncated: bool, job: Job) -> Reply:
+def _answer(result: QueryResult, truncated: bool, job: Job, fmt: str, graph: bool) -> Reply:
     """Serialise in the negotiated format, with the row count and cap in headers."""
     headers = {
         "X-Graphkit-Rows": str(len(result.rows)),
         "X-Graphkit-Row-Cap": str(job.max_rows),
         "X-Graphkit-Truncated": "true" if truncated else "false",
     }
-    if job.graph and result.boolean is None:
-        body, media = _graph_body(result, job.fmt)
+    if graph and result.boolean is None:
+        body, media = _graph_body(result, fmt)
+    elif fmt == "csv":
+        body, media = to_csv(result, guard_formulas=not job.raw_csv).encode("utf-8"), RESULT_TYPES[fmt][0]
     else:
-        body, media = SERIALIZERS[job.fmt](result).encode("utf-8"), RESULT_TYPES[job.fmt][0]
+        body, media = SERIALIZERS[fmt](result).encode("utf-8"), RESULT_TYPES[fmt][0]
     return Reply(200, body, media, headers)
 
 
@@ -413,9 +398,13 @@ class Worker:
 class WorkerPool:
     """Worker processes that each hold the store open; a job past its deadline kills its worker."""
 
-    def __init__(self, opener: StoreOpener, size: int, start_timeout: float = 900.0) -> None:
+    def __init__(
+        self, opener: StoreOpener, size: int, start_timeout: float = 900.0, max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+    ) -> None:
         self.opener = opener
         self.size = size
+        self.max_memory_mb = max_memory_mb
+        self.isolation = ""  # how the workers are cut off from the network: namespace, sockets or ""
         self.start_timeout = start_timeout
         self.context = multiprocessing.get_context("spawn")
         self.idle: queue.Queue[Worker] = queue.Queue()
@@ -429,7 +418,9 @@ class WorkerPool:
 
     def _spawn(self) -> Worker:
         parent, child = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child, self.opener), daemon=True)
+        process = self.context.Process(
+            target=_worker_main, args=(child, self.opener, self.max_memory_mb), daemon=True
+        )
         process.start()
         child.close()
         worker = Worker(process, parent)
@@ -445,6 +436,7 @@ class WorkerPool:
         if state != "ready":
             self._kill(worker)
             raise RuntimeError(f"cannot open the store: {message}")
+        self.isolation = message
 
     def run(self, job: Job, timeout: float, wait: float) -> Reply:
         """Run a job on an idle worker; past `timeout` seconds the worker is killed and replaced."""
@@ -522,6 +514,9 @@ class ServerConfig:
     workers: int = 0
     access_log: bool = False
     in_memory: bool = False
+    max_memory_mb: int = DEFAULT_MAX_MEMORY_MB
+    max_response_mb: int = DEFAULT_MAX_RESPONSE_MB
+    raw_csv: bool = False
 
     def origins(self) -> list[str]:
         return [origin.strip() for origin in (self.cors or "").split(",") if origin.strip()]
@@ -550,6 +545,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     # Plumbing --------------------------------------------------------------------------------
 
+    def version_string(self) -> str:
+        """The Server header: graphkit, without the Python version http.server would add."""
+        return self.server_version
+
     def do_GET(self) -> None:
         self._dispatch("GET")
 
@@ -561,7 +560,14 @@ class SparqlHandler(BaseHTTPRequestHandler):
 
     def do_OPTIONS(self) -> None:
         self._discard_body()
-        self._send(204, b"", extra={"Allow": "GET, POST, OPTIONS", **self._preflight_headers()})
+        self._send(204, b"", extra={"Allow": ALLOWED_METHODS, **self._preflight_headers()})
+
+    def _not_allowed(self) -> None:
+        self.close_connection = True  # the body, if any, is not read
+        error = {"error": f"{self.command} is not supported here: use {ALLOWED_METHODS}", "status": 405}
+        self._send(405, json.dumps(error).encode(), "application/json", {"Allow": ALLOWED_METHODS})
+
+    do_PUT = do_DELETE = do_PATCH = _not_allowed
 
     def _dispatch(self, method: str) -> None:
         try:
@@ -609,7 +615,20 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if size > MAX_BODY:
             self.close_connection = True
             raise HttpError(413, f"request body over {MAX_BODY} bytes")
-        return self.rfile.read(size) if size else b""
+        if not size:
+            return b""
+        # A client that announces more than it sends holds this thread only for BODY_TIMEOUT seconds.
+        self.connection.settimeout(BODY_TIMEOUT)
+        try:
+            body = self.rfile.read(size)
+        except TimeoutError:
+            body = b""
+        finally:
+            self.connection.settimeout(self.timeout)
+        if len(body) < size:
+            self.close_connection = True
+            raise HttpError(400, f"the request body was not sent within {BODY_TIMEOUT:g} s")
+        return body
 
     def _query_string(self) -> str:
         """The URL's query string; http.server reads the request line as Latin-1, so raw UTF-8 is undone."""
@@ -650,7 +669,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             charset = "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else ""
             self.send_header("Content-Type", media + charset)
         self.send_header("Content-Length", str(len(body)))
-        for name, value in {**self._cors_headers(), **(extra or {})}.items():
+        for name, value in {**SECURITY_HEADERS, **self._cors_headers(), **(extra or {})}.items():
             self.send_header(name, value)
         if self.close_connection:
             self.send_header("Connection", "close")
@@ -667,16 +686,23 @@ class SparqlHandler(BaseHTTPRequestHandler):
         kind, text, params = self._operation(method)
         from graphkit.query import with_prefixes
 
-        text = with_prefixes(text)
-        self._check(kind, text, params)
-        self._run(kind, text, {}, params)
+        if kind == "update" and not self.server.config.allow_update:
+            raise HttpError(403, "this endpoint is read-only: start `graphkit serve --allow-update` to accept updates")
+        self._run(kind, with_prefixes(text), {}, params)
 
     def _operation(self, method: str) -> tuple[str, str, dict[str, list[str]]]:
         """(query | update, its text, the other parameters) from GET, form POST or direct POST."""
         params = parse_qs(self._query_string(), keep_blank_values=True)
         if method == "POST":
-            media = self.headers.get("Content-Type", "").split(";")[0].strip().lower()
-            body = self._body().decode("utf-8", "replace")
+            media, _, options = self.headers.get("Content-Type", "").partition(";")
+            media = media.strip().lower()
+            charset = dict(_parameter(o) for o in options.split(";") if "=" in o).get("charset", "utf-8")
+            if charset.lower().replace("-", "") != "utf8":
+                raise HttpError(415, f"charset {charset!r} is not supported: send UTF-8")
+            try:
+                body = self._body().decode("utf-8")
+            except UnicodeDecodeError:
+                raise HttpError(400, "the request body is not UTF-8") from None
             if media == "application/x-www-form-urlencoded":
                 for name, values in parse_qs(body, keep_blank_values=True).items():
                     params.setdefault(name, []).extend(values)
@@ -691,27 +717,29 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise HttpError(400, "give exactly one 'query' (or, with POST, one 'update') parameter")
         return ("query", queries[0], params) if queries else ("update", updates[0], params)
 
-    def _check(self, kind: str, text: str, params: Mapping[str, list[str]]) -> None:
-        for name in ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri"):
-            if params.get(name):
-                message = f"{name} is refused: this endpoint never fetches graphs; use GRAPH <iri> in the query"
-                raise HttpError(400, message)
-        reason = refusal(text)
-        if reason:
-            raise HttpError(400, reason)
-        if kind == "update" and not self.server.config.allow_update:
-            raise HttpError(403, "this endpoint is read-only: start `graphkit serve --allow-update` to accept updates")
-
     def _run(self, kind: str, text: str, bindings: dict[str, Node], params: Mapping[str, list[str]]) -> None:
         config = self.server.config
-        graph = kind == "query" and query_form(text) in ("CONSTRUCT", "DESCRIBE")
-        fmt = "json"
-        if kind == "query":
-            explicit = next((params[n][0] for n in ("format", "output", "results") if params.get(n)), None)
-            fmt, _ = negotiate(self.headers.get("Accept", ""), explicit, graph)
-        job = Job(kind, text, bindings, fmt, graph, config.max_rows)
+        own = GRAPH_PARAMS[kind]
+        for other in GRAPH_PARAMS["update" if kind == "query" else "query"]:
+            if params.get(other):
+                raise HttpError(400, f"{other} does not apply to a {kind}")
+        graphs = Graphs(tuple(params.get(own[0], ())), tuple(params.get(own[1], ())))
+        for iri in (*graphs.default, *graphs.named):
+            if not is_absolute_iri(iri):
+                raise HttpError(400, f"not an absolute IRI: {iri[:200]!r}")
+        host, port = self.server.server_address[:2]
+        job = Job(
+            kind, text, bindings,
+            accept=self.headers.get("Accept", ""),
+            explicit=next((params[n][0] for n in ("format", "output", "results") if params.get(n)), None),
+            graphs=graphs or None,
+            base=f"http://{host if ':' not in str(host) else f'[{host}]'}:{port}/sparql",
+            max_rows=config.max_rows,
+            max_bytes=config.max_response_mb << 20,
+            raw_csv=config.raw_csv,
+        )
         reply = self.server.pool.run(job, config.timeout, wait=max(30.0, config.timeout * 3))
-        self._send(reply.status, reply.body, reply.media if reply.body else "", reply.headers)
+        self._send(reply.status, reply.body, reply.media, reply.headers)
 
     def _named(self, name: str) -> None:
         from urllib.parse import unquote
@@ -754,6 +782,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             "idle_workers": self.server.pool.idle.qsize(),
             "worker_pids": self.server.pool.pids(),
             "read_only": not config.allow_update,
+            "network_isolation": self.server.pool.isolation or "none (remote store)",
             "timeout_s": config.timeout,
             "max_rows": config.max_rows,
         }
@@ -761,7 +790,11 @@ class SparqlHandler(BaseHTTPRequestHandler):
     def _page(self) -> None:
         page = self.server.config.out / "index.html"
         if page.is_file():
-            self._send(200, served_page(page.read_bytes()), "text/html")
+            text = served_page(page.read_text(encoding="utf-8"))
+            match = PAGE_CSP_RE.search(text)
+            policy = html.unescape(match.group(1)) if match else SECURITY_HEADERS["Content-Security-Policy"]
+            csp = {"Content-Security-Policy": f"{policy.rstrip('; ')}; frame-ancestors 'none'"}
+            self._send(200, text.encode("utf-8"), "text/html", csp)
             return
         body = b"<!doctype html><title>graphkit</title><p>SPARQL endpoint: <a href='/sparql'>/sparql</a>"
         self._send(200, body, "text/html")
@@ -775,7 +808,7 @@ def make_server(config: ServerConfig) -> SparqlServer:
     """Start the worker pool and bind the server (not yet serving); port 0 picks a free port."""
     workers = 1 if config.allow_update else (config.workers or os.cpu_count() or 2)
     opener = StoreOpener(config.out, config.store, writable=config.allow_update, in_memory=config.in_memory)
-    pool = WorkerPool(opener, workers)
+    pool = WorkerPool(opener, workers, max_memory_mb=config.max_memory_mb)
     try:
         return SparqlServer(config, pool)
     except OSError:
@@ -828,16 +861,22 @@ def serve_cmd(
     in_memory: Annotated[
         bool, typer.Option("--in-memory", help="Hold the graph in RAM in each worker (faster; read-only only).")
     ] = False,
+    max_memory_mb: Annotated[
+        int, typer.Option(help="Address space one query worker may use, in MB (0: no cap).")
+    ] = DEFAULT_MAX_MEMORY_MB,
+    max_response_mb: Annotated[int, typer.Option(help="Largest answer sent, in MB.")] = DEFAULT_MAX_RESPONSE_MB,
+    raw_csv: RawCsv = False,
 ) -> None:
     """Serve the built graph as a SPARQL 1.1 endpoint at /sparql (read-only, with a timeout and a row cap)."""
     try:
         serve(
             store, host, port, out, timeout=timeout, max_rows=max_rows, cors=cors,
             allow_update=allow_update, workers=workers, access_log=access_log, in_memory=in_memory,
+            max_memory_mb=max_memory_mb, max_response_mb=max_response_mb, raw_csv=raw_csv,
         )
     except (OSError, RuntimeError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None
 
 
-__all__ = ["ServerConfig", "make_server", "refusal", "serve", "serve_cmd"]
+__all__ = ["ServerConfig", "make_server", "serve", "serve_cmd"]

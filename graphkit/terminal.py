@@ -12,7 +12,9 @@ from rich.console import Console
 
 T = TypeVar("T")
 
-# Piped output is not cut to 80 columns: tables of Chinese names need the room.
+# Piped output is not cut to 80 columns: tables of Chinese names need the room. Markup is off: what
+# the commands print quotes names, queries and paths, where `[bold]` or `[/]` are data; styles are
+# given as Text styles instead.
 console = Console(width=None if sys.stdout.isatty() else 200)
 errors = Console(stderr=True)
 
@@ -22,12 +24,33 @@ StoreOpt = Annotated[
     str | None,
     typer.Option("--store", help="memory | oxigraph:DIR | URL of a SPARQL endpoint (default: OUT/store)."),
 ]
+RawCsv = Annotated[
+    bool,
+    typer.Option("--raw-csv", help="CSV cells as they are: no ' before a leading =, +, -, @ (docs/security.md)."),
+]
 
 
 def fail(message: str, code: int = 2) -> typer.Exit:
-    """Print a one-line error (never a traceback) and give the exit code to raise."""
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True, markup=True)
+    """Print a one-line error (never a traceback) and give the exit code to raise.
+
+    The message is plain text: it quotes values, queries and parameters, in which `[/]` or `[bold]` are
+    data, not console markup. Line breaks are folded so that the error stays one line.
+    """
+    from rich.text import Text
+
+    line = Text("error: ", style="bold red")
+    line.append(" ".join(message.split()))
+    errors.print(line, highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def done(verb: str, text: str, stream: Console = console) -> None:
+    """A success line: the verb in green, then the text (counts, paths) as it is."""
+    from rich.text import Text
+
+    line = Text(verb, style="green")
+    line.append(f" {text}")
+    stream.print(line, highlight=False, soft_wrap=True)
 
 
 def with_progress(items: Sequence[T], label: str, enabled: bool = True) -> Iterator[T]:

@@ -31,7 +31,6 @@ from graphkit.build import GRAPH_NQ
 from graphkit.ontology import GK, entity_iri
 from graphkit.query import named_queries, with_prefixes
 from graphkit.rdf import to_nquads
-from graphkit.server import refusal
 from graphkit.store import OxigraphStore
 from tests.conftest import Served
 from tests.test_stores import donor_totals, example_params, graph_quads, records
@@ -221,43 +220,6 @@ def test_hostile_parameter_matches_nothing(server: Served) -> None:
 
 # ----------------------------------------------------------------------------------------------
 # Safety.
-
-
-@pytest.mark.parametrize(
-    "query",
-    [
-        "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-        "select * where { service silent <https://dbpedia.org/sparql> { ?s ?p ?o } }",
-        "SELECT * FROM <http://example.org/data.ttl> WHERE { ?s ?p ?o }",
-        "SELECT * FROM NAMED <https://example.org/g> WHERE { GRAPH ?g { ?s ?p ?o } }",
-        "PREFIX ex: <https://example.org/> SELECT * FROM ex:data WHERE { ?s ?p ?o }",
-        "BASE <http://example.org/> SELECT * FROM <data.ttl> WHERE { ?s ?p ?o }",
-        "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }",
-        "SELECT * WHERE { \\u0053ERVICE <http://example.org/sparql> { ?s ?p ?o } }",
-    ],
-)
-def test_queries_that_would_fetch_are_refused(server: Served, query: str) -> None:
-    status, _, body = get(server, query)
-    assert_json_error(status, body, 400, "refused")
-
-
-@pytest.mark.parametrize(
-    "update",
-    ["LOAD <http://example.org/data.ttl>", "LOAD <https://example.org/d.ttl> INTO GRAPH <urn:g>",
-     "WITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }",
-     "INSERT { ?s ?p ?o } USING <https://example.org/g> WHERE { ?s ?p ?o }"],
-)
-def test_updates_that_would_fetch_are_refused_even_when_writable(writable: Served, update: str) -> None:
-    status, _, body = post_form(writable, "update", update)
-    assert_json_error(status, body, 400, "refused")
-
-
-def test_harmless_text_that_looks_dangerous_is_allowed(server: Served) -> None:
-    query = 'SELECT ?x WHERE { BIND("SERVICE <http://x> FROM <http://y>" AS ?x) } # LOAD <http://z>'
-    assert refusal(query) is None
-    status, _, body = get(server, query)
-    assert status == 200 and "SERVICE" in body.decode()
-    assert refusal("SELECT * FROM <urn:graphkit:g> WHERE { ?s ?p ?o }") is None
 
 
 def test_update_is_refused_by_default(server: Served) -> None:

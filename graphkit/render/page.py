@@ -36,6 +36,7 @@ from graphkit import gazetteer
 from graphkit.files import atomic_write
 from graphkit.network import money_by_node
 from graphkit.render import geo
+from graphkit.results import FORMULA_STARTS, NUMBER_RE
 
 DEFAULT_TITLE = "graphkit — 谁帮助谁"
 # Above this many nodes physics in the browser is slow and jittery: positions are computed here instead.
@@ -694,6 +695,7 @@ def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> J
     return {
         "version": 2,
         "meta": {"title": title, **meta},
+        "csv": {"formulaStarts": FORMULA_STARTS, "number": NUMBER_RE.pattern},
         "entityTypes": [asdict(style) for style in (*ENTITY_STYLES, OTHER_ENTITY)],
         "relations": [asdict(style) for style in RELATION_STYLES],
         "edgeStyles": edge_styles(),

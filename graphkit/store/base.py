@@ -22,6 +22,22 @@ from graphkit.rdf import Quad, Triple
 Bindings = Mapping[str, Node]
 
 
+@dataclass(frozen=True)
+class Graphs:
+    """A dataset chosen from the graphs a store holds: the SPARQL Protocol's default-graph-uri and
+    named-graph-uri (for queries) or using-graph-uri and using-named-graph-uri (for updates).
+
+    The default graph is the merge of `default` (empty: an empty default graph), and GRAPH sees only
+    `named`. Nothing is fetched: an IRI the store does not hold is an empty graph.
+    """
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.default or self.named)
+
+
 @dataclass
 class QueryResult:
     """Rows of rdflib terms (None where a variable is unbound), or a boolean for ASK."""
@@ -95,6 +111,9 @@ class Store(ABC):
 
     #: How the store was opened, e.g. "memory" or "oxigraph:out/store".
     spec: str = ""
+    #: Whether answering a query needs the network (a remote server); a store that does not can be
+    #: run where the network is cut off, so that no query can reach it (see graphkit.server).
+    needs_network: bool = False
 
     @abstractmethod
     def add_quads(self, quads: Iterable[Quad]) -> None:
@@ -105,15 +124,23 @@ class Store(ABC):
         """Replace one named graph's content: how a re-ingested source supersedes its old version."""
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs; `bindings` pre-bind variables safely."""
+    def query(
+        self, sparql: str, bindings: Bindings | None = None, *, graphs: Graphs | None = None, base: str | None = None
+    ) -> QueryResult:
+        """Run a SPARQL query; `bindings` pre-bind variables safely.
+
+        The default graph is the union of all graphs, unless `graphs` or the query's own FROM / FROM
+        NAMED choose graphs (among those held: a store never fetches one). `base` resolves relative IRIs.
+        """
 
     @abstractmethod
     def __len__(self) -> int:
         """The number of quads held."""
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update; stores are read-mostly, so only those that allow it override this."""
+    def update(self, sparql: str, *, using: Graphs | None = None, base: str | None = None) -> None:
+        """Run a SPARQL update (`using`: the protocol's using-graph-uri / using-named-graph-uri).
+
+        Stores are read-mostly, so only those that allow updates override this."""
         raise NotImplementedError(f"{type(self).__name__} does not accept SPARQL updates")
 
     def close(self) -> None:

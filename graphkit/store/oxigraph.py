@@ -12,7 +12,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graphkit.rdf import Quad, Triple, to_nquads
-from graphkit.store.base import Bindings, QueryResult, Store, normal_literal
+from graphkit.store.base import Bindings, Graphs, QueryResult, Store, normal_literal
 
 BATCH = 200_000
 
@@ -52,6 +52,18 @@ def _from_ox(term: object) -> Node:
     raise TypeError(f"unexpected Oxigraph term {term!r}")
 
 
+def names_dataset(sparql: str) -> bool:
+    """Whether the query has FROM / FROM NAMED (parsed only when the word, or an escape, could be there)."""
+    if "\\u" not in sparql and "\\U" not in sparql and "from" not in sparql.lower():
+        return False
+    from graphkit.store.guard import SparqlSyntaxError, inspect
+
+    try:
+        return inspect(sparql).has_dataset
+    except SparqlSyntaxError:  # Oxigraph reads more than rdflib; it decides, with the union default
+        return False
+
+
 class OxigraphStore(Store):
     """pyoxigraph.Store on disk (or in memory when no path is given)."""
 
@@ -89,9 +101,11 @@ class OxigraphStore(Store):
             self.store.remove_graph(name)
         self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)
 
-    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryResult:
+    def query(
+        self, sparql: str, bindings: Bindings | None = None, *, graphs: Graphs | None = None, base: str | None = None
+    ) -> QueryResult:
         substitutions = {ox.Variable(name): to_ox(term) for name, term in (bindings or {}).items()}
-        result = self.store.query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+        result = self.raw_query(sparql, graphs, base, substitutions or None)
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
@@ -103,8 +117,24 @@ class OxigraphStore(Store):
         rows = [tuple(from_ox(term) for term in solution) for solution in result]
         return QueryResult(variables=variables, rows=rows)
 
-    def update(self, sparql: str) -> None:
-        self.store.update(sparql)
+    def raw_query(
+        self, sparql: str, graphs: Graphs | None = None, base: str | None = None, substitutions: dict | None = None
+    ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """pyoxigraph's own answer, the dataset chosen as Store.query describes."""
+        options: dict = {"base_iri": base, "substitutions": substitutions}
+        if graphs:
+            options["default_graph"] = [ox.NamedNode(name) for name in graphs.default]
+            options["named_graphs"] = [ox.NamedNode(name) for name in graphs.named]
+        elif not names_dataset(sparql):  # Oxigraph's union flag would override the query's FROM
+            options["use_default_graph_as_union"] = True
+        return self.store.query(sparql, **options)
+
+    def update(self, sparql: str, *, using: Graphs | None = None, base: str | None = None) -> None:
+        if using:
+            from graphkit.store.guard import with_using
+
+            sparql = with_using(sparql, using, base)
+        self.store.update(sparql, base_iri=base)
 
     def __len__(self) -> int:
         return len(self.store)

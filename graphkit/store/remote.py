@@ -29,7 +29,7 @@ import http.client
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -37,7 +37,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graphkit.rdf import Quad, Triple
-from graphkit.store.base import Bindings, QueryResult, Store, normal_literal
+from graphkit.store.base import Bindings, Graphs, QueryResult, Store, normal_literal
 
 SKOLEM_AUTHORITY = "https://w3id.org/graphkit"
 DEFAULT_BATCH = 50_000
@@ -398,6 +398,8 @@ def _error_message(status: int, data: bytes) -> str:
 class RemoteStore(Store):
     """A SPARQL server: queries and updates over the SPARQL Protocol, data over the Graph Store Protocol."""
 
+    needs_network = True
+
     def __init__(self, spec: str) -> None:
         self.spec = spec
         self.endpoints = parse_spec(spec)
@@ -405,23 +407,33 @@ class RemoteStore(Store):
 
     # Queries --------------------------------------------------------------------------------
 
-    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryResult:
-        fields = {"query": inject_values(sparql, bindings, self.endpoints.bind)}
-        if self.endpoints.union:
-            fields["union-default-graph"] = ""
+    def query(
+        self, sparql: str, bindings: Bindings | None = None, *, graphs: Graphs | None = None, base: str | None = None
+    ) -> QueryResult:
+        text = inject_values(sparql, bindings, self.endpoints.bind)
+        fields = [("query", f"BASE <{base}>\n{text}" if base else text)]
+        if graphs:
+            fields += [("default-graph-uri", name) for name in graphs.default]
+            fields += [("named-graph-uri", name) for name in graphs.named]
+        elif self.endpoints.union:
+            fields.append(("union-default-graph", ""))
         status, content_type, data = self._post(self.endpoints.query, fields, RESULTS_ACCEPT)
         if status != 200:
             raise RemoteError(f"query failed: {_error_message(status, data)}", status)
         return parse_response(content_type, data)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, using: Graphs | None = None, base: str | None = None) -> None:
         if not self.endpoints.update:
             raise RemoteError(f"{self.spec} has no update endpoint")
-        status, _, data = self._post(self.endpoints.update, {"update": sparql}, "*/*")
+        fields = [("update", f"BASE <{base}>\n{sparql}" if base else sparql)]
+        if using:
+            fields += [("using-graph-uri", name) for name in using.default]
+            fields += [("using-named-graph-uri", name) for name in using.named]
+        status, _, data = self._post(self.endpoints.update, fields, "*/*")
         if status not in (200, 201, 204):
             raise RemoteError(f"update failed: {_error_message(status, data)}", status)
 
-    def _post(self, url: str, fields: Mapping[str, str], accept: str) -> tuple[int, str, bytes]:
+    def _post(self, url: str, fields: Sequence[tuple[str, str]], accept: str) -> tuple[int, str, bytes]:
         body = urlencode(fields).encode("ascii")
         headers = {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept}
         return self.http.request("POST", url, body, headers)

@@ -178,9 +178,16 @@
     return out;
   }
 
+  /* The spreadsheet rule is graphkit.results.spreadsheet_cell's, read from the page data. */
+  const FORMULA = gk.data.csv;
+  const NUMBER = new RegExp(FORMULA.number);
+  function spreadsheetCell(s) {
+    return s && FORMULA.formulaStarts.indexOf(s[0]) >= 0 && !NUMBER.test(s) ? "'" + s : s;
+  }
+
   function csvText() {
     const quote = function (value) {
-      const s = value === undefined || value === null ? "" : String(value);
+      const s = spreadsheetCell(value === undefined || value === null ? "" : String(value));
       return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
     };
     const r = state.result;
