@@ -1,15 +1,17 @@
 """`graphkit build`: data/ -> validated graph (Turtle, N-Quads, store) and the interactive page.
 
-Everything is produced in a staging folder beside the output folder and moved into place only
-when the whole build has succeeded, so a failure (bad data, a graph that breaks the SHACL shapes)
-never leaves a half-written graph behind and never replaces the previous good one.
+Everything is produced in a new build folder (out/.builds/<id>/) and published in one rename only
+when the whole build has succeeded (graphkit.publish), so a failure (bad data, a graph that breaks
+the SHACL shapes) or a kill at any moment never leaves a half-written graph behind and never
+replaces the previous good one.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from rdflib import Graph
 
 from graphkit import dataset as data_io
 from graphkit import gazetteer
+from graphkit import publish as publishing
 from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph
 from graphkit.rdf import Quad, dataset_quads, to_nquads
@@ -74,27 +77,50 @@ def build(
     page: bool = True,
 ) -> BuildResult:
     """Build the knowledge graph; `store` is a store spec (default: oxigraph in out/store)."""
+    with staged_build(data_dir, out_dir, store, page) as staged:
+        return staged.publish()
+
+
+@dataclass
+class StagedBuild:
+    """A complete build, not yet published: `publish()` makes it what out/ shows, in one rename."""
+
+    result: BuildResult
+    directory: Path
+
+    def publish(self) -> BuildResult:
+        self.result.files = publishing.publish(self.result.out_dir, self.directory)
+        return self.result
+
+
+@contextmanager
+def staged_build(
+    data_dir: Path, out_dir: Path, store: str | None = None, page: bool = True
+) -> Iterator[StagedBuild]:
+    """Build into out/.builds/<id>/ with out/'s lock held; unless published inside the block, the
+    build is thrown away and out/ is as it was (ingest publishes only after data/ is written)."""
     dataset = data_io.load(data_dir)
     quads = list(dataset_quads(dataset, region_coordinates))
     validation = validate((s, p, o) for s, p, o, _ in quads)
     if not validation.conforms:
         raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
-    try:
-        result = BuildResult(out_dir, dataset, len(quads), validation)
-        everything = quads + support_quads(dataset)
-        _write_nquads(staging / GRAPH_NQ, everything)
-        _write_turtle(staging / GRAPH_TTL, quads)
-        (staging / REPORT).write_text(validation.report.serialize(format="turtle"), encoding="utf-8")
-        result.store, target = _fill_store(store, staging, out_dir, everything)
-        with target:
-            if page:
-                _write_page(target, staging / PAGE)
-        result.files = _publish(staging, out_dir)
-        return result
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with publishing.locked(out_dir):
+        staging = publishing.new_build(out_dir)
+        staged = StagedBuild(BuildResult(out_dir, dataset, len(quads), validation), staging)
+        try:
+            everything = quads + support_quads(dataset)
+            _write_nquads(staging / GRAPH_NQ, everything)
+            _write_turtle(staging / GRAPH_TTL, quads)
+            (staging / REPORT).write_text(validation.report.serialize(format="turtle"), encoding="utf-8")
+            staged.result.store, target = _fill_store(store, staging, out_dir, everything)
+            publishing.crash_point("build:store-filled")
+            with target:
+                if page:
+                    _write_page(target, staging / PAGE)
+            yield staged
+        finally:
+            if publishing.current_build(out_dir) != staging:
+                shutil.rmtree(staging, ignore_errors=True)
 
 
 def region_coordinates(entity: Entity) -> tuple[float, float] | None:
@@ -127,7 +153,7 @@ def _fill_store(spec: str | None, staging: Path, out_dir: Path, quads: list[Quad
     """
     default = out_dir / STORE_DIR
     spec = spec or f"oxigraph:{default}"
-    if spec.startswith("oxigraph:") and Path(spec.removeprefix("oxigraph:")).resolve() == default.resolve():
+    if spec.startswith("oxigraph:") and os.path.abspath(spec.removeprefix("oxigraph:")) == os.path.abspath(default):
         target = open_store(f"oxigraph:{staging / STORE_DIR}")
         target.load_file(staging / GRAPH_NQ)  # type: ignore[attr-defined]
         return spec, target
@@ -146,24 +172,6 @@ def _write_page(store: Store, path: Path) -> None:
     from graphkit.render import write_page
 
     write_page(to_networkx(store), path)
-
-
-def _publish(staging: Path, out_dir: Path) -> list[Path]:
-    """Move each staged output into out/, replacing the old one in a single rename."""
-    published = []
-    for item in sorted(staging.iterdir()):
-        target = out_dir / item.name
-        if item.is_dir():
-            trash = out_dir / f".{item.name}.old"
-            shutil.rmtree(trash, ignore_errors=True)
-            if target.exists():
-                os.replace(target, trash)
-            os.replace(item, target)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            os.replace(item, target)
-        published.append(target)
-    return published
 
 
 def load_built(out_dir: Path, store: str | None = None):

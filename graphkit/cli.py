@@ -23,7 +23,7 @@ from graphkit.results import SERIALIZERS, short, to_csv
 from graphkit.server import serve_cmd
 from graphkit.store.base import QueryResult
 from graphkit.store.guard import Refused, SparqlSyntaxError
-from graphkit.terminal import DataDir, OutDir, RawCsv, StoreOpt, console, done, errors, fail
+from graphkit.terminal import DataDir, OutDir, RawCsv, StoreOpt, console, done, errors, fail, os_problem
 
 app = typer.Typer(
     help="graphkit: a knowledge graph of who helps whom in China's assistance programmes.",
@@ -58,6 +58,8 @@ def build(
         if exc.validation is not None:
             errors.print(exc.validation.text, highlight=False)
         raise fail(str(exc), 1) from None
+    except OSError as exc:
+        raise fail(os_problem(exc)) from None
     events = sum(1 for _ in result.dataset.events())
     done(
         "built",

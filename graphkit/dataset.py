@@ -38,6 +38,7 @@ from graphkit.model import (
     Span,
 )
 from graphkit.ontology import is_absolute_iri, mode_index
+from graphkit.publish import recover
 
 ENTITY_FIELDS = {
     "id", "type", "name", "aliases", "name_en", "level", "part_of", "located_in", "member_of", "role",
@@ -426,6 +427,10 @@ def _read_url(reader: _Reader) -> str | None:
 def load(data_dir: Path | str) -> Dataset:
     """Load and validate the whole dataset; raises DataError on the first problem found."""
     root = Path(data_dir)
+    try:
+        recover(root)  # finish (or drop) what a killed `graphkit ingest` was writing
+    except OSError as exc:
+        raise DataError(root / ".journal", None, None, f"cannot finish an interrupted ingest: {exc}") from None
     register = root / REGISTER
     if not register.is_file():
         raise DataError(register, None, None, "the entity register is missing")

@@ -25,11 +25,12 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -43,7 +44,6 @@ from graphkit.dataset import (
     source_to_yaml,
 )
 from graphkit.extract.normalise import ArticleError, to_simplified
-from graphkit.files import atomic_write
 from graphkit.model import (
     AMOUNT_PERIODS,
     ENTITY_TYPES,
@@ -57,7 +57,11 @@ from graphkit.model import (
     Span,
 )
 from graphkit.ontology import mode_index
-from graphkit.terminal import DataDir, OutDir, console, done, errors, fail, with_progress
+from graphkit.publish import write_together
+
+if TYPE_CHECKING:
+    from graphkit.build import StagedBuild
+from graphkit.terminal import DataDir, OutDir, console, done, errors, fail, os_problem, with_progress
 
 ADDED, UPDATED, UNCHANGED, KEPT, FAILED = "added", "updated", "unchanged", "kept-curated", "failed"
 
@@ -692,7 +696,10 @@ def _plan(data_dir: Path, dataset: Dataset, register: Register, sources: dict[st
 def _stage(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Path:
     """A copy of data/ with the writes applied."""
     staged = tmp / "data"
-    shutil.copytree(data_dir, staged, ignore=shutil.ignore_patterns(".*"))
+    # contents only: a read-only data/ must not make its staged copy read-only too
+    shutil.copytree(data_dir, staged, ignore=shutil.ignore_patterns(".*"), copy_function=shutil.copyfile)
+    for folder in (staged, *(p for p in staged.rglob("*") if p.is_dir())):
+        folder.chmod(0o755)
     for path, text in writes:
         target = staged / path.relative_to(data_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -700,23 +707,26 @@ def _stage(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Path:
     return staged
 
 
-def _check(staged: Path, out_dir: Path, rebuild: bool, store: str | None):
-    """Load and validate the staged data (building out/ from it when asked); returns the build result."""
-    from graphkit.build import BuildError, build
+@contextmanager
+def _checked(staged: Path, out_dir: Path, rebuild: bool, store: str | None) -> Iterator[StagedBuild | None]:
+    """Load and validate the staged data; when asked, build out/ from it, staged but not yet published."""
+    from graphkit.build import BuildError, staged_build
     from graphkit.build import region_coordinates as coordinates
     from graphkit.rdf import dataset_quads
     from graphkit.validate import validate
 
     try:
         if rebuild:
-            return build(staged, out_dir, store=store)
+            with staged_build(staged, out_dir, store=store) as build:
+                yield build
+            return
         validation = validate((s, p, o) for s, p, o, _ in dataset_quads(load(staged), coordinates))
         if not validation.conforms:
             raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
-        return None
     except BuildError as exc:
         details = exc.validation.text if exc.validation is not None else None
         raise IngestError(f"nothing was added: {exc}", details) from None
+    yield None
 
 
 def ingest(
@@ -743,9 +753,11 @@ def ingest(
         reports.append(_ingest_one(path, dataset, register, sources, by_id))
     with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
         plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
-        result = _check(staged, out_dir, rebuild, store)
-    for path, text in plan.writes:
-        atomic_write(path, text)
+        # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
+        # leaves each folder old or new, and out/ is never newer than data/.
+        with _checked(staged, out_dir, rebuild, store) as build:
+            write_together(data_dir, plan.writes)
+            result = build.publish() if build is not None else None
     _finish_reports(data_dir, dataset, register, sources, by_id, plan)
     return IngestReport(reports, list(dict.fromkeys(p for p, _ in plan.writes)), result)
 
@@ -842,6 +854,8 @@ def ingest_cmd(
         if exc.details:
             errors.print(exc.details, highlight=False)
         raise fail(str(exc), 1) from None
+    except OSError as exc:
+        raise fail(os_problem(exc)) from None
     for item in report.failed:
         errors.print(f"skipped: {item.message}", highlight=False, soft_wrap=True)
     console.print(summary_table(report))

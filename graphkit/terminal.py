@@ -44,6 +44,12 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
+def os_problem(exc: OSError) -> str:
+    """An OSError as one line: what could not be done to which file (read-only folders, full disks)."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"cannot write or read {where}{exc.strerror or exc}"
+
+
 def done(verb: str, text: str, stream: Console = console) -> None:
     """A success line: the verb in green, then the text (counts, paths) as it is."""
     from rich.text import Text
