@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
+import os
 import re
 import shutil
 import tempfile
@@ -44,6 +45,7 @@ from graphkit.dataset import (
     source_to_yaml,
 )
 from graphkit.extract.normalise import ArticleError, to_simplified
+from graphkit.extract.pipeline import MAX_BYTES
 from graphkit.model import (
     AMOUNT_PERIODS,
     ENTITY_TYPES,
@@ -61,7 +63,18 @@ from graphkit.publish import write_together
 
 if TYPE_CHECKING:
     from graphkit.build import StagedBuild
-from graphkit.terminal import DataDir, OutDir, console, done, errors, fail, os_problem, with_progress
+from graphkit.terminal import (
+    ArticleFiles,
+    DataDir,
+    MaxBytes,
+    OutDir,
+    console,
+    done,
+    errors,
+    fail,
+    os_problem,
+    with_progress,
+)
 
 ADDED, UPDATED, UNCHANGED, KEPT, FAILED = "added", "updated", "unchanged", "kept-curated", "failed"
 
@@ -636,25 +649,21 @@ def _referenced(sources: Iterable[Source], entities: dict[str, Entity]) -> set[s
 
 def _expand(paths: Iterable[Path | str]) -> Iterator[Path]:
     """The files, each once, in the given order."""
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for item in paths:
         path = Path(item)
-        key = path.resolve()
+        key = os.path.realpath(path)  # unlike Path.resolve, never raises (a symlink loop is read, and reported, later)
         if key not in seen:
             seen.add(key)
             yield path
 
 
-def _extract(path: Path) -> tuple[dict, str]:
+def _extract(path: Path, max_bytes: int) -> tuple[dict, str]:
     """The extractor's record for a file and the SHA-256 of its bytes; ArticleError when unusable."""
-    from graphkit.extract.pipeline import extract_file
+    from graphkit.extract.pipeline import extract_bytes, read_article
 
-    record = extract_file(path)
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError as exc:
-        raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    return record, digest
+    data = read_article(path, max_bytes)
+    return extract_bytes(data, path), hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -736,6 +745,7 @@ def ingest(
     rebuild: bool = True,
     store: str | None = None,
     progress: bool = False,
+    max_bytes: int = MAX_BYTES,
 ) -> IngestReport:
     """Extract `files` into `data_dir` as unreviewed records and (unless `rebuild` is false) rebuild.
 
@@ -750,7 +760,7 @@ def ingest(
     sources: dict[str, Source] = {}
     by_id: dict[str, FileReport] = {}
     for path in with_progress(paths, "ingesting", enabled=progress):
-        reports.append(_ingest_one(path, dataset, register, sources, by_id))
+        reports.append(_ingest_one(path, dataset, register, sources, by_id, max_bytes))
     with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
         plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
         # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
@@ -763,7 +773,8 @@ def ingest(
 
 
 def _ingest_one(
-    path: Path, dataset: Dataset, register: Register, sources: dict[str, Source], by_id: dict[str, FileReport]
+    path: Path, dataset: Dataset, register: Register, sources: dict[str, Source], by_id: dict[str, FileReport],
+    max_bytes: int,
 ) -> FileReport:
     source_id = path.stem
     if source_id in by_id:
@@ -775,7 +786,7 @@ def _ingest_one(
         by_id[source_id] = report
         return report
     try:
-        record, digest = _extract(path)
+        record, digest = _extract(path, max_bytes)
     except ArticleError as exc:
         return FileReport(path, FAILED, source_id, message=str(exc))
     except Exception as exc:  # an extractor bug on one article must not stop the batch
@@ -840,14 +851,15 @@ def _finish_reports(
 
 
 def ingest_cmd(
-    files: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html; UTF-8, GBK, UTF-16).")],
+    files: ArticleFiles,
     data: DataDir = Path("data"),
     out: OutDir = Path("out"),
     build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild out/ after adding.")] = True,
+    max_bytes: MaxBytes = MAX_BYTES,
 ) -> None:
     """Extract articles into data/ as unreviewed records (curated ones always win), then rebuild."""
     try:
-        report = ingest(files, data, out, rebuild=build, progress=True)
+        report = ingest(files, data, out, rebuild=build, progress=True, max_bytes=max_bytes)
     except DataError as exc:
         raise fail(str(exc)) from None
     except IngestError as exc:

@@ -24,6 +24,11 @@ StoreOpt = Annotated[
     str | None,
     typer.Option("--store", help="memory | oxigraph:DIR | URL of a SPARQL endpoint (default: OUT/store)."),
 ]
+# Files are checked one by one by the batch (reported and skipped), not by click before it starts.
+ArticleFiles = Annotated[
+    list[Path], typer.Argument(help="Article files (.txt or .html; UTF-8, GBK, UTF-16).", readable=False)
+]
+MaxBytes = Annotated[int, typer.Option(help="Skip (and report) article files larger than this many bytes.")]
 RawCsv = Annotated[
     bool,
     typer.Option("--raw-csv", help="CSV cells as they are: no ' before a leading =, +, -, @ (docs/security.md)."),

@@ -54,14 +54,23 @@ def is_boilerplate(line: str, previous: list[str]) -> bool:
     return False
 
 
+#: A line longer than this is an article body that lost its line breaks (a page saved as one line):
+#: it is judged sentence by sentence, so one furniture marker (责任编辑) cannot blank the whole article.
+LONG_LINE = 200
+_SENTENCE_END = re.compile(r"(?<=[。!?！？;；])")
+
+
 def blank_boilerplate(text: str) -> str:
-    """The text with every boilerplate line replaced by spaces of the same length."""
+    """The text with every boilerplate line (or sentence, in a long line) replaced by spaces of the same length."""
     out, kept = [], []
     for line in text.split("\n"):
-        if is_boilerplate(line, kept):
-            out.append(" " * len(line))
-        else:
-            out.append(line)
-            if line.strip():
-                kept.append(line)
-    return "\n".join(out)
+        pieces = _SENTENCE_END.split(line) if len(line) > LONG_LINE else [line]
+        for piece in pieces:
+            if is_boilerplate(piece, kept):
+                out.append(" " * len(piece))
+            else:
+                out.append(piece)
+                if piece.strip():
+                    kept.append(piece)
+        out.append("\n")
+    return "".join(out[:-1])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cache
 
 from graphkit import gazetteer
 from graphkit.extract import lexicon
@@ -82,6 +83,7 @@ class Canon:
 
     def __init__(self, mentions: list[Mention], text: str) -> None:
         self.text = text
+        self.in_text = cache(text.__contains__)  # each name is looked for once: linear in the article's size
         self.homes = home_regions(self._all_regions(mentions))
         self.surfaces = {m.name for m in mentions}
         self.entities: dict[str, Entity] = {}
@@ -139,7 +141,7 @@ class Canon:
         if m.type == "Region" and m.division is not None:
             if m.name != m.division.name and m.name[-1] != m.division.name[-1] and m.name[-1] in "县市区旗":
                 return m.name  # an older full name (米林县) the text uses for a renamed division
-            if m.division.level != "province" and m.division.name not in self.text:
+            if m.division.level != "province" and not self.in_text(m.division.name):
                 return m.name  # the article only ever says 厦门 / 百色: keep what it says
             return m.division.name
         name = m.name
@@ -148,7 +150,7 @@ class Canon:
         lead = next((r for r in m.inner if r.start == m.start), None)
         if lead is not None and lead.division is not None and lead.name != lead.division.name:
             fuller = lead.division.name + name[len(lead.name):]
-            if fuller in self.surfaces or fuller in self.text:
+            if fuller in self.surfaces or self.in_text(fuller):
                 return fuller
         party = next((p for p in lexicon.DEMOCRATIC_PARTIES if name.startswith(p)), None)
         if party and name[len(party) : len(party) + 1] in _LEVEL_CHARS and self.homes.get(name[len(party)]):

@@ -16,9 +16,9 @@ from typing import Annotated
 import typer
 
 from graphkit.extract.normalise import ArticleError
-from graphkit.extract.pipeline import extract_file
+from graphkit.extract.pipeline import MAX_BYTES, extract_file
 from graphkit.files import atomic_write
-from graphkit.terminal import with_progress
+from graphkit.terminal import ArticleFiles, MaxBytes, with_progress
 
 
 class OutputFormat(StrEnum):
@@ -37,16 +37,30 @@ def _dump(records: list[dict] | dict, fmt: OutputFormat) -> str:
     return json.dumps(records, ensure_ascii=False, indent=2) + "\n"
 
 
-def run_batch(files: list[Path], fmt: OutputFormat, output: Path | None) -> tuple[list[dict], list[str]]:
-    """Extract every file; returns (records, error messages). Writes files when `output` is set."""
+def run_batch(
+    files: list[Path], fmt: OutputFormat, output: Path | None, max_bytes: int = MAX_BYTES
+) -> tuple[list[dict], list[str]]:
+    """Extract every file; returns (records, error messages). Writes files when `output` is set.
+
+    A file that cannot be read or extracted, or whose id (file stem) another file of the batch already
+    took, is an error message and the batch goes on: nothing is overwritten or dropped silently.
+    """
     records: list[dict] = []
     errors: list[str] = []
+    taken: dict[str, Path] = {}
     for path in with_progress(files, "extracting"):
+        if path.stem in taken:
+            errors.append(f"{path}: same id {path.stem!r} as {taken[path.stem]} in this batch")
+            continue
         try:
-            record = extract_file(path)
+            record = extract_file(path, max_bytes)
         except ArticleError as exc:
             errors.append(str(exc))
             continue
+        except Exception as exc:  # an extractor bug on one article must not stop the batch
+            errors.append(f"{path}: extraction failed ({type(exc).__name__}: {exc})")
+            continue
+        taken[path.stem] = path
         if output is not None:
             atomic_write(output / f"{record['id']}.{fmt.value}", _dump(record, fmt))
         else:
@@ -55,14 +69,15 @@ def run_batch(files: list[Path], fmt: OutputFormat, output: Path | None) -> tupl
 
 
 def extract(
-    files: Annotated[list[Path], typer.Argument(help="Article files (.txt or .html; UTF-8, GBK, UTF-16).")],
+    files: ArticleFiles,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.json,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write one <id>.json per article into this folder.")
     ] = None,
+    max_bytes: MaxBytes = MAX_BYTES,
 ) -> None:
     """Extract candidate pairings, donations and secondments from news articles."""
-    records, errors = run_batch(files, format, output)
+    records, errors = run_batch(files, format, output, max_bytes)
     for message in errors:
         typer.echo(f"skipped: {message}", err=True)
     if output is None:

@@ -91,14 +91,42 @@ def _guess(data: bytes) -> str | None:
     return None
 
 
+_LATIN1_HIGH = re.compile(r"[\u0080-\u00ff]")
+
+
 def _check_text(text: str, source: str) -> str:
-    """Reject decodings that are empty or mostly control characters (i.e. binary data)."""
+    """Reject decodings that are empty, mostly control characters (binary data) or mojibake."""
     if not text.strip():
         raise ArticleError(f"{source}: empty article")
     bad = len(_CONTROL.findall(text[:20000]))
     if bad > max(2, len(text[:20000]) // 100):
         raise ArticleError(f"{source}: binary or undecodable content")
+    repaired = _mojibake(text[:20000])
+    if repaired:
+        raise ArticleError(
+            f"{source}: mojibake: UTF-8 text that was once read as Latin-1 ({text[:12]!r} is {repaired[:6]!r}); "
+            "save the article again as UTF-8"
+        )
     return text
+
+
+def _mojibake(sample: str) -> str | None:
+    """The sample repaired, if it is Chinese UTF-8 that some tool decoded as Latin-1 or cp1252 and saved again.
+
+    Such text has almost no CJK characters and many in U+0080–U+00FF; encoding it back and decoding
+    as UTF-8 must then succeed and give Chinese. Ordinary Latin text with accents fails that test.
+    """
+    high = len(_LATIN1_HIGH.findall(sample))
+    if high < 20 or len(_CJK.findall(sample)) > high // 10:
+        return None
+    for codec in ("latin-1", "cp1252"):
+        try:
+            repaired = sample.encode(codec).decode("utf-8")
+        except UnicodeError:
+            continue
+        if len(_CJK.findall(repaired)) >= high // 6:
+            return repaired
+    return None
 
 
 def decode_bytes(data: bytes, source: str = "<bytes>") -> str:

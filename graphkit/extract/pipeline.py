@@ -16,7 +16,9 @@ from graphkit.extract.normalise import ArticleError, Document, decode_bytes, nor
 from graphkit.extract.relations import extract_relations
 from graphkit.extract.sentences import split
 
-__all__ = ["ArticleError", "extract_document", "extract_file", "extract_text"]
+__all__ = [
+    "MAX_BYTES", "ArticleError", "extract_bytes", "extract_document", "extract_file", "extract_text", "read_article",
+]
 
 
 def _entities_used(canon: Canon, relations: list[dict]) -> list[dict]:
@@ -61,16 +63,33 @@ def extract_text(text: str, article_id: str = "article") -> dict:
     return extract_document(normalise(text), article_id)
 
 
-def extract_file(path: str | Path) -> dict:
-    """Extract one article file; `id` is the file stem.
+#: The largest article file read by default (news pages are far smaller; --max-bytes changes it).
+MAX_BYTES = 10_000_000
 
-    Raises ArticleError (with the path in the message) for unreadable, empty, binary or
-    undecodable files, so a batch can report and skip them.
-    """
+
+def read_article(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """An article file's bytes; ArticleError (naming the file) if it cannot be read or is too large."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        if not path.is_file():
+            raise ArticleError(f"{path}: not a file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ArticleError(f"{path}: {size:,} bytes is over the {max_bytes:,}-byte limit (--max-bytes)")
+        return path.read_bytes()
     except OSError as exc:
         raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    text = decode_bytes(data, str(path))
-    return extract_document(normalise(text), path.stem)
+
+
+def extract_bytes(data: bytes, path: str | Path) -> dict:
+    """Extract one article from its file's bytes; `id` is the file stem."""
+    return extract_document(normalise(decode_bytes(data, str(path))), Path(path).stem)
+
+
+def extract_file(path: str | Path, max_bytes: int = MAX_BYTES) -> dict:
+    """Extract one article file; `id` is the file stem.
+
+    Raises ArticleError (with the path in the message) for unreadable, too large, empty, binary or
+    undecodable files, so a batch can report and skip them.
+    """
+    return extract_bytes(read_article(path, max_bytes), path)
