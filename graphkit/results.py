@@ -26,8 +26,8 @@ def spreadsheet_cell(text: str) -> str:
     the endpoint's text/csv, the explorer's download, which reads these two constants), unless the
     user asks for raw cells (--raw-csv).
 
-    >>> spreadsheet_cell('=HYPERLINK("http://x")'), spreadsheet_cell("-12.5"), spreadsheet_cell("黑水县")
-    ('\'=HYPERLINK("http://x")', '-12.5', '黑水县')
+    >>> print(spreadsheet_cell('=HYPERLINK("http://x")'), spreadsheet_cell("-12.5"), spreadsheet_cell("黑水县"))
+    '=HYPERLINK("http://x") -12.5 黑水县
     """
     if text[:1] and text[0] in FORMULA_STARTS and not NUMBER_RE.match(text):
         return "'" + text

@@ -450,9 +450,11 @@ class WorkerPool:
                 reply = worker.connection.recv()
                 self.idle.put(worker)
                 return reply
-        except (EOFError, OSError) as exc:
+        except (EOFError, OSError):
             self._replace(worker)
-            raise HttpError(500, f"the query worker died ({type(exc).__name__}); it has been restarted") from None
+            cap = self.max_memory_mb
+            why = f", most likely over the {cap} MB memory cap (--max-memory-mb)" if cap else ""
+            raise HttpError(503, f"query stopped: its worker ended{why}; a new one has started") from None
         self._replace(worker)
         raise HttpError(503, f"query stopped: it ran longer than the {timeout:g} s timeout")
 

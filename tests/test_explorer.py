@@ -19,7 +19,9 @@ import pytest
 from graphkit.render import render_page, served_page
 from graphkit.render.geo import decode_ring, provinces, simplify
 from graphkit.render.page import pinyin_keys, read_payload
+from graphkit.results import spreadsheet_cell
 from tests.conftest import CHROMIUM, BrowserPage, Served
+from tests.test_endpoint_limits import CELLS_QUERY, HOSTILE_CELLS, cells
 
 REPO = Path(__file__).resolve().parents[1]
 ENTITY = "https://w3id.org/graphkit/id/entity/"
@@ -311,6 +313,14 @@ def test_served_page_runs_sparql(browser: Any, served: Served, tmp_path: Path) -
         page.locator(".gk-sq-text").press("Control+Enter")
         page.wait_for_function("() => document.querySelector('.gk-sq-status').textContent.includes('1 行')")
         assert int(page.locator(".gk-sq-table tbody td").first.inner_text()) > 10
+        # the download neutralises formulas exactly as graphkit.results.spreadsheet_cell does
+        page.fill(".gk-sq-text", CELLS_QUERY)
+        page.click("text=运行 Run")
+        page.wait_for_function(f"() => document.querySelector('.gk-sq-status').textContent.includes('{len(HOSTILE_CELLS)} 行')")
+        with page.expect_download() as download:
+            page.click("text=下载 CSV")
+        downloaded = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert cells(downloaded) == [spreadsheet_cell(cell) for cell in HOSTILE_CELLS]
         page.fill(".gk-sq-text", "SELECT ?x WHERE { SERVICE <http://example.org/sparql> { ?x ?p ?o } }")
         page.click("text=运行 Run")
         page.locator(".gk-sq-error").wait_for()
