@@ -44,6 +44,7 @@ from graphkit.dataset import (
     load,
     source_to_yaml,
 )
+from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
 from graphkit.extract.normalise import ArticleError, to_simplified
 from graphkit.extract.pipeline import MAX_BYTES
 from graphkit.model import (
@@ -67,6 +68,7 @@ from graphkit.terminal import (
     ArticleFiles,
     DataDir,
     MaxBytes,
+    MinConfidence,
     OutDir,
     console,
     done,
@@ -658,12 +660,12 @@ def _expand(paths: Iterable[Path | str]) -> Iterator[Path]:
             yield path
 
 
-def _extract(path: Path, max_bytes: int) -> tuple[dict, str]:
+def _extract(path: Path, max_bytes: int, min_confidence: float) -> tuple[dict, str]:
     """The extractor's record for a file and the SHA-256 of its bytes; ArticleError when unusable."""
     from graphkit.extract.pipeline import extract_bytes, read_article
 
     data = read_article(path, max_bytes)
-    return extract_bytes(data, path), hashlib.sha256(data).hexdigest()
+    return extract_bytes(data, path, min_confidence), hashlib.sha256(data).hexdigest()
 
 
 @dataclass
@@ -746,6 +748,7 @@ def ingest(
     store: str | None = None,
     progress: bool = False,
     max_bytes: int = MAX_BYTES,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> IngestReport:
     """Extract `files` into `data_dir` as unreviewed records and (unless `rebuild` is false) rebuild.
 
@@ -760,7 +763,7 @@ def ingest(
     sources: dict[str, Source] = {}
     by_id: dict[str, FileReport] = {}
     for path in with_progress(paths, "ingesting", enabled=progress):
-        reports.append(_ingest_one(path, dataset, register, sources, by_id, max_bytes))
+        reports.append(_ingest_one(path, dataset, register, sources, by_id, max_bytes, min_confidence))
     with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
         plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
         # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
@@ -774,7 +777,7 @@ def ingest(
 
 def _ingest_one(
     path: Path, dataset: Dataset, register: Register, sources: dict[str, Source], by_id: dict[str, FileReport],
-    max_bytes: int,
+    max_bytes: int, min_confidence: float,
 ) -> FileReport:
     source_id = path.stem
     if source_id in by_id:
@@ -786,7 +789,7 @@ def _ingest_one(
         by_id[source_id] = report
         return report
     try:
-        record, digest = _extract(path, max_bytes)
+        record, digest = _extract(path, max_bytes, min_confidence)
     except ArticleError as exc:
         return FileReport(path, FAILED, source_id, message=str(exc))
     except Exception as exc:  # an extractor bug on one article must not stop the batch
@@ -856,10 +859,13 @@ def ingest_cmd(
     out: OutDir = Path("out"),
     build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild out/ after adding.")] = True,
     max_bytes: MaxBytes = MAX_BYTES,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
 ) -> None:
     """Extract articles into data/ as unreviewed records (curated ones always win), then rebuild."""
     try:
-        report = ingest(files, data, out, rebuild=build, progress=True, max_bytes=max_bytes)
+        report = ingest(
+            files, data, out, rebuild=build, progress=True, max_bytes=max_bytes, min_confidence=min_confidence
+        )
     except DataError as exc:
         raise fail(str(exc)) from None
     except IngestError as exc:

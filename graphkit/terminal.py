@@ -28,6 +28,9 @@ StoreOpt = Annotated[
 ArticleFiles = Annotated[
     list[Path], typer.Argument(help="Article files (.txt or .html; UTF-8, GBK, UTF-16).", readable=False)
 ]
+MinConfidence = Annotated[
+    float, typer.Option(min=0.0, max=1.0, help="Keep extracted relations at least this confident (0 to 1).")
+]
 MaxBytes = Annotated[int, typer.Option(help="Skip (and report) article files larger than this many bytes.")]
 RawCsv = Annotated[
     bool,

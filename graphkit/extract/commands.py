@@ -15,10 +15,11 @@ from typing import Annotated
 
 import typer
 
+from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE, THRESHOLDS
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import MAX_BYTES, extract_file
 from graphkit.files import atomic_write
-from graphkit.terminal import ArticleFiles, MaxBytes, with_progress
+from graphkit.terminal import ArticleFiles, MaxBytes, MinConfidence, with_progress
 
 
 class OutputFormat(StrEnum):
@@ -38,7 +39,8 @@ def _dump(records: list[dict] | dict, fmt: OutputFormat) -> str:
 
 
 def run_batch(
-    files: list[Path], fmt: OutputFormat, output: Path | None, max_bytes: int = MAX_BYTES
+    files: list[Path], fmt: OutputFormat, output: Path | None, max_bytes: int = MAX_BYTES,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
 ) -> tuple[list[dict], list[str]]:
     """Extract every file; returns (records, error messages). Writes files when `output` is set.
 
@@ -53,7 +55,7 @@ def run_batch(
             errors.append(f"{path}: same id {path.stem!r} as {taken[path.stem]} in this batch")
             continue
         try:
-            record = extract_file(path, max_bytes)
+            record = extract_file(path, max_bytes, min_confidence)
         except ArticleError as exc:
             errors.append(str(exc))
             continue
@@ -75,9 +77,11 @@ def extract(
         Path | None, typer.Option("--output", "-o", help="Write one <id>.json per article into this folder.")
     ] = None,
     max_bytes: MaxBytes = MAX_BYTES,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
 ) -> None:
-    """Extract candidate pairings, donations and secondments from news articles."""
-    records, errors = run_batch(files, format, output, max_bytes)
+    """Extract candidate pairings, donations and secondments from news articles (each with its rule and
+    confidence)."""
+    records, errors = run_batch(files, format, output, max_bytes, min_confidence)
     for message in errors:
         typer.echo(f"skipped: {message}", err=True)
     if output is None:
@@ -91,11 +95,21 @@ def evaluate_cmd(
     articles_dir: Annotated[
         Path | None, typer.Argument(help="Folder of the articles (default: beside the gold files or one up).")
     ] = None,
+    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    rules: Annotated[
+        bool, typer.Option("--rules", help="Also print true/false positives per rule and article.")
+    ] = False,
 ) -> None:
-    """Score the extractor against gold annotations: P/R/F1 per relation type and amount accuracy."""
+    """Score the extractor against gold annotations: P/R/F1 per relation type, amount accuracy, and
+    precision and recall at several confidence thresholds."""
     from graphkit.extract.evaluate import evaluate
 
-    report = evaluate(gold_dir, articles_dir)
-    typer.echo(report.table())
-    for path in report.failed:
+    candidates = evaluate(gold_dir, articles_dir)
+    typer.echo(candidates.at(min_confidence).table())
+    typer.echo("")
+    typer.echo(candidates.threshold_table(THRESHOLDS))
+    if rules:
+        typer.echo("")
+        typer.echo(candidates.at(min_confidence).rule_table())
+    for path in candidates.failed:
         typer.echo(f"failed: {path}", err=True)

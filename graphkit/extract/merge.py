@@ -17,11 +17,17 @@ def _compatible(a: dict, b: dict) -> bool:
     return x is None or y is None or abs(x - y) <= 0.01 * max(abs(x), abs(y))
 
 
+def _keep_stated(seen: dict, key: object, r: dict) -> None:
+    """Keep the first statement of a fact, unless it borrowed a party from context and this one did not."""
+    if key not in seen or ("filled" in seen[key] and "filled" not in r):
+        seen[key] = r
+
+
 def _merge_pairings(rels: list[dict]) -> list[dict]:
     """One pairing per unordered pair of parties, keeping the first statement."""
     seen: dict[frozenset[str], dict] = {}
     for r in rels:
-        seen.setdefault(frozenset((r["from"], r["to"])), r)
+        _keep_stated(seen, frozenset((r["from"], r["to"])), r)
     return list(seen.values())
 
 
@@ -29,7 +35,7 @@ def _merge_secondments(rels: list[dict]) -> list[dict]:
     """One secondment per (person, host)."""
     seen: dict[tuple[str, str], dict] = {}
     for r in rels:
-        seen.setdefault((r["person"], r["to"]), r)
+        _keep_stated(seen, (r["person"], r["to"]), r)
     return list(seen.values())
 
 
@@ -41,6 +47,9 @@ def _absorb(keep: dict, drop: dict) -> None:
             if key == "amount_cny":
                 keep["approximate"] = drop.get("approximate", False)
     keep["facilitated_by"] = list(dict.fromkeys(keep["facilitated_by"] + drop["facilitated_by"]))
+    if "filled" in keep and "filled" not in drop:  # the fact is stated after all
+        keep.pop("filled")
+        keep["rule"] = drop.get("rule", keep.get("rule"))
 
 
 def _merge_donations(rels: list[dict], headline_starts: set[int]) -> list[dict]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphkit.extract.canon import Canon
+from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
 from graphkit.extract.entities import find_mentions
 from graphkit.extract.metadata import extract_metadata
 from graphkit.extract.normalise import ArticleError, Document, decode_bytes, normalise
@@ -41,11 +42,13 @@ def _finish(doc: Document, relations: list[dict]) -> list[dict]:
     return out
 
 
-def extract_document(doc: Document, article_id: str) -> dict:
-    """The SCHEMA.md object for an already normalised document."""
+def extract_document(doc: Document, article_id: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict:
+    """The SCHEMA.md object for an already normalised document: the relations whose confidence is at
+    least `min_confidence` (0 keeps every candidate), each with its rule and confidence."""
     mentions = find_mentions(doc.text)
     canon = Canon(mentions, doc.text)
     relations = extract_relations(doc.text, split(doc.text, mentions), canon)
+    relations = [r for r in relations if r["confidence"] >= min_confidence]
     source = extract_metadata(doc.original, doc.plain or doc.text, doc.html_title)
     source["script"] = doc.script
     return {
@@ -56,11 +59,11 @@ def extract_document(doc: Document, article_id: str) -> dict:
     }
 
 
-def extract_text(text: str, article_id: str = "article") -> dict:
+def extract_text(text: str, article_id: str = "article", min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict:
     """Extract one article given as decoded text (plain or HTML, either script)."""
     if not text or not text.strip():
         raise ArticleError(f"{article_id}: empty article")
-    return extract_document(normalise(text), article_id)
+    return extract_document(normalise(text), article_id, min_confidence)
 
 
 #: The largest article file read by default (news pages are far smaller; --max-bytes changes it).
@@ -81,15 +84,17 @@ def read_article(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
         raise ArticleError(f"{path}: cannot read ({exc.strerror or exc})") from exc
 
 
-def extract_bytes(data: bytes, path: str | Path) -> dict:
+def extract_bytes(data: bytes, path: str | Path, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict:
     """Extract one article from its file's bytes; `id` is the file stem."""
-    return extract_document(normalise(decode_bytes(data, str(path))), Path(path).stem)
+    return extract_document(normalise(decode_bytes(data, str(path))), Path(path).stem, min_confidence)
 
 
-def extract_file(path: str | Path, max_bytes: int = MAX_BYTES) -> dict:
+def extract_file(
+    path: str | Path, max_bytes: int = MAX_BYTES, min_confidence: float = DEFAULT_MIN_CONFIDENCE
+) -> dict:
     """Extract one article file; `id` is the file stem.
 
     Raises ArticleError (with the path in the message) for unreadable, too large, empty, binary or
     undecodable files, so a batch can report and skip them.
     """
-    return extract_bytes(read_article(path, max_bytes), path)
+    return extract_bytes(read_article(path, max_bytes), path, min_confidence)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from graphkit.extract import lexicon
 from graphkit.extract.amounts import Amount, find_amounts
 from graphkit.extract.canon import Canon
+from graphkit.extract.confidence import confidence
 from graphkit.extract.entities import Mention
 from graphkit.extract.sentences import Sentence
 
@@ -50,6 +51,9 @@ class Context:
     main_to: str | None = None
     relations: list[dict] = field(default_factory=list)
     sentence: Sentence | None = None
+    #: Parties of the relation being built that were not stated in its sentence but taken from
+    #: context (the previous sentence, the article's main pair): kept, but with low confidence.
+    filled: dict[str, str] = field(default_factory=dict)
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -321,30 +325,6 @@ def pairings_by_dispatch(ctx: Context, sentence: Sentence) -> None:
                          _mode_in(text, sentence) or match.group(1), sentence)
 
 
-_VISIT = re.compile(r"^,?(到|赴|来到|来|走进)$")
-
-
-def pairings_by_visit(ctx: Context, sentence: Sentence) -> None:
-    """A(一行) 到/赴 B 开展/进行 …MODE… (金坛区政协一行到宁陕开展结对帮扶)."""
-    text, ms = ctx.text, _parties(sentence)
-    for k in range(1, len(ms)):
-        b = ms[k]
-        if not _VISIT.match(text[ms[k - 1].end : b.start].lstrip("一行0123456789人等")):
-            continue
-        end = _clause_end(text, b.end, sentence.end)
-        tail = text[ms[_chain_end(ms, k, text)].end : end]
-        mode = re.match(r"^(进行|开展)([^,,。]{0,6}?)(" + _MODE_RE.pattern + ")", tail)
-        if not mode:
-            continue
-        actor = ms[k - 1]
-        if actor.type == "Person":
-            continue
-        target = ms[_chain_end(ms, k, text)]
-        inner = target.inner and target.type != "Region"
-        place = ctx.canon.resolve(target.inner[-1].name) if inner else _place(ctx, target)
-        _pairing(ctx, _actor(ctx, actor, sentence), place, mode.group(3), sentence)
-
-
 # --- secondments ------------------------------------------------------------------------------
 
 
@@ -353,7 +333,7 @@ def _secondment(ctx: Context, person: str, origin: str | None, host: str, role: 
     """Record a secondment."""
     if person and host and person != host:
         ctx.relations.append({"type": "secondment", "person": person, "from": origin, "to": host, "role": role,
-                              "span": _span(ctx, sentence)})
+                              "span": _span(ctx, sentence), **({"filled": dict(ctx.filled)} if ctx.filled else {})})
 
 
 def secondments_of_persons(ctx: Context, sentence: Sentence) -> None:
@@ -435,8 +415,10 @@ def secondments_of_teams(ctx: Context, sentence: Sentence) -> None:
         elif not m.inner and not re.search(r"援|驻|派", m.name):
             continue  # a team formed on the spot (专项工作组) is not sent anywhere
         stated = host is not None or bool(re.search(r"驻|派驻", m.name))
+        ctx.filled = {} if host else {"to": "main-pair"}
         origin, host = origin or ctx.main_from, host or ctx.main_to
         _secondment(ctx, _name(ctx, m), origin, host, None, sentence)
+        ctx.filled = {}
         mode = list(_MODE_RE.finditer(m.name))
         if stated and origin and host and origin != host:
             _pairing(ctx, origin, host, mode[-1].group(0) if mode else "对口支援", sentence)
@@ -467,6 +449,7 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
     ctx.sentence = sentence
     triggers = [t for t in _DONATION_RE.finditer(text, sentence.start, sentence.end) if _is_gift(ctx, t, sentence)]
     for n, trig in enumerate(triggers):
+        ctx.filled = {}
         limit = triggers[n + 1].start() if n + 1 < len(triggers) else sentence.end
         amounts = _amounts_for(text, trig.end(), limit, trig.start(), sentence.start)
         recipients = _recipient(ctx, ms, trig, limit, sentence, memory)
@@ -482,7 +465,10 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
             for donor in donors:
                 for recipient in recipients:
                     if donor != recipient:
-                        ctx.relations.append(_donation(donor, recipient, amount, brokers, sentence, text, trig.end()))
+                        gift = _donation(donor, recipient, amount, brokers, sentence, text, trig.end())
+                        if ctx.filled:
+                            gift["filled"] = dict(ctx.filled)
+                        ctx.relations.append(gift)
 
 
 def _has_evidence(text: str, trig: re.Match[str], limit: int, ms: list[Mention]) -> bool:
@@ -587,7 +573,9 @@ def _recipient(ctx: Context, ms: list[Mention], trig: re.Match[str], limit: int,
     if low:
         return [_name(ctx, low[-1])]
     if memory.get("recipient") and memory.get("sentence") and memory["sentence"].paragraph == sentence.paragraph:
+        ctx.filled["to"] = "previous-sentence"
         return memory["recipient"]
+    ctx.filled["to"] = "main-pair"
     return [ctx.main_to] if ctx.main_to else None
 
 
@@ -689,13 +677,16 @@ def _donors(ctx: Context, ms: list[Mention], trig: re.Match[str], sentence: Sent
         if names:
             return names
     if memory.get("donors") and memory.get("sentence") and memory["sentence"].paragraph == sentence.paragraph:
+        ctx.filled["from"] = "previous-sentence"
         return memory["donors"]
     if trig.group(0) in ("筹募", "募集", "筹集"):
         public = [m for m in ctx.canon.mentions if m.name in lexicon.GENERIC_PARTIES]
         said = text[trig.end() : trig.end() + 12]
         public.sort(key=lambda m: (m.name[:2] not in said, abs(m.start - trig.start())))
         if public:
+            ctx.filled["from"] = "article"
             return [ctx.canon.of(public[0])]
+    ctx.filled["from"] = "main-pair"
     return [ctx.main_from] if ctx.main_from else []
 
 
@@ -808,16 +799,27 @@ def extract_relations(text: str, sentences: list[Sentence], canon: Canon) -> lis
 
     ctx = Context(text, canon)
     for sentence in sentences:
-        pairings_by_mode(ctx, sentence)
-        pairings_by_agreement(ctx, sentence)
-        pairings_by_undertaking(ctx, sentence)
-        pairings_by_visit(ctx, sentence)
-        pairings_by_dispatch(ctx, sentence)
+        for pairing_rule in PAIRING_RULES:
+            _apply(ctx, pairing_rule, sentence)
     _main_pair(ctx)
     memory: dict = {}
     for sentence in sentences:
-        secondments_of_persons(ctx, sentence)
-        secondments_of_teams(ctx, sentence)
-        donations(ctx, sentence, memory)
-        donations_received(ctx, sentence)
-    return merge(ctx.relations, sentences)
+        _apply(ctx, secondments_of_persons, sentence)
+        _apply(ctx, secondments_of_teams, sentence)
+        _apply(ctx, donations, sentence, memory)
+        _apply(ctx, donations_received, sentence)
+    merged = merge(ctx.relations, sentences)
+    for relation in merged:
+        relation["confidence"] = confidence(relation)
+    return merged
+
+
+PAIRING_RULES = (pairings_by_mode, pairings_by_agreement, pairings_by_undertaking, pairings_by_dispatch)
+
+
+def _apply(ctx: Context, rule, *args) -> None:  # type: ignore[no-untyped-def]
+    """Run one rule; every relation it adds is named after it (`graphkit eval --rules` counts them)."""
+    before = len(ctx.relations)
+    rule(ctx, *args)
+    for relation in ctx.relations[before:]:
+        relation.setdefault("rule", rule.__name__)
