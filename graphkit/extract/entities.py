@@ -17,6 +17,7 @@ from functools import cache, lru_cache
 
 from graphkit import gazetteer
 from graphkit.extract import lexicon
+from graphkit.extract.tagger import Tagging, tag
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·•]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -693,15 +694,72 @@ def find_mentions(text: str) -> list[Mention]:
     persons = find_persons(text, regions + orgs)
     persons = _dedupe(persons + find_known_names(text, persons, orgs))
     teams = find_teams_of_persons(text, persons)
-    top = _layer(orgs + teams + generic, persons, regions)
-    return top
+    tagging = tag(text)
+    # Where the tagger segmented the sentence, a region or person name that begins or ends inside one
+    # of its words (岚县 in 青岚县, 钱丽分 for 钱丽 分赴) is a gazetteer or title rule misfiring: dropped.
+    regions = [m for m in regions if not tagging.contradicts(m.start, m.end)]
+    persons = [m for m in persons if not tagging.contradicts(m.start, m.end)]
+    tagged = find_tagged(tagging, regions)
+    # A unit the tagger names takes precedence over a region inside its name (中山 in …中山公园管理处).
+    units = [m for m in tagged if m.type not in ("Region", "Person")]
+    others = [m for m in tagged if m.type in ("Region", "Person")]
+    return _layer(orgs + teams + generic, persons, regions, others, units=units)
 
 
-def _layer(orgs: list[Mention], persons: list[Mention], regions: list[Mention]) -> list[Mention]:
-    """Merge the kinds into one non-overlapping list: organisations over persons over regions."""
-    taken = bytearray(max((m.end for m in orgs + persons + regions), default=0) + 1)
+def find_tagged(tagging: Tagging, regions: list[Mention]) -> list[Mention]:
+    """The neural tagger's names (graphkit.extract.tagger) as mentions: they fill what the rules missed."""
+    from graphkit.extract.tagger import REGION_SUFFIX
+
+    ordered = sorted(regions, key=lambda m: m.start)
+    starts = [m.start for m in ordered]
+    out = []
+    for tagged in tagging.entities:
+        if tagged.tag == "PER":
+            out.append(Mention(tagged.start, tagged.end, tagged.name, "Person"))
+        elif tagged.tag == "LOC":
+            suffix = REGION_SUFFIX.search(tagged.name)
+            if suffix and len(tagged.name) > len(suffix.group()):
+                out.append(Mention(tagged.start, tagged.end, tagged.name, "Region", _SUFFIX_LEVEL[suffix.group()]))
+        else:
+            first, last = bisect_left(starts, tagged.start), bisect_left(starts, tagged.end)
+            inner = tuple(m for m in ordered[first:last] if m.end <= tagged.end)
+            out.append(Mention(tagged.start, tagged.end, tagged.name, _tagged_org_type(tagged.name), inner=inner))
+    return out
+
+
+_SUFFIX_LEVEL = {
+    "省": "province", "自治区": "province", "市": "prefecture", "自治州": "prefecture", "州": "prefecture",
+    "地区": "prefecture", "盟": "prefecture", "县": "county", "自治县": "county", "旗": "county", "区": "district",
+    "镇": "township", "乡": "township", "街道": "township", "苏木": "township", "村": "village", "社区": "village",
+    "嘎查": "village",
+}
+_TAGGED_TYPES = (
+    ("PartyOrganization", re.compile(r"(党委|党组|党支部|总支|支部|委员会)$")),
+    ("GovernmentAgency", re.compile(r"(政府|局|厅|委|办|办公室|处|部|署|院|法院|检察院|所|站|中心|馆)$")),
+    ("Company", re.compile(r"(公司|集团|厂|银行|行|店|社|场|矿)$")),
+    ("School", re.compile(r"(学校|中学|小学|大学|学院|幼儿园|研究院|研究所|职校|学堂)$")),
+    ("Hospital", re.compile(r"(医院|卫生院|诊所|卫生室)$")),
+    ("WorkTeam", re.compile(r"(队|组|团|指挥部)$")),
+)
+
+
+def _tagged_org_type(name: str) -> str:
+    """An ORG's type from its head: a known suffix first, then the head word; associations otherwise."""
+    known = max((s for s in lexicon.ORG_SUFFIXES if name.endswith(s)), key=len, default=None)
+    if known:
+        return _org_type(name, known)
+    return next((kind for kind, head in _TAGGED_TYPES if head.search(name)), "SocialOrganization")
+
+
+def _layer(
+    orgs: list[Mention], persons: list[Mention], regions: list[Mention], tagged: list[Mention] = (),  # type: ignore[assignment]
+    units: list[Mention] = (),  # type: ignore[assignment]
+) -> list[Mention]:
+    """Merge the kinds into one non-overlapping list: organisations over persons over the tagger's
+    units over regions, and the tagger's other names where none of those stands."""
+    taken = bytearray(max((m.end for m in [*orgs, *persons, *regions, *tagged, *units]), default=0) + 1)
     out: list[Mention] = []
-    for group in (sorted(orgs, key=lambda m: -(m.end - m.start)), persons, regions):
+    for group in (sorted(orgs, key=lambda m: -(m.end - m.start)), persons, units, regions, tagged):
         for m in group:
             if any(taken[m.start : m.end]):
                 continue

