@@ -33,6 +33,9 @@ _DONATION_RE = re.compile("|".join(map(re.escape, lexicon.DONATION_VERBS)) + "|�
 _NOT_A_GIFT = re.compile(
     r"^(仪式|活动|协议|现场|大会|物资分配|工作|意识|理念|证书|情况|项目推介|平台|力度|对象|项目|方式)"
 )
+_THANKS = re.compile(r"^[^,,。;]{0,4}(锦旗|感谢信|牌匾|感谢状|荣誉证书|奖牌|奖杯)")
+_CALL = re.compile(r"^(的)?(号召|倡议|动员|通知)")
+_GUIDED = re.compile(r"引导|招引|招商|吸引")
 _MONEY_WORDS = re.compile(r"资金|款|金|万元|亿元|元|物资|价值")
 _CO_ACTOR = re.compile(r"(会同|联合|携手|协同|伙同)$")
 _BROKER = re.compile(r"(积极)?(对接|联系|协调|牵线|代|推动|促成)")
@@ -238,11 +241,27 @@ def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
         if not verb:
             continue
         sources = _agreement_sources(ctx, ms, i, sentence)
+        companies = all(m.type == "Company" for m in [*sources, *(ms[t] for t in targets)])
+        if _is_trade(text[sentence.start : clause_end], companies):
+            continue
         mode = _mode_in(text, sentence) or verb.group(0)
         for s in sources:
             for t in targets:
                 if ms[t].type != "Person" and s.type != "Person":
                     _pairing(ctx, _name(ctx, s), _name(ctx, ms[t]), mode, sentence)
+
+
+_TRADE = re.compile(r"购销|采购|销售|供货|订单|买卖|租赁|贷款")
+_BUSINESS = re.compile(r"合作|投资|战略|商务")
+_ASSISTANCE = re.compile(r"帮扶|结对|协作|援|扶贫|共建|支援|捐|资助|振兴")
+
+
+def _is_trade(clause: str, between_companies: bool) -> bool:
+    """Trade, not pairing: a sales, purchase or loan agreement, or a cooperation agreement between
+    companies, with no word of assistance in the clause."""
+    if _ASSISTANCE.search(clause):
+        return False
+    return bool(_TRADE.search(clause)) or (between_companies and bool(_BUSINESS.search(clause)))
 
 
 def _clause_end(text: str, pos: int, limit: int) -> int:
@@ -498,6 +517,12 @@ def _is_gift(ctx: Context, trig: re.Match[str], sentence: Sentence) -> bool:
     after = text[trig.end() : trig.end() + 6]
     if _NOT_A_GIFT.match(after.lstrip("和、")) or re.match(r"^[和、]?捐[款物赠助资]*(活动|仪式)", after):
         return False
+    clause = text[max(sentence.start, text.rfind(",", sentence.start, trig.start()) + 1) : trig.start()]
+    if _THANKS.search(text[trig.end() : trig.end() + 10]) or _CALL.match(text[trig.end() : trig.end() + 4]):
+        return False  # 赠送锦旗 thanks a donor; 捐款号召 / 捐赠倡议 asks for gifts
+    if _GUIDED.search(clause) and trig.group(0) in ("投入", "援建", "支援", "提供"):
+        return False  # 引导企业投入… : investment steered, not a gift
+
     if trig.group(0) in ("投入", "提供", "给予", "落实", "支援", "援助", "设立", "募集", "筹募"):
         window = text[trig.start() : min(sentence.end, trig.end() + 16)]
         if not (_MONEY_WORDS.search(window) and find_amounts(window)) and not (

@@ -1,0 +1,40 @@
+"""Triggers with negative filters: trade is not pairing, thanks are not gifts, calls and steered investment
+are not gifts. Sentences of our own, in styles the corpus lacks."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphkit.extract.pipeline import extract_text
+
+
+def relations(text: str) -> list[tuple]:
+    return [(r["type"], r.get("from") or r.get("person"), r["to"], r.get("amount_cny"))
+            for r in extract_text(text)["relations"]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "鹭川市机械厂与青岚县农机有限公司签订农机购销协议。",  # a sale
+        "鹭川市星河科技有限公司与青岚县白石农业发展有限公司签订战略合作协议。",  # business between companies
+        "青岚县白石村向鹭川市枫林区商务局送去锦旗一面。",  # thanks for a gift, not a gift
+        "青岚县白石村村委会向鹭川市枫林区商务局赠送锦旗和感谢信。",
+        "全县干部职工积极响应捐款号召。",  # a call for gifts
+        "鹭川市枫林区引导企业投入帮扶资金3000万元用于青岚县产业发展。",  # steered investment
+    ],
+)
+def test_not_assistance(text: str) -> None:
+    assert relations(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("鹭川市枫林区与青岚县签订结对帮扶协议。", ("pairing", "枫林区", "青岚县", None)),
+        ("鹭川市星河科技有限公司与青岚县白石村签订结对帮扶协议。", ("pairing", "鹭川市星河科技有限公司", "白石村", None)),
+        ("鹭川市枫林区商务局向青岚县白石镇赠送价值5万元的农机具。", ("donation", "鹭川市枫林区商务局", "白石镇", 50000)),
+    ],
+)
+def test_still_assistance(text: str, expected: tuple) -> None:
+    assert relations(text) == [expected]
