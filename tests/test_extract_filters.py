@@ -38,3 +38,19 @@ def test_not_assistance(text: str) -> None:
 )
 def test_still_assistance(text: str, expected: tuple) -> None:
     assert relations(text) == [expected]
+
+
+def test_a_total_of_stated_gifts_is_not_another_gift() -> None:
+    text = "鹭川市慈善总会向青岚县白石镇中心小学捐赠助学金30万元,向青岚县白石村小学捐赠20万元,共计捐赠50万元。"
+    assert [r[3] for r in relations(text)] == [300000, 200000]
+
+
+def test_history_beside_this_years_gift_is_not_a_gift() -> None:
+    text = "鹭川市慈善总会自2012年以来累计募集善款2亿元。\n今年,鹭川市慈善总会向青岚县白石镇中心小学捐赠助学金30万元。"
+    assert relations(text) == [("donation", "鹭川市慈善总会", "青岚县白石镇中心小学", 300000)]
+
+
+def test_a_total_standing_alone_stays_but_is_marked() -> None:
+    (gift,) = extract_text("鹭川市慈善总会向青岚县累计捐赠帮扶资金500万元。")["relations"]
+    assert (gift["from"], gift["to"], gift["amount_cny"], gift["total"]) == ("鹭川市慈善总会", "青岚县", 5_000_000, "sum")
+    assert gift["confidence"] < 0.7

@@ -84,11 +84,26 @@ def _merge_donations(rels: list[dict], headline_starts: set[int]) -> list[dict]:
     return out
 
 
+def _drop_totals(gifts: list[dict]) -> list[dict]:
+    """A total is not a gift of its own when its parts are stated: a 共计/累计 sum equal to the donor's
+    other gifts in the article, or a history (自…以来, 历年) beside this year's gifts of that donor.
+    Any other total stays, marked, as the only word on those gifts."""
+    kept = []
+    for gift in gifts:
+        parts = [g for g in gifts if not g.get("total") and g["from"] == gift["from"]]
+        stated = sum(g["amount_cny"] for g in parts if g.get("amount_cny"))
+        amount = gift.get("amount_cny")
+        is_sum = gift.get("total") == "sum" and amount and stated and abs(stated - amount) <= 0.01 * amount
+        if not (is_sum or (gift.get("total") == "history" and parts)):
+            kept.append(gift)
+    return kept
+
+
 def merge(relations: list[dict], sentences: list[Sentence]) -> list[dict]:
     """The relations with duplicates folded, pairings first, then donations, then secondments."""
     headline_starts = {s.start for s in sentences if s.headline}
     by_type: dict[str, list[dict]] = {"pairing": [], "donation": [], "secondment": []}
     for r in relations:
         by_type[r["type"]].append(r)
-    return (_merge_pairings(by_type["pairing"]) + _merge_donations(by_type["donation"], headline_starts)
+    return (_merge_pairings(by_type["pairing"]) + _drop_totals(_merge_donations(by_type["donation"], headline_starts))
             + _merge_secondments(by_type["secondment"]))

@@ -33,6 +33,9 @@ _DONATION_RE = re.compile("|".join(map(re.escape, lexicon.DONATION_VERBS)) + "|�
 _NOT_A_GIFT = re.compile(
     r"^(仪式|活动|协议|现场|大会|物资分配|工作|意识|理念|证书|情况|项目推介|平台|力度|对象|项目|方式)"
 )
+#: A sum over time or over several gifts (累计捐赠, 共计, 自2012年以来, 先后): not one more gift.
+_TOTAL = re.compile(r"累计|共计|总计|合计|总价值|总额|以来|先后|历年|多年来|共捐")
+_HISTORY = frozenset({"以来", "历年", "多年来"})
 _THANKS = re.compile(r"^[^,,。;]{0,4}(锦旗|感谢信|牌匾|感谢状|荣誉证书|奖牌|奖杯)")
 _CALL = re.compile(r"^(的)?(号召|倡议|动员|通知)")
 _GUIDED = re.compile(r"引导|招引|招商|吸引")
@@ -254,6 +257,13 @@ def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
 _TRADE = re.compile(r"购销|采购|销售|供货|订单|买卖|租赁|贷款")
 _BUSINESS = re.compile(r"合作|投资|战略|商务")
 _ASSISTANCE = re.compile(r"帮扶|结对|协作|援|扶贫|共建|支援|捐|资助|振兴")
+
+
+def _clause_of(text: str, trig: re.Match[str], sentence: Sentence) -> str:
+    """The clause (between commas or semicolons) that holds a trigger."""
+    start = max(sentence.start, *(text.rfind(mark, sentence.start, trig.start()) + 1 for mark in ",,;;"))
+    ends = [e for e in (text.find(mark, trig.end(), sentence.end) for mark in ",,;;") if e >= 0]
+    return text[start : min(ends, default=sentence.end)]
 
 
 def _is_trade(clause: str, between_companies: bool) -> bool:
@@ -487,6 +497,9 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
                         gift = _donation(donor, recipient, amount, brokers, sentence, text, trig.end())
                         if ctx.filled:
                             gift["filled"] = dict(ctx.filled)
+                        total = _TOTAL.search(_clause_of(text, trig, sentence))
+                        if total:
+                            gift["total"] = "history" if total.group() in _HISTORY else "sum"
                         ctx.relations.append(gift)
 
 
