@@ -23,9 +23,12 @@ PARTY_TYPES = frozenset(
     {"Region", "GovernmentAgency", "PartyOrganization", "Company", "School", "Hospital", "SocialOrganization",
      "WorkTeam", "Person"}
 )
+# A list joins names with 、/和/及…; an item may carry its own figure in brackets: 甲镇(50万元)、乙镇.
 _LIST_GAP = re.compile(
-    r"^\s*(、|和|及|以及|与|同|及其)\s*(" + "|".join(t for t in lexicon.TITLES if len(t) >= 2) + r")?$"
+    r"^\s*(\([^()]{1,16}\))?\s*(、|和|及|以及|与|同|及其)\s*("
+    + "|".join(t for t in lexicon.TITLES if len(t) >= 2) + r")?$"
 )
+_BRACKETED = re.compile(r"\(([^()]{1,16})\)")
 _CHAIN_GAP = re.compile(r"^(的)?$")
 _PUNCT = re.compile(r"[,,。;;!?!?:“”\"《》()]")
 _MODE_RE = re.compile("|".join(map(re.escape, lexicon.PAIRING_MODES)))
@@ -234,10 +237,20 @@ def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
     covered: set[int] = set()
     for i, b in enumerate(ms):
         lead = text[max(sentence.start, b.start - 1) : b.start]
-        if lead not in ("与", "和", "同") or i in covered:
+        if lead not in ("与", "和", "同") or i in covered or _inside_list(ms, i, text):
             continue
         targets = _list_after(ms, i, text)
         covered.update(range(i, targets[-1] + 1))
+        pairs = _pairs_of_pairs(ms, i, text)
+        if pairs:  # A与B、C与D签订…: two agreements, not A with three parties
+            clause_end = _clause_end(text, ms[pairs[-1][1]].end, sentence.end)
+            verb = _AGREE.search(text[ms[pairs[-1][1]].end : clause_end])
+            if verb and not _is_trade(text[sentence.start : clause_end], False):
+                mode = _mode_in(text, sentence) or verb.group(0)
+                for a, b in pairs:
+                    _pairing(ctx, _name(ctx, ms[a]), _name(ctx, ms[b]), mode, sentence)
+                covered.update(range(i, pairs[-1][1] + 1))
+                continue
         clause_end = _clause_end(text, ms[targets[-1]].end, sentence.end)
         tail = text[ms[targets[-1]].end : clause_end]
         verb = _AGREE.search(tail)
@@ -286,12 +299,36 @@ def _mode_in(text: str, sentence: Sentence) -> str | None:
     return match.group(0) if match else None
 
 
+_ADVERBS = re.compile(r"(分别|均|都|各|共同|一起|一同|先后)")
+
+
+def _pairs_of_pairs(ms: list[Mention], i: int, text: str) -> list[tuple[int, int]]:
+    """(A, B), (C, D)… when ms[i] follows 与 in A与B、C与D(、E与F…); empty for any other shape."""
+    if i < 1 or text[ms[i].start - 1] not in "与和同":
+        return []
+    k = _chain_end(ms, i, text)  # a party may be a chain of names (鹭川市松涛区): its last one counts
+    pairs = [(i - 1, k)]
+    while k + 1 < len(ms) and _gap(text, ms[k], ms[k + 1]) == "、":
+        first = _chain_end(ms, k + 1, text)
+        if first + 1 >= len(ms) or _gap(text, ms[first], ms[first + 1]) not in ("与", "和", "同"):
+            break
+        k = _chain_end(ms, first + 1, text)
+        pairs.append((first, k))
+    return pairs if len(pairs) > 1 else []
+
+
+def _inside_list(ms: list[Mention], i: int, text: str) -> bool:
+    """Whether the 和/及 before ms[i] closes a list begun with 、 (甲市、乙市和丙市): joining, not 'with'."""
+    return i >= 2 and text[ms[i].start - 1] in "和及" and _gap(text, ms[i - 2], ms[i - 1]) == "、"
+
+
 def _agreement_sources(ctx: Context, ms: list[Mention], i: int, sentence: Sentence) -> list[Mention]:
     """The helping side before 与: the adjacent party list, or the sentence subject and co-actors."""
     text = ctx.text
     if i > 0:
         gap = text[ms[i - 1].end : ms[i].start - 1]
-        if ((len(gap) <= 6 and ms[i - 1].type != "Region") or not gap) and not _PUNCT.search(gap):
+        adverb = _ADVERBS.fullmatch(gap) is not None  # A、B分别与C…: the list is the subject
+        if ((len(gap) <= 6 and ms[i - 1].type != "Region") or not gap or adverb) and not _PUNCT.search(gap):
             return [ms[j] for j in _list_before(ms, _chain_end(ms, i - 1, text), text)]
     clause_start = text.rfind(",", 0, ms[i].start) + 1
     if i > 0 and ms[i - 1].end > clause_start:
@@ -490,17 +527,61 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
             continue
         donors = [d for d in donors if d not in recipients] or donors
         memory.update(donors=donors, recipient=recipients, sentence=sentence)
-        for amount in amounts or [None]:
-            for donor in donors:
-                for recipient in recipients:
-                    if donor != recipient:
-                        gift = _donation(donor, recipient, amount, brokers, sentence, text, trig.end())
-                        if ctx.filled:
-                            gift["filled"] = dict(ctx.filled)
-                        total = _TOTAL.search(_clause_of(text, trig, sentence))
-                        if total:
-                            gift["total"] = "history" if total.group() in _HISTORY else "sum"
-                        ctx.relations.append(gift)
+        respectively = bool(_RESPECTIVELY.search(text[sentence.start : limit]))
+        each = _bracketed_amounts(ctx, ms, recipients)
+        if each:  # 向甲镇(50万元)、乙镇(20万元)捐赠: each recipient's own sum
+            amounts, respectively = each, True
+            donors = donors[:1] * len(recipients) if len(donors) == 1 else donors
+        for donor, recipient, amount in coordinate(donors, recipients, amounts, respectively):
+            if donor != recipient:
+                gift = _donation(donor, recipient, amount, brokers, sentence, text, trig.end())
+                if ctx.filled:
+                    gift["filled"] = dict(ctx.filled)
+                total = _TOTAL.search(_clause_of(text, trig, sentence))
+                if total:
+                    gift["total"] = "history" if total.group() in _HISTORY else "sum"
+                ctx.relations.append(gift)
+
+
+_RESPECTIVELY = re.compile(r"分别")
+
+
+def _bracketed_amounts(ctx: Context, ms: list[Mention], recipients: list[str]) -> list[Amount]:
+    """The sums written in brackets right after each recipient (甲镇(50万元)、乙镇(20万元)), if all have one."""
+    found: dict[str, Amount] = {}
+    for m in ms:
+        bracket = _BRACKETED.match(ctx.text, m.end)
+        name = _name(ctx, m)
+        if bracket and name in recipients and name not in found:
+            sums = find_amounts(ctx.text, bracket.start(1), bracket.end(1))
+            if len(sums) == 1:
+                found[name] = sums[0]
+    return [found[r] for r in recipients] if len(recipients) > 1 and len(found) == len(recipients) else []
+
+
+def coordinate(
+    donors: list[str], recipients: list[str], amounts: list[Amount], respectively: bool
+) -> list[tuple[str, str, Amount | None]]:
+    """Who gave what to whom when a clause lists several donors, recipients or sums.
+
+    Lists of equal length are read in order when the text says 分别 (A、B分别向C、D捐赠x、y: A→C x,
+    B→D y), and sums map onto the list they match in length (向C、D捐赠x、y; A、B分别捐赠x、y).
+    Otherwise every donor gave every recipient each sum, as SCHEMA.md has joint gifts (共同/联合向…:
+    once per donor, with the stated amount) and 各 gifts.
+
+    >>> [(d, r, a) for d, r, a in coordinate(["A", "B"], ["C", "D"], [], respectively=True)]
+    [('A', 'C', None), ('B', 'D', None)]
+    """
+    sums: list[Amount | None] = list(amounts) or [None]
+    if respectively and len(donors) == len(recipients) > 1:
+        if len(sums) == len(donors):
+            return [(d, r, a) for d, r, a in zip(donors, recipients, sums, strict=True)]
+        return [(d, r, a) for d, r in zip(donors, recipients, strict=True) for a in sums]
+    if len(sums) > 1 and len(sums) == len(recipients) and (respectively or len(donors) == 1):
+        return [(d, r, a) for d in donors for r, a in zip(recipients, sums, strict=True)]
+    if len(sums) > 1 and len(sums) == len(donors) and respectively and len(recipients) == 1:
+        return [(d, recipients[0], a) for d, a in zip(donors, sums, strict=True)]
+    return [(d, r, a) for a in sums for d in donors for r in recipients]
 
 
 def _has_evidence(text: str, trig: re.Match[str], limit: int, ms: list[Mention]) -> bool:

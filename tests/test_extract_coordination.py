@@ -1,0 +1,51 @@
+"""Lists and coordination as one mechanism: 分别 maps in order, bracketed sums belong to their item,
+A与B、C与D is two pairs, a list-internal 和 is not 'with', joint and 各 gifts go once per party.
+Sentences of our own with invented places."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphkit.extract.pipeline import extract_text
+
+
+def relations(text: str) -> list[tuple]:
+    return [(r["type"], r["from"], r["to"], r.get("amount_cny")) for r in extract_text(text)["relations"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("鹭川市教育局、鹭川市卫健委、鹭川市民政局分别向青岚县白石镇、李集镇、红岩乡捐助了10万元、20万元、30万元。",
+         [("donation", "鹭川市教育局", "白石镇", 100000), ("donation", "鹭川市卫健委", "李集镇", 200000),
+          ("donation", "鹭川市民政局", "红岩乡", 300000)]),
+        ("鹭川市星河科技有限公司向青岚县白石镇中心小学、李集镇中心小学分别捐赠5万元、3万元。",
+         [("donation", "鹭川市星河科技有限公司", "青岚县白石镇中心小学", 50000),
+          ("donation", "鹭川市星河科技有限公司", "李集镇中心小学", 30000)]),
+        ("鹭川市慈善总会向青岚县白石镇中心小学(50万元)、李集镇中心小学(20万元)、红岩乡中心小学(10万元)捐赠助学金。",
+         [("donation", "鹭川市慈善总会", "青岚县白石镇中心小学", 500000),
+          ("donation", "鹭川市慈善总会", "李集镇中心小学", 200000),
+          ("donation", "鹭川市慈善总会", "红岩乡中心小学", 100000)]),
+        ("鹭川市星河科技有限公司向青岚县白石镇中心小学和李集镇中心小学各捐赠5万元。",
+         [("donation", "鹭川市星河科技有限公司", "青岚县白石镇中心小学", 50000),
+          ("donation", "鹭川市星河科技有限公司", "李集镇中心小学", 50000)]),
+        ("鹭川市星河科技有限公司和云溪市白鹭实业有限公司共同向青岚县白石镇中心小学捐赠图书馆一座,价值80万元。",
+         [("donation", "鹭川市星河科技有限公司", "青岚县白石镇中心小学", 800000),
+          ("donation", "云溪市白鹭实业有限公司", "青岚县白石镇中心小学", 800000)]),
+    ],
+)
+def test_gifts_in_lists(text: str, expected: list[tuple]) -> None:
+    assert relations(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("鹭川市枫林区与青岚县、鹭川市松涛区与红岩县签署结对帮扶协议。", [("枫林区", "青岚县"), ("松涛区", "红岩县")]),
+        ("鹭川市枫林区与青岚县、红岩县签署结对帮扶协议。", [("枫林区", "青岚县"), ("枫林区", "红岩县")]),
+        ("鹭川市、苍梧市和云溪市分别与青岚县签订东西部协作协议。",
+         [("鹭川市", "青岚县"), ("苍梧市", "青岚县"), ("云溪市", "青岚县")]),
+    ],
+)
+def test_pairings_in_lists(text: str, expected: list[tuple]) -> None:
+    assert [(r[1], r[2]) for r in relations(text) if r[0] == "pairing"] == expected
