@@ -310,8 +310,8 @@ def _pairs_of_pairs(ms: list[Mention], i: int, text: str) -> list[tuple[int, int
     pairs = [(i - 1, k)]
     while k + 1 < len(ms) and _gap(text, ms[k], ms[k + 1]) == "、":
         first = _chain_end(ms, k + 1, text)
-        if first + 1 >= len(ms) or _gap(text, ms[first], ms[first + 1]) not in ("与", "和", "同"):
-            break
+        if first + 1 >= len(ms) or _gap(text, ms[first], ms[first + 1]) not in ("与", "同"):
+            break  # (after 、, a 和 closes the list: 甲村、乙村和丙村)
         k = _chain_end(ms, first + 1, text)
         pairs.append((first, k))
     return pairs if len(pairs) > 1 else []
