@@ -54,3 +54,25 @@ def test_a_total_standing_alone_stays_but_is_marked() -> None:
     (gift,) = extract_text("鹭川市慈善总会向青岚县累计捐赠帮扶资金500万元。")["relations"]
     assert (gift["from"], gift["to"], gift["amount_cny"], gift["total"]) == ("鹭川市慈善总会", "青岚县", 5_000_000, "sum")
     assert gift["confidence"] < 0.7
+
+
+def test_a_count_of_things_is_not_a_sum_of_money() -> None:
+    (gift,) = extract_text("鹭川市星河科技有限公司向青岚县白石村捐赠5万只口罩。")["relations"]
+    assert gift["amount_cny"] is None and gift["to"] == "白石村"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "鹭川市第十批援青干部王立新现任青岚县委常委、副县长。",
+        "青岚县委常委、副县长,鹭川市援青工作队领队王立新介绍,今年共引进项目12个。",
+    ],
+)
+def test_a_cadre_with_a_local_post_is_seconded_there(text: str) -> None:
+    (posting,) = extract_text(text)["relations"]
+    assert (posting["type"], posting["person"], posting["to"]) == ("secondment", "王立新", "青岚县")
+    assert posting["rule"] == "secondments_by_post"
+
+
+def test_a_local_official_is_not_seconded() -> None:
+    assert relations("青岚县副县长李华介绍了全县的情况。") == []

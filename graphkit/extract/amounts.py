@@ -24,6 +24,8 @@ AMOUNT_RE = re.compile(
 )
 _PRE_MONEY = re.compile(r"(价值|资金|金额|折合|合计|总计|共计|捐赠|捐资|捐款|投入|援助|人民币|约)\s*$")
 _POST_MONEY = re.compile(r"^\s*(物资|资金|现金|款|善款|的物资|的资金)")
+#: Classifiers: after a number they count things (只, 册, 套 …) or people (人, 名), never yuan.
+COUNTERS = frozenset("只个件套台册本份袋箱斤吨张床双头株棵亩人名户次所座辆支瓶盒包把顶条块间")
 _MONTHLY_BEFORE = re.compile(r"(每月|每个月|月均)[^,,。\d]{0,4}$")
 
 
@@ -78,6 +80,8 @@ def _is_money(match: re.Match[str], text: str) -> bool:
         return False
     before = text[max(0, match.start() - 6) : match.start()]
     after = text[match.end() : match.end() + 6]
+    if after[:1] and after[0] in COUNTERS:
+        return False  # 5万只口罩, 2万册图书: a count of things, not of yuan
     return bool(_PRE_MONEY.search(before) or _POST_MONEY.match(after))
 
 

@@ -29,6 +29,7 @@ RULE_PRIOR = {
     "pairings_by_dispatch": 0.7,
     "secondments_of_persons": 0.85,
     "secondments_of_teams": 0.7,
+    "secondments_by_post": 0.75,
     "donations": 0.75,
     "donations_received": 0.7,
 }

@@ -417,6 +417,33 @@ def secondments_of_persons(ctx: Context, sentence: Sentence) -> None:
         _secondment(ctx, person.name, origin, host, trig.group(0), sentence)
 
 
+# A post in a local government or party committee (县委常委, 副县长, 副镇长 …), held by a cadre of an
+# assistance team (援青干部, 援藏工作队领队, 挂职干部): the dual title that says where they serve.
+_POST = re.compile(r"(常委|副书记|副[县市州区旗镇乡]长)|[、,]?副[县市州区旗镇乡]长")  # used with .match(text, pos)
+_CADRE = re.compile(r"援[\u4e00-\u9fff]{1,2}(干部|工作队|指挥部)|挂职干部|挂职|工作队(领队|队长|副队长)?")
+
+
+def secondments_by_post(ctx: Context, sentence: Sentence) -> None:
+    """A member of an assistance team who holds a post of a local government is seconded to that place:
+    某市援青干部张某现任某县委常委、副县长 / 某县委常委、副县长,某市援藏工作队领队张某."""
+    text, ms = ctx.text, _parties(sentence)
+    cadre = _CADRE.search(text, sentence.start, sentence.end)
+    persons = [m for m in ms if m.type == "Person"]
+    if cadre is None or not persons:
+        return
+    for m in ms:
+        region = _GOVERNMENT_OF_REGION.match(m.name) if m.type != "Region" else None
+        place = region.group(1) if region else (m.name if m.type == "Region" else None)
+        if place is None or not _POST.match(text, m.end):
+            continue
+        person = min(persons, key=lambda p: min(abs(p.start - cadre.end()), abs(p.end - cadre.start())))
+        teams = [t for t in ms if t.type == "WorkTeam" and t.inner and t.start <= cadre.start() < t.end + 2]
+        origin = ctx.canon.resolve(teams[0].inner[0].name) if teams else None
+        host = ctx.canon.resolve(place) if m.type != "Region" else _name(ctx, m)
+        _secondment(ctx, person.name, origin, host, text[m.end : m.end + 6].split(",")[0], sentence)
+        return
+
+
 def _host_near(ctx: Context, ms: list[Mention], s: int, e: int) -> str | None:
     """The unit right after the trigger, else right before it, else a destination after 赴/到."""
     text = ctx.text
@@ -925,6 +952,7 @@ def extract_relations(text: str, sentences: list[Sentence], canon: Canon) -> lis
     for sentence in sentences:
         _apply(ctx, secondments_of_persons, sentence)
         _apply(ctx, secondments_of_teams, sentence)
+        _apply(ctx, secondments_by_post, sentence)
         _apply(ctx, donations, sentence, memory)
         _apply(ctx, donations_received, sentence)
     merged = merge(ctx.relations, sentences)

@@ -26,7 +26,7 @@ _TRIGGER = re.compile(
     "|".join(
         map(re.escape, sorted({*lexicon.DONATION_VERBS, *lexicon.PAIRING_MODES, *lexicon.SECONDMENT_VERBS}, key=len))
     )
-    + "|结对|帮扶|援建|对口|协作|挂职|支教|派驻|捐|赠|资助"
+    + "|结对|帮扶|援|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队"
 )
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 #: A LOC is kept as a region only with an administrative suffix (青岚县, 白石镇), never a bare 新疆.
