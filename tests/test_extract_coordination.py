@@ -49,3 +49,21 @@ def test_gifts_in_lists(text: str, expected: list[tuple]) -> None:
 )
 def test_pairings_in_lists(text: str, expected: list[tuple]) -> None:
     assert [(r[1], r[2]) for r in relations(text) if r[0] == "pairing"] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("鹭川市星河科技有限公司、云溪市白鹭实业有限公司积极响应,主动结对帮扶青岚县白石村。",
+         [("pairing", "鹭川市星河科技有限公司", "白石村", None), ("pairing", "云溪市白鹭实业有限公司", "白石村", None)]),
+        ("在鹭川市枫林区的结对帮扶下,青岚县白石村实现整村脱贫。", [("pairing", "枫林区", "白石村", None)]),
+    ],
+)
+def test_parties_by_clause_structure(text: str, expected: list[tuple]) -> None:
+    assert relations(text) == expected
+
+
+def test_the_unit_that_coordinated_is_a_broker_not_a_party() -> None:
+    (gift,) = extract_text("在鹭川市慈善总会的协调下,鹭川市星河科技有限公司向青岚县白石镇中心小学捐赠电脑50台。")["relations"]
+    assert (gift["from"], gift["to"], gift["facilitated_by"]) == (
+        "鹭川市星河科技有限公司", "青岚县白石镇中心小学", ["鹭川市慈善总会"])

@@ -27,6 +27,7 @@ RULE_PRIOR = {
     "pairings_by_agreement": 0.7,
     "pairings_by_undertaking": 0.65,
     "pairings_by_dispatch": 0.7,
+    "pairings_under_help": 0.7,
     "secondments_of_persons": 0.85,
     "secondments_of_teams": 0.7,
     "secondments_by_post": 0.75,

@@ -204,7 +204,9 @@ def pairings_by_mode(ctx: Context, sentence: Sentence) -> None:
             continue
         a = before[-1]
         gap_a = re.sub(r"^自?\d{4}年(起|以来)?", "", text[ms[a].end : match.start()])
-        if len(gap_a) > 4 or _PUNCT.search(gap_a) or ms[a].type == "Person":
+        # A、B积极响应,主动结对帮扶C: short predicates may stand between a leading subject and the mode
+        predicates = _PREDICATES.fullmatch(gap_a) and _list_before(ms, a, text)[0] == 0
+        if ((len(gap_a) > 4 or _PUNCT.search(gap_a)) and not predicates) or ms[a].type == "Person":
             continue
         if after and re.fullmatch(r"\d*年?的?|[第一二三四五六七八九十\d]*批?", text[match.end() : ms[after[0]].start]):
             targets = _list_after(ms, after[0], text)
@@ -226,6 +228,22 @@ def pairings_by_mode(ctx: Context, sentence: Sentence) -> None:
             for t in targets:
                 if ms[t].type != "Person" and ms[s].type != "Person":
                     _pairing(ctx, _actor(ctx, ms[s], sentence), _place(ctx, ms[t]), match.group(0), sentence)
+
+
+# Between a subject and its verb, one or two short predicates joined by commas (积极响应,主动…).
+_PREDICATES = re.compile(r"([^,,。;;:“”\"]{1,8}[,,]){1,2}[^,,。;;:“”\"]{0,6}")
+_UNDER_HELP = re.compile(r"在([^,,。;;]{2,30}?)的[^,,。;;]{0,4}?(" + _MODE_RE.pattern + r")[^,,。;;]{0,4}?下[,,]?")
+
+
+def pairings_under_help(ctx: Context, sentence: Sentence) -> None:
+    """在A的结对帮扶下, B…: A helps B (the subject of the main clause)."""
+    text, ms = ctx.text, _flat(sentence)
+    for match in _UNDER_HELP.finditer(text, sentence.start, sentence.end):
+        helpers = [m for m in ms if match.start(1) <= m.start and m.end <= match.end(1) and m.type != "Person"]
+        helped = [k for k, m in enumerate(ms) if m.start >= match.end() and m.type != "Person"]
+        if helpers and helped and text[match.end() : ms[helped[0]].start].strip() == "":
+            target = ms[_chain_end(ms, helped[0], text)]
+            _pairing(ctx, _actor(ctx, helpers[-1], sentence), _place(ctx, target), match.group(2), sentence)
 
 
 _AGREE = re.compile(r"签订|签署|续签|达成|结对|共建|建立|对接|召开.{0,6}(帮扶|协作)|开展.{0,4}(结对|帮扶)")
@@ -731,8 +749,10 @@ def _names(ctx: Context, ms: list[Mention], idx: list[int]) -> list[str]:
 
 
 def _brokers(ctx: Context, ms: list[Mention], trig_start: int, sentence: Sentence) -> list[str]:
-    """Parties before 对接/联系/协调 in the sentence (and X in X代Y): they brokered the gift."""
+    """Parties before 对接/联系/协调 in the sentence, X in X代Y and in 在X的协调下: they brokered the gift."""
     text, out = ctx.text, []
+    for under in _BROKERED_UNDER.finditer(text, sentence.start, trig_start):
+        out += [_name(ctx, m) for m in ms if under.start(1) <= m.start and m.end <= under.end(1)]
     for k, m in enumerate(ms):
         if m.end > trig_start:
             break
@@ -751,6 +771,7 @@ def _brokers(ctx: Context, ms: list[Mention], trig_start: int, sentence: Sentenc
     return list(dict.fromkeys(out))
 
 
+_BROKERED_UNDER = re.compile(r"在([^,,。;;]{2,30}?)的?(协调|牵线|帮助|推动|对接|积极争取)下")
 _JOINT = re.compile(r"联合|共同|纷纷|分别|一同|携手|等|均|共(?=[捐援投出计])")
 
 
@@ -961,7 +982,9 @@ def extract_relations(text: str, sentences: list[Sentence], canon: Canon) -> lis
     return merged
 
 
-PAIRING_RULES = (pairings_by_mode, pairings_by_agreement, pairings_by_undertaking, pairings_by_dispatch)
+PAIRING_RULES = (
+    pairings_by_mode, pairings_by_agreement, pairings_by_undertaking, pairings_by_dispatch, pairings_under_help,
+)
 
 
 def _apply(ctx: Context, rule, *args) -> None:  # type: ignore[no-untyped-def]
