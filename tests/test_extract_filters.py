@@ -76,3 +76,16 @@ def test_a_cadre_with_a_local_post_is_seconded_there(text: str) -> None:
 
 def test_a_local_official_is_not_seconded() -> None:
     assert relations("青岚县副县长李华介绍了全县的情况。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("鹭川市红十字会筹集的价值30万元的防疫物资近日送达青岚县人民医院。",
+         ("donation", "鹭川市红十字会", "青岚县人民医院", 300000)),
+        ("鹭川市星河科技有限公司采购的500套课桌椅已运抵青岚县白石镇中心小学。",
+         ("donation", "鹭川市星河科技有限公司", "青岚县白石镇中心小学", None)),
+    ],
+)
+def test_the_place_of_delivery_is_the_recipient(text: str, expected: tuple) -> None:
+    assert relations(text) == [expected]

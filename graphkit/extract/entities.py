@@ -699,11 +699,20 @@ def find_mentions(text: str) -> list[Mention]:
     # of its words (岚县 in 青岚县, 钱丽分 for 钱丽 分赴) is a gazetteer or title rule misfiring: dropped.
     regions = [m for m in regions if not tagging.contradicts(m.start, m.end)]
     persons = [m for m in persons if not tagging.contradicts(m.start, m.end)]
+    orgs = [_starting_at(m, tagging.first_word_start(m.start, m.end), text) for m in orgs]
     tagged = find_tagged(tagging, regions)
     # A unit the tagger names takes precedence over a region inside its name (中山 in …中山公园管理处).
     units = [m for m in tagged if m.type not in ("Region", "Person")]
     others = [m for m in tagged if m.type in ("Region", "Person")]
     return _layer(orgs + teams + generic, persons, regions, others, units=units)
+
+
+def _starting_at(mention: Mention, start: int, text: str) -> Mention:
+    """The organisation mention moved to begin at `start` (its left edge had run into a verb)."""
+    if start == mention.start:
+        return mention
+    return replace(mention, start=start, name=text[start : mention.end],
+                   inner=tuple(m for m in mention.inner if m.start >= start))
 
 
 def find_tagged(tagging: Tagging, regions: list[Mention]) -> list[Mention]:

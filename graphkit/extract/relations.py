@@ -629,6 +629,33 @@ def coordinate(
     return [(d, r, a) for a in sums for d in donors for r in recipients]
 
 
+_DELIVERY = re.compile(r"送达|运抵|发往|送往|交付给?|送到|送至")
+_RAISED = re.compile(r"筹集|募集|筹措|捐赠|捐献|捐|采购|出资|提供|购置")
+_GOODS = re.compile(r"物资|款|资金|设备|图书|药品|口罩|衣物|棉被|器材|用品|\d+\s*[套台件册本批箱袋床双吨]")
+
+
+def donations_delivered(ctx: Context, sentence: Sentence) -> None:
+    """A 筹集/捐赠/采购 的 … 物资 送达/运抵/交付 R: the sentence's subject gave to the place of delivery."""
+    text, ms = ctx.text, _parties(sentence)
+    stated = any(r["type"] == "donation" and r["span"][0] == sentence.start for r in ctx.relations)
+    if stated or not _GOODS.search(text, sentence.start, sentence.end):
+        return  # (a gift the sentence states outright was read by `donations`; its delivery adds nothing)
+    for delivery in _DELIVERY.finditer(text, sentence.start, sentence.end):
+        after = [k for k, m in enumerate(ms) if m.start >= delivery.end()]
+        before = [k for k, m in enumerate(ms) if m.end <= delivery.start() and m.type != "Person"]
+        if not after or not before or text[delivery.end() : ms[after[0]].start].strip() not in ("", "了"):
+            continue
+        donor = ms[_chain_end(ms, before[0], text)]
+        if not _RAISED.search(text, donor.end, delivery.start()) or ms[after[0]].type == "Person":
+            continue
+        sums = find_amounts(text, donor.end, delivery.start())
+        recipient = _name(ctx, ms[_chain_end(ms, after[0], text)])
+        if recipient == _name(ctx, donor):
+            continue
+        ctx.relations.append(_donation(_name(ctx, donor), recipient, sums[0] if sums else None, [], sentence, text,
+                                       donor.end))
+
+
 def _has_evidence(text: str, trig: re.Match[str], limit: int, ms: list[Mention]) -> bool:
     """A gift without a sum needs a stated recipient or a counted quantity (not just 捐款捐物)."""
     lead = text[max(0, trig.start() - 30) : trig.start()]
@@ -976,6 +1003,7 @@ def extract_relations(text: str, sentences: list[Sentence], canon: Canon) -> lis
         _apply(ctx, secondments_by_post, sentence)
         _apply(ctx, donations, sentence, memory)
         _apply(ctx, donations_received, sentence)
+        _apply(ctx, donations_delivered, sentence)
     merged = merge(ctx.relations, sentences)
     for relation in merged:
         relation["confidence"] = confidence(relation)

@@ -28,7 +28,7 @@ _TRIGGER = re.compile(
     "|".join(
         map(re.escape, sorted({*lexicon.DONATION_VERBS, *lexicon.PAIRING_MODES, *lexicon.SECONDMENT_VERBS}, key=len))
     )
-    + "|结对|帮扶|援|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队"
+    + "|结对|帮扶|援|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队|筹集|筹措|出资|送达|运抵|发往|交付"
 )
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 #: A LOC is kept as a region only with an administrative suffix (青岚县, 白石镇), never a bare 新疆.
@@ -53,6 +53,13 @@ class Tagging:
     boundaries: set[int]
     sentences: list[tuple[int, int]]
     words: dict[int, tuple[int, str]] = field(default_factory=dict)  # start -> (end, tag) of every word
+
+    def first_word_start(self, start: int, end: int) -> int:
+        """Where a name found by a rule at [start, end) should begin: `start`, or, when that falls inside
+        one of the tagger's words (达 of 送达 in 送达青岚县人民医院), the next word boundary."""
+        if start in self.boundaries or not any(s <= start and end <= e for s, e in self.sentences):
+            return start
+        return min((b for b in self.boundaries if start < b < end), default=start)
 
     def contradicts(self, start: int, end: int) -> bool:
         """Whether the tagger's segmentation contradicts a name found by a rule at [start, end).
