@@ -71,3 +71,9 @@ def test_a_short_form_inside_a_word_is_not_a_place() -> None:
 def test_sentences_without_a_trigger_are_not_tagged() -> None:
     tagging = tag("青岚县地处山区,气候湿润。\n鹭川市教育局向白石村小学捐赠图书。")
     assert len(tagging.sentences) == 1 and all(e.start > 12 for e in tagging.entities)
+
+
+def test_a_county_the_tagger_calls_an_organisation_is_still_a_place() -> None:
+    """出资…为X援建 Y: X is the recipient; the short form 岚县 inside 青岚县 is not, nor is 一座 part of a name."""
+    relations = extract_text("鹭川市枫林区出资80万元,为青岚县白石镇援建一座卫生院。")["relations"]
+    assert [(r["from"], r["to"], r["amount_cny"]) for r in relations] == [("枫林区", "白石镇", 800000)]

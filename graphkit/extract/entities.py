@@ -698,7 +698,7 @@ def find_mentions(text: str) -> list[Mention]:
     # Where the tagger segmented the sentence, a region or person name that begins or ends inside one
     # of its words (岚县 in 青岚县, 钱丽分 for 钱丽 分赴) is a gazetteer or title rule misfiring: dropped.
     regions = [m for m in regions if not tagging.contradicts(m.start, m.end)]
-    persons = [m for m in persons if not tagging.contradicts(m.start, m.end)]
+    persons = [m for m in persons if not tagging.contradicts(m.start, m.end, person=True)]
     orgs = [_starting_at(m, tagging.first_word_start(m.start, m.end), text) for m in orgs]
     tagged = find_tagged(tagging, regions)
     # A unit the tagger names takes precedence over a region inside its name (中山 in …中山公园管理处).

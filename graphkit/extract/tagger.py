@@ -53,20 +53,32 @@ class Tagging:
     boundaries: set[int]
     sentences: list[tuple[int, int]]
     words: dict[int, tuple[int, str]] = field(default_factory=dict)  # start -> (end, tag) of every word
+    text: str = ""
 
     def first_word_start(self, start: int, end: int) -> int:
         """Where a name found by a rule at [start, end) should begin: `start`, or, when that falls inside
-        one of the tagger's words (达 of 送达 in 送达青岚县人民医院), the next word boundary."""
-        if start in self.boundaries or not any(s <= start and end <= e for s, e in self.sentences):
+        one of the tagger's words (达 of 送达 in 送达青岚县人民医院), the next word boundary; leading words
+        that cannot begin a name (一座, 为, 援建: numerals, prepositions, verbs) are passed over too."""
+        if not any(s <= start and end <= e for s, e in self.sentences):
             return start
-        return min((b for b in self.boundaries if start < b < end), default=start)
+        if start not in self.boundaries:
+            start = min((b for b in self.boundaries if start < b < end), default=start)
+        while start in self.words and self.words[start][0] < end and self._not_a_name_start(start):
+            start = self.words[start][0]
+        return start
 
-    def contradicts(self, start: int, end: int) -> bool:
+    def _not_a_name_start(self, start: int) -> bool:
+        word_end, label = self.words[start]
+        if label in ("m", "q"):  # 一座 (a count) is not a name's start; 九三 (of 九三学社) is
+            return self.text[word_end - 1] in MEASURE_WORDS
+        return label in NOT_A_NAME_START
+
+    def contradicts(self, start: int, end: int, person: bool = False) -> bool:
         """Whether the tagger's segmentation contradicts a name found by a rule at [start, end).
 
         It does when the name begins or ends inside one of the tagger's words (和县 in 群众和县直单位,
         中山 in 中山公园, 岚县 in 青岚县), unless that word is an organisation the name is part of
-        (六盘水市 in 六盘水市委会). A name that spans whole words stands, even where the tagger reads a
+        that it begins (六盘水市 in 六盘水市委会). A name that spans whole words stands, even where the tagger reads a
         person differently (it splits some three-character names); organisations are left to the rules,
         since the tagger cuts long unit names into words.
         Outside tagged sentences nothing is contradicted.
@@ -75,7 +87,10 @@ class Tagging:
             return False
         for word_start, (word_end, label) in self.words.items():
             if word_start < end and start < word_end and (word_start, word_end) != (start, end):
-                inside_org = label == "ORG" and word_start <= start and end <= word_end
+                inside = label == "ORG" and word_start <= start and end <= word_end
+                # a region stands inside an organisation it begins (六盘水市 of 六盘水市委会), a person
+                # anywhere in one (the tagger joins 卫生院 and the name after it)
+                inside_org = inside and (person or word_start == start)
                 if not inside_org and (start not in self.boundaries or end not in self.boundaries):
                     return True
         return False
@@ -131,13 +146,15 @@ def tag_entities(text: str) -> list[Tagged]:
 
 def tag(text: str) -> Tagging:
     """Tag the sentences of `text` that hold a relation trigger: names and word boundaries."""
-    tagging = Tagging([], set(), [])
+    tagging = Tagging([], set(), [], text=text)
     chosen = [s for s in _SENTENCE.finditer(text) if _TRIGGER.search(s.group())]
     for sentence, words in zip(chosen, run_batched([s.group() for s in chosen]), strict=True):
         tagging.sentences.append((sentence.start(), sentence.end()))
         position = sentence.start()
         tagging.boundaries.add(position)
         for word, label in words:
+            if label == "ORG" and REGION_SUFFIX.search(word) and not ORG_HEAD.search(word):
+                label = "LOC"  # 青岚县 read as an organisation is the place it names
             tagging.words[position] = (position + len(word), label)
             if label in ("PER", "LOC", "ORG") and len(word.strip()) >= 2 and _plausible(word.strip(), label):
                 start = position + len(word) - len(word.lstrip())
@@ -147,6 +164,10 @@ def tag(text: str) -> Tagging:
     return tagging
 
 
+#: Tags of words a name never begins with: prepositions, conjunctions, particles, punctuation (and a
+#: numeral ending in a measure word, 一座, 两所).
+NOT_A_NAME_START = frozenset({"p", "c", "u", "w"})
+MEASURE_WORDS = frozenset("座所个家间栋批名位支只台套件处")
 BATCH = 64
 
 
