@@ -85,16 +85,16 @@ def _merge_donations(rels: list[dict], headline_starts: set[int]) -> list[dict]:
 
 
 def _drop_totals(gifts: list[dict]) -> list[dict]:
-    """A total is not a gift of its own when its parts are stated: a 共计/累计 sum equal to the donor's
-    other gifts in the article, or a history (自…以来, 历年) beside this year's gifts of that donor.
-    Any other total stays, marked, as the only word on those gifts."""
+    """A total is not a gift of its own: a history (自…以来, 十年来, 历年: years of giving, not an act) never
+    is, and a 共计/累计 sum is not when it equals the donor's other gifts in the article. Any other sum
+    stays, marked, as the only word on those gifts."""
     kept = []
     for gift in gifts:
         parts = [g for g in gifts if not g.get("total") and g["from"] == gift["from"]]
         stated = sum(g["amount_cny"] for g in parts if g.get("amount_cny"))
         amount = gift.get("amount_cny")
         is_sum = gift.get("total") == "sum" and amount and stated and abs(stated - amount) <= 0.01 * amount
-        if not (is_sum or (gift.get("total") == "history" and parts)):
+        if not (is_sum or gift.get("total") == "history"):
             kept.append(gift)
     return kept
 

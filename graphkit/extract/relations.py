@@ -37,8 +37,8 @@ _NOT_A_GIFT = re.compile(
     r"^(仪式|活动|协议|现场|大会|物资分配|工作|意识|理念|证书|情况|项目推介|平台|力度|对象|项目|方式)"
 )
 #: A sum over time or over several gifts (累计捐赠, 共计, 自2012年以来, 先后): not one more gift.
-_TOTAL = re.compile(r"累计|共计|总计|合计|总价值|总额|以来|先后|历年|多年来|共捐")
-_HISTORY = frozenset({"以来", "历年", "多年来"})
+_TOTAL = re.compile(r"累计|共计|总计|合计|总价值|总额|以来|先后|历年|多年来|[\d一二三四五六七八九十]+年来|共捐")
+_HISTORY = re.compile(r"以来|历年|年来")
 _THANKS = re.compile(r"^[^,,。;]{0,4}(锦旗|感谢信|牌匾|感谢状|荣誉证书|奖牌|奖杯)")
 _CALL = re.compile(r"^(的)?(号召|倡议|动员|通知)")
 _GUIDED = re.compile(r"引导|招引|招商|吸引")
@@ -584,7 +584,7 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
                     gift["filled"] = dict(ctx.filled)
                 total = _TOTAL.search(_clause_of(text, trig, sentence))
                 if total:
-                    gift["total"] = "history" if total.group() in _HISTORY else "sum"
+                    gift["total"] = "history" if _HISTORY.search(_clause_of(text, trig, sentence)) else "sum"
                 ctx.relations.append(gift)
 
 
