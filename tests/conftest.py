@@ -203,3 +203,15 @@ class Served:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(5)
+
+
+@pytest.fixture(scope="module")
+def writable(out: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`graphkit serve --allow-update` on a copy of the `out` folder of the module that asks for it."""
+    import shutil
+
+    copy = tmp_path_factory.mktemp("serve-rw") / "out"
+    shutil.copytree(out, copy)
+    served = Served(copy, "--allow-update")
+    yield served
+    served.stop()

@@ -11,7 +11,6 @@ caught. The same listener proves it would have heard a fetch: with --allow-netwo
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -229,21 +228,10 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_out(tmp_path_factory.mktemp("guard") / "out")
 
 
-@pytest.fixture(scope="module", params=["default", "--in-memory", "--store=memory"])
+@pytest.fixture(scope="module", params=[(), ("--in-memory",), ("--store", "memory")], ids=["default", "in-memory",
+                                                                                           "memory"])
 def served(request: pytest.FixtureRequest, out: Path) -> Iterator[Served]:
-    options = [] if request.param == "default" else [request.param]
-    if request.param == "--store=memory":
-        options = ["--store", "memory"]
-    server = Served(out, *options)
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def writable(out: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    copy = tmp_path_factory.mktemp("guard-rw") / "out"
-    shutil.copytree(out, copy)
-    server = Served(copy, "--allow-update")
+    server = Served(out, *request.param)
     yield server
     server.stop()
 

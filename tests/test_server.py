@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import os
-import shutil
 import time
 import urllib.error
 import urllib.parse
@@ -69,13 +68,6 @@ def server(out: Path) -> Iterator[Served]:
     served.stop()
 
 
-@pytest.fixture(scope="module")
-def writable(out: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    copy = tmp_path_factory.mktemp("serve-rw") / "out"
-    shutil.copytree(out, copy)
-    served = Served(copy, "--allow-update")
-    yield served
-    served.stop()
 
 
 def request(
