@@ -211,20 +211,21 @@ def run_batched(sentences: list[str]) -> list[list[tuple[str, str]]]:
 
 
 def _viterbi(emissions, transitions, lengths):  # type: ignore[no-untyped-def]
-    """Best tag paths of a padded batch: the CRF recursion over all sequences at once."""
+    """Best tag paths of a padded batch sorted by length: the CRF recursion over all sequences at once.
+
+    With rows in ascending length, the rows still running at step t are a suffix of the batch, so each
+    step updates only those (no masking)."""
     import numpy as np
 
     batch, steps, tags = emissions.shape
     score = emissions[:, 0, :].copy()
     pointers = np.zeros((steps, batch, tags), dtype=np.int64)
-    columns = np.arange(tags)
     for t in range(1, steps):
-        candidates = score[:, :, None] + transitions[None, :, :]
+        first = int(np.searchsorted(lengths, t, side="right"))  # rows with length > t
+        candidates = score[first:, :, None] + transitions[None, :, :]
         best = candidates.argmax(axis=1)
-        advanced = candidates[np.arange(batch)[:, None], best, columns[None, :]] + emissions[:, t, :]
-        live = (t < lengths)[:, None]
-        score = np.where(live, advanced, score)
-        pointers[t] = np.where(live, best, columns[None, :])
+        score[first:] = np.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0, :] + emissions[first:, t, :]
+        pointers[t, first:] = best
     paths = []
     for row in range(batch):
         last = int(score[row].argmax())
