@@ -67,3 +67,9 @@ def test_the_unit_that_coordinated_is_a_broker_not_a_party() -> None:
     (gift,) = extract_text("在鹭川市慈善总会的协调下,鹭川市星河科技有限公司向青岚县白石镇中心小学捐赠电脑50台。")["relations"]
     assert (gift["from"], gift["to"], gift["facilitated_by"]) == (
         "鹭川市星河科技有限公司", "青岚县白石镇中心小学", ["鹭川市慈善总会"])
+
+
+def test_some_units_and_so_on_stand_for_their_region() -> None:
+    """鹭川市枫林区、松涛区、云溪区等5个区: the region gave, not three of its districts each."""
+    assert relations("鹭川市枫林区、松涛区、云溪区等5个区向青岚县白石镇捐赠帮扶资金100万元。") == [
+        ("donation", "鹭川市", "白石镇", 1_000_000)]

@@ -815,7 +815,14 @@ def _donor_list(ctx: Context, ms: list[Mention], k: int, marker: int) -> list[st
         idx = [idx[0] - 1, *idx]
     if "代" in text[max(0, m.start - 1) : m.start]:
         idx = idx[-1:]
+    head = _chain_start(ms, idx[0], text) if idx else 0
+    if len(idx) > 1 and head < idx[0] and _COLLECTIVE.match(text, ms[idx[-1]].end):
+        # 南京市栖霞、浦口、高淳等7个区县: a sample of the region's units stands for the region itself
+        return [_actor(ctx, ms[head], ctx.sentence)]
     return list(dict.fromkeys(_actor(ctx, ms[j], ctx.sentence) for j in idx))
+
+
+_COLLECTIVE = re.compile(r"等\s*[\d一二三四五六七八九十两]+\s*个?(区县|县区|区|县|市|乡镇|镇|乡|村|单位|部门)")
 
 
 def _brokered(ctx: Context, ms: list[Mention], marker: int, sentence: Sentence) -> int | None:
