@@ -73,3 +73,17 @@ def test_some_units_and_so_on_stand_for_their_region() -> None:
     """鹭川市枫林区、松涛区、云溪区等5个区: the region gave, not three of its districts each."""
     assert relations("鹭川市枫林区、松涛区、云溪区等5个区向青岚县白石镇捐赠帮扶资金100万元。") == [
         ("donation", "鹭川市", "白石镇", 1_000_000)]
+
+
+def test_a_clause_that_continues_the_subject_gives_it_the_gift() -> None:
+    """…, 并成立专项工作组, 同时捐赠…: the company gave, not the working group it set up."""
+    text = "鹭川市星河科技有限公司主动承担了青岚县白石村的结对帮扶工作,并成立专项工作组,同时捐赠帮扶资金50万元。"
+    gifts = [r for r in relations(text) if r[0] == "donation"]
+    assert gifts == [("donation", "鹭川市星河科技有限公司", "白石村", 500000)]
+
+
+def test_a_preposition_and_a_noun_before_a_title_are_not_a_person() -> None:
+    from graphkit.extract.entities import find_mentions
+
+    text = "鹭川市星河科技有限公司成立专项工作组,由集团副总裁担任组长,同时捐赠帮扶资金50万元。"
+    assert "由集团" not in [m.name for m in find_mentions(text)]

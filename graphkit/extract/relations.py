@@ -802,6 +802,31 @@ _BROKERED_UNDER = re.compile(r"在([^,,。;;]{2,30}?)的?(协调|牵线|帮助|�
 _JOINT = re.compile(r"联合|共同|纷纷|分别|一同|携手|等|均|共(?=[捐援投出计])")
 
 
+# A clause that goes on with the subject of the one before: 并/同时/还/又 + verb, no party of its own.
+_CONTINUED = re.compile(r"\s*(并且?|同时|还|又|也|随后|此外|另外)")  # used with .match(text, pos)
+
+
+def _shared_subject(ctx: Context, ms: list[Mention], marker: int, sentence: Sentence) -> int | None:
+    """The sentence's subject, when the trigger's clause continues it with no subject of its own
+    (腾讯公司承担了…, 并成立…工作组, …, 同时提供200万元): not the nearest name, an object of another verb."""
+    text = ctx.text
+    clause_start = max(sentence.start, *(text.rfind(mark, sentence.start, marker) + 1 for mark in ",,;;"))
+    if clause_start == sentence.start or not _CONTINUED.match(text, clause_start):
+        return None
+    if any(clause_start <= m.start < marker for m in ms) or not ms or ms[0].type == "Person":
+        return None
+    lead = text[sentence.start : ms[0].start]
+    if len(lead) > 6 or not _PREDICATE_NEXT.match(text, ms[0].end):
+        return None
+    return _chain_end(ms, 0, text)
+
+
+_PREDICATE_NEXT = re.compile(
+    r"(积极|主动|先后|还|也|已|共|再|多次|向|为)?[\u4e00-\u9fff]{0,2}?"
+    r"(承担|成立|开展|组织|实施|投入|提供|捐|援|帮|结对|筹|出资|设立|派|选派)"
+)
+
+
 def _donor_list(ctx: Context, ms: list[Mention], k: int, marker: int) -> list[str]:
     """The donor at k with the parties listed before it, when the text says they gave jointly."""
     text = ctx.text
@@ -849,6 +874,9 @@ def _donors(ctx: Context, ms: list[Mention], trig: re.Match[str], sentence: Sent
         inside = [m for m in ms if lo <= m.start and m.end <= hi]
         if inside:
             return [_name(ctx, inside[-1])]
+    subject = _shared_subject(ctx, ms, marker, sentence)
+    if subject is not None:
+        return [n for n in _donor_list(ctx, ms, subject, marker) if n not in brokers]
     brokered = _brokered(ctx, ms, marker, sentence)
     if brokered is not None:
         return [n for n in _donor_list(ctx, ms, _list_after(ms, brokered, text)[-1], marker) if n not in brokers]

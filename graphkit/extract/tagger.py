@@ -85,6 +85,9 @@ class Tagging:
         """
         if not any(s <= start and end <= e for s, e in self.sentences):
             return False
+        inside = [label for s, (e, label) in self.words.items() if start <= s and e <= end]
+        if person and "PER" not in inside and any(label in NOT_A_NAME_START for label in inside):
+            return True  # 由集团 (由 + 集团) before a title is no one's name
         for word_start, (word_end, label) in self.words.items():
             if word_start < end and start < word_end and (word_start, word_end) != (start, end):
                 inside = label == "ORG" and word_start <= start and end <= word_end
