@@ -184,11 +184,6 @@ _GENERIC_PLACES = frozenset(
 _SUBREGION_BAD_END = tuple(lexicon.words("贫困 帮扶 结对 督战 示范 重点 试点 美丽 行政 自然 个 乡村 城乡"))
 
 
-def _subregion_level(suffix: str) -> str:
-    """township for 镇/乡/街道/苏木, village for 村/社区/嘎查."""
-    return "township" if suffix in ("镇", "乡", "街道", "苏木") else "village"
-
-
 def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention], list[Mention]]:
     """Townships and villages; returns them and the divisions left after absorbing short forms.
 
@@ -225,7 +220,7 @@ def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention],
             continue
         if not all(_CJK.match(c) for c in core) or (prev is None and re.search(r"[省市县区]", core)):
             continue
-        found.append(Mention(start, e, core + suffix, "Region", _subregion_level(suffix),
+        found.append(Mention(start, e, core + suffix, "Region", lexicon.SUFFIX_LEVEL[suffix],
                              part_of=parent.name if parent else None))
         found_ends.setdefault(e, found[-1])
     kept = [m for m in divisions if m.start not in absorbed]
@@ -728,7 +723,8 @@ def find_tagged(tagging: Tagging, regions: list[Mention]) -> list[Mention]:
         elif tagged.tag == "LOC":
             suffix = REGION_SUFFIX.search(tagged.name)
             if suffix and len(tagged.name) > len(suffix.group()):
-                out.append(Mention(tagged.start, tagged.end, tagged.name, "Region", _SUFFIX_LEVEL[suffix.group()]))
+                level = lexicon.SUFFIX_LEVEL[suffix.group()]
+                out.append(Mention(tagged.start, tagged.end, tagged.name, "Region", level))
         else:
             first, last = bisect_left(starts, tagged.start), bisect_left(starts, tagged.end)
             inner = tuple(m for m in ordered[first:last] if m.end <= tagged.end)
@@ -736,12 +732,6 @@ def find_tagged(tagging: Tagging, regions: list[Mention]) -> list[Mention]:
     return out
 
 
-_SUFFIX_LEVEL = {
-    "省": "province", "自治区": "province", "市": "prefecture", "自治州": "prefecture", "州": "prefecture",
-    "地区": "prefecture", "盟": "prefecture", "县": "county", "自治县": "county", "旗": "county", "区": "district",
-    "镇": "township", "乡": "township", "街道": "township", "苏木": "township", "村": "village", "社区": "village",
-    "嘎查": "village",
-}
 _TAGGED_TYPES = (
     ("PartyOrganization", re.compile(r"(党委|党组|党支部|总支|支部|委员会)$")),
     ("GovernmentAgency", re.compile(r"(政府|局|厅|委|办|办公室|处|部|署|院|法院|检察院|所|站|中心|馆)$")),

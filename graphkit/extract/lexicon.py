@@ -195,3 +195,14 @@ SECONDMENT_VERBS: tuple[str, ...] = ("挂职", "挂任", "派驻", "选派", "�
 
 # Brokering verbs: whoever does these for a gift goes into facilitated_by.
 BROKER_VERBS: tuple[str, ...] = ("对接", "联系", "协调", "牵线", "引导", "促成", "积极争取", "链接", "代")
+
+
+#: The administrative suffix a place name ends with, and the level it names (镇 → township). One table for
+#: the rules that find townships and villages and for the places the tagger finds.
+SUFFIX_LEVEL: dict[str, str] = {
+    "省": "province", "自治区": "province", "市": "prefecture", "自治州": "prefecture", "州": "prefecture",
+    "地区": "prefecture", "盟": "prefecture", "县": "county", "自治县": "county", "旗": "county", "区": "district",
+    "镇": "township", "乡": "township", "街道": "township", "苏木": "township", "村": "village", "社区": "village",
+    "嘎查": "village",
+}
+

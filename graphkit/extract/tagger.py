@@ -32,7 +32,7 @@ _TRIGGER = re.compile(
 )
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 #: A LOC is kept as a region only with an administrative suffix (青岚县, 白石镇), never a bare 新疆.
-REGION_SUFFIX = re.compile(r"(省|自治区|市|自治州|州|地区|盟|县|自治县|旗|区|镇|乡|街道|苏木|村|社区|嘎查)$")
+REGION_SUFFIX = re.compile("(" + "|".join(sorted(lexicon.SUFFIX_LEVEL, key=len, reverse=True)) + ")$")
 
 
 @dataclass(frozen=True)
