@@ -87,3 +87,17 @@ def test_a_preposition_and_a_noun_before_a_title_are_not_a_person() -> None:
 
     text = "鹭川市星河科技有限公司成立专项工作组,由集团副总裁担任组长,同时捐赠帮扶资金50万元。"
     assert "由集团" not in [m.name for m in find_mentions(text)]
+
+
+def test_two_companies_resolve_to_the_list_they_refer_to() -> None:
+    text = ("鹭川市星河科技有限公司和云溪市白鹭实业有限公司负责人来到青岚县考察。"
+            "两家企业分别向青岚县白石镇中心小学、李集镇中心小学捐赠助学金10万元、5万元。")
+    gifts = extract_text(text)["relations"]
+    assert [(r["from"], r["to"], r["amount_cny"]) for r in gifts] == [
+        ("鹭川市星河科技有限公司", "青岚县白石镇中心小学", 100000), ("云溪市白鹭实业有限公司", "李集镇中心小学", 50000)]
+    assert all(r["filled"] == {"from": "anaphor"} and 0.5 < r["confidence"] < 0.75 for r in gifts)
+
+
+def test_money_secured_from_a_unit_is_its_gift() -> None:
+    assert relations("青岚县白石镇争取到鹭川市农业农村局帮扶资金100万元,用于修建产业路。") == [
+        ("donation", "鹭川市农业农村局", "白石镇", 1_000_000)]

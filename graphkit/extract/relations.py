@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from graphkit.extract import lexicon
 from graphkit.extract.amounts import Amount, find_amounts
@@ -565,7 +566,7 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
         amounts = _amounts_for(text, trig.end(), limit, trig.start(), sentence.start)
         recipients = _recipient(ctx, ms, trig, limit, sentence, memory)
         brokers = _brokers(ctx, ms, trig.start(), sentence)
-        donors = _donors(ctx, ms, trig, sentence, memory, brokers)
+        donors = _anaphor(ctx, trig, sentence) or _donors(ctx, ms, trig, sentence, memory, brokers)
         if not donors or not recipients:
             continue
         if not amounts and not _has_evidence(text, trig, limit, ms):
@@ -827,6 +828,36 @@ _PREDICATE_NEXT = re.compile(
 )
 
 
+_ANAPHOR = re.compile(r"(两|二|三|四|五|六|七|八|九|十|\d+)(家|个|所)(企业|公司|单位|协会|商会|学校|医院|部门|机构)")
+_ANAPHOR_TYPES = {
+    "企业": ("Company",), "公司": ("Company",), "单位": ("GovernmentAgency", "Company", "SocialOrganization"),
+    "协会": ("SocialOrganization",), "商会": ("SocialOrganization",), "学校": ("School",), "医院": ("Hospital",),
+    "部门": ("GovernmentAgency",), "机构": ("GovernmentAgency", "SocialOrganization"),
+}
+
+
+def _anaphor(ctx: Context, trig: re.Match[str], sentence: Sentence) -> list[str]:
+    """两家企业…分别捐赠: the donors are the nearest earlier list of that many parties of that kind."""
+    from graphkit.extract.amounts import chinese_number
+
+    text = ctx.text
+    clause_start = max(sentence.start, *(text.rfind(mark, sentence.start, trig.start()) + 1 for mark in ",,;;"))
+    match = next(iter(reversed(list(_ANAPHOR.finditer(text, clause_start, trig.start())))), None)
+    if match is None or any(clause_start <= m.start < match.start() for m in sentence.mentions):
+        return []  # the clause names its own subject before the anaphor
+    count = int(match.group(1)) if match.group(1).isdigit() else chinese_number(match.group(1).replace("两", "二"))
+    kinds = _ANAPHOR_TYPES[match.group(3)]
+    earlier = [m for m in ctx.canon.mentions if m.end <= match.start()]
+    for end in range(len(earlier) - 1, count - 2, -1):
+        run = earlier[end - count + 1 : end + 1]
+        if all(m.type in kinds for m in run) and all(
+            _LIST_GAP.match(text[a.end : b.start]) for a, b in pairwise(run)
+        ):
+            ctx.filled["from"] = "anaphor"
+            return [ctx.canon.of(m) for m in run]
+    return []
+
+
 def _donor_list(ctx: Context, ms: list[Mention], k: int, marker: int) -> list[str]:
     """The donor at k with the parties listed before it, when the text says they gave jointly."""
     text = ctx.text
@@ -970,11 +1001,11 @@ def _purpose(text: str, start: int, end: int) -> str | None:
     return match.group(0) if match else None
 
 
-_RECEIVE = re.compile(r"接收|接受|收到|获得")
+_RECEIVE = re.compile(r"接收|接受|收到|获得|争取到|争取")
 
 
 def donations_received(ctx: Context, sentence: Sentence) -> None:
-    """R 接收/收到 D (的)…资金/捐赠 X元: the giver comes after the verb (疏附县接收番禺区援疆资金)."""
+    """R 接收/收到/争取到 D (的)…资金/捐赠 X元: the giver comes after the verb (某县接收某区援疆资金)."""
     text, ms = ctx.text, _parties(sentence)
     for verb in _RECEIVE.finditer(text, sentence.start, sentence.end):
         before = [k for k, m in enumerate(ms) if m.end <= verb.start() and len(text[m.end : verb.start()]) <= 4]
