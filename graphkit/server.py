@@ -253,9 +253,9 @@ def _execute(store: Store, job: Job) -> Reply:
         graph = operation.form in ("CONSTRUCT", "DESCRIBE")
         fmt, _ = negotiate(job.accept, job.explicit, graph)
         if fmt == "json" and not graph and _is_oxigraph(store):
-            reply = _oxigraph_json(store, job)
+            reply = _oxigraph_json(store, job, operation.has_dataset)
         else:
-            result, truncated = capped_query(store, job)
+            result, truncated = capped_query(store, job, operation.has_dataset)
             reply = _answer(result, truncated, job, fmt, graph)
         if len(reply.body) > job.max_bytes:
             cap = job.max_bytes / (1 << 20)
@@ -281,14 +281,14 @@ def _is_oxigraph(store: Store) -> bool:
     return isinstance(store, OxigraphStore)
 
 
-def _oxigraph_json(store: Any, job: Job) -> Reply:
+def _oxigraph_json(store: Any, job: Job, own_dataset: bool) -> Reply:
     """SPARQL JSON straight from Oxigraph's terms: the hot path, without building rdflib terms.
 
     The output is what results.to_json writes for the same rows (xsd:string literals plain).
     """
     import pyoxigraph as ox
 
-    result = store.raw_query(inject_values(job.text, job.bindings), job.graphs, job.base)
+    result = store.raw_query(inject_values(job.text, job.bindings), job.graphs, job.base, own_dataset=own_dataset)
     if isinstance(result, ox.QueryBoolean):
         return Reply(200, json.dumps({"head": {}, "boolean": bool(result)}).encode(), RESULT_TYPES["json"][0])
     variables = [v.value for v in result.variables]
@@ -331,23 +331,26 @@ def _error_reply(status: int, message: str) -> Reply:
     return Reply(status, json.dumps({"error": message, "status": status}, ensure_ascii=False).encode("utf-8"))
 
 
-def capped_query(store: Store, job: Job) -> tuple[QueryResult, bool]:
-    """At most `job.max_rows` rows, and whether there were more; Oxigraph stops evaluating at cap + 1."""
+def capped_query(store: Store, job: Job, own_dataset: bool) -> tuple[QueryResult, bool]:
+    """At most `job.max_rows` rows, and whether there were more; Oxigraph stops evaluating at cap + 1.
+
+    `own_dataset` (the query has FROM) comes from the guard's parse of the job's text, which the
+    bindings do not change, so the injected text is not parsed again."""
     if _is_oxigraph(store):
-        return _capped_oxigraph(store, job)
+        return _capped_oxigraph(store, job, own_dataset)
     result = store.query(job.text, job.bindings, graphs=job.graphs, base=job.base)
     truncated = len(result.rows) > job.max_rows
     result.rows = result.rows[: job.max_rows]
     return result, truncated
 
 
-def _capped_oxigraph(store: Any, job: Job) -> tuple[QueryResult, bool]:
+def _capped_oxigraph(store: Any, job: Job, own_dataset: bool) -> tuple[QueryResult, bool]:
     import pyoxigraph as ox
 
     from graphkit.store.oxigraph import from_ox
 
     cap = job.max_rows
-    result = store.raw_query(inject_values(job.text, job.bindings), job.graphs, job.base)
+    result = store.raw_query(inject_values(job.text, job.bindings), job.graphs, job.base, own_dataset=own_dataset)
     if isinstance(result, ox.QueryBoolean):
         return QueryResult(boolean=bool(result)), False
     if isinstance(result, ox.QueryTriples):

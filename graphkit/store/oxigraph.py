@@ -118,14 +118,18 @@ class OxigraphStore(Store):
         return QueryResult(variables=variables, rows=rows)
 
     def raw_query(
-        self, sparql: str, graphs: Graphs | None = None, base: str | None = None, substitutions: dict | None = None
+        self, sparql: str, graphs: Graphs | None = None, base: str | None = None, substitutions: dict | None = None,
+        own_dataset: bool | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        """pyoxigraph's own answer, the dataset chosen as Store.query describes."""
+        """pyoxigraph's own answer, the dataset chosen as Store.query describes. `own_dataset` says
+        whether the query has FROM / FROM NAMED, for a caller that parsed it already (else it is read)."""
         options: dict = {"base_iri": base, "substitutions": substitutions}
+        if own_dataset is None:
+            own_dataset = names_dataset(sparql)
         if graphs:
             options["default_graph"] = [ox.NamedNode(name) for name in graphs.default]
             options["named_graphs"] = [ox.NamedNode(name) for name in graphs.named]
-        elif not names_dataset(sparql):  # Oxigraph's union flag would override the query's FROM
+        elif not own_dataset:  # Oxigraph's union flag would override the query's FROM
             options["use_default_graph_as_union"] = True
         return self.store.query(sparql, **options)
 
