@@ -59,7 +59,8 @@ class Operation:
     loads: tuple[str, ...] = ()  # the LOAD sources
     default_graphs: tuple[str, ...] = ()  # FROM
     named_graphs: tuple[str, ...] = ()  # FROM NAMED
-    using: tuple[str, ...] = ()  # USING, USING NAMED and WITH of updates
+    using: tuple[str, ...] = ()  # USING and USING NAMED of updates
+    with_graphs: tuple[str, ...] = ()  # WITH of updates
     parsed: Any = field(default=None, compare=False, repr=False)  # rdflib's translated query (memory store)
 
     @property
@@ -123,10 +124,9 @@ def inspect(text: str, kind: str = "query", base: str | None = None) -> Operatio
         for request in parsed.algebra:
             clauses = _field(request, "using") or ()
             using += [str(_field(clause, "default") or _field(clause, "named")) for clause in clauses]
-            if _field(request, "withClause") is not None:
-                using.append(str(_field(request, "withClause")))
+        withs = tuple(str(_field(r, "withClause")) for r in parsed.algebra if _field(r, "withClause") is not None)
         loads = tuple(str(_field(request, "iri")) for request in parsed.algebra if request.name == "Load")
-        return Operation("update", "UPDATE", services, loads, using=tuple(using), parsed=parsed)
+        return Operation("update", "UPDATE", services, loads, using=tuple(using), with_graphs=withs, parsed=parsed)
     dataset = _field(parsed.algebra, "datasetClause") or ()
     return Operation(
         "query",
@@ -151,7 +151,7 @@ def with_using(update: str, using: Graphs, base: str | None = None) -> str:
     from graphkit.store.remote import sparql_tokens
 
     operation = inspect(update, "update", base)
-    if operation.using:
+    if operation.using or operation.with_graphs:
         raise ValueError("using-graph-uri / using-named-graph-uri conflict with the update's own USING or WITH")
     clauses = " ".join(
         [f"USING {URIRef(name).n3()}" for name in using.default]

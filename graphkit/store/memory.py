@@ -80,7 +80,7 @@ class MemoryStore(Store):
 
     def update(self, sparql: str, *, using: Graphs | None = None, base: str | None = None) -> None:
         operation = inspect(sparql, "update", base)
-        if using or any(dict.get(request, "using") for request in operation.parsed.algebra):
+        if using or operation.using:
             raise ValueError("the memory store cannot run USING (rdflib would load it as a document); use Oxigraph")
         self.dataset.update(operation.parsed)
 
