@@ -291,9 +291,14 @@ _BUSINESS = re.compile(r"合作|投资|战略|商务")
 _ASSISTANCE = re.compile(r"帮扶|结对|协作|援|扶贫|共建|支援|捐|资助|振兴")
 
 
+def _clause_start(text: str, sentence: Sentence, pos: int) -> int:
+    """Where the clause holding `pos` begins: after the last comma or semicolon before it in the sentence."""
+    return max(sentence.start, *(text.rfind(mark, sentence.start, pos) + 1 for mark in ",,;;"))
+
+
 def _clause_of(text: str, trig: re.Match[str], sentence: Sentence) -> str:
     """The clause (between commas or semicolons) that holds a trigger."""
-    start = max(sentence.start, *(text.rfind(mark, sentence.start, trig.start()) + 1 for mark in ",,;;"))
+    start = _clause_start(text, sentence, trig.start())
     ends = [e for e in (text.find(mark, trig.end(), sentence.end) for mark in ",,;;") if e >= 0]
     return text[start : min(ends, default=sentence.end)]
 
@@ -578,14 +583,15 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
         if each:  # 向甲镇(50万元)、乙镇(20万元)捐赠: each recipient's own sum
             amounts, respectively = each, True
             donors = donors[:1] * len(recipients) if len(donors) == 1 else donors
+        clause = _clause_of(text, trig, sentence)
+        total = ("history" if _HISTORY.search(clause) else "sum") if _TOTAL.search(clause) else None
         for donor, recipient, amount in coordinate(donors, recipients, amounts, respectively):
             if donor != recipient:
                 gift = _donation(donor, recipient, amount, brokers, sentence, text, trig.end())
                 if ctx.filled:
                     gift["filled"] = dict(ctx.filled)
-                total = _TOTAL.search(_clause_of(text, trig, sentence))
                 if total:
-                    gift["total"] = "history" if _HISTORY.search(_clause_of(text, trig, sentence)) else "sum"
+                    gift["total"] = total
                 ctx.relations.append(gift)
 
 
@@ -811,7 +817,7 @@ def _shared_subject(ctx: Context, ms: list[Mention], marker: int, sentence: Sent
     """The sentence's subject, when the trigger's clause continues it with no subject of its own
     (腾讯公司承担了…, 并成立…工作组, …, 同时提供200万元): not the nearest name, an object of another verb."""
     text = ctx.text
-    clause_start = max(sentence.start, *(text.rfind(mark, sentence.start, marker) + 1 for mark in ",,;;"))
+    clause_start = _clause_start(text, sentence, marker)
     if clause_start == sentence.start or not _CONTINUED.match(text, clause_start):
         return None
     if any(clause_start <= m.start < marker for m in ms) or not ms or ms[0].type == "Person":
@@ -841,7 +847,7 @@ def _anaphor(ctx: Context, trig: re.Match[str], sentence: Sentence) -> list[str]
     from graphkit.extract.amounts import chinese_number
 
     text = ctx.text
-    clause_start = max(sentence.start, *(text.rfind(mark, sentence.start, trig.start()) + 1 for mark in ",,;;"))
+    clause_start = _clause_start(text, sentence, trig.start())
     match = next(iter(reversed(list(_ANAPHOR.finditer(text, clause_start, trig.start())))), None)
     if match is None or any(clause_start <= m.start < match.start() for m in sentence.mentions):
         return []  # the clause names its own subject before the anaphor
