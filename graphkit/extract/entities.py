@@ -699,7 +699,10 @@ def find_mentions(text: str) -> list[Mention]:
     # A unit the tagger names takes precedence over a region inside its name (中山 in …中山公园管理处).
     units = [m for m in tagged if m.type not in ("Region", "Person")]
     others = [m for m in tagged if m.type in ("Region", "Person")]
-    return _layer(orgs + teams + generic, persons, regions, others, units=units)
+    # organisations (the longest first) over persons over the tagger's units over regions, and the
+    # tagger's other names where none of those stands
+    ranked = sorted(orgs + teams + generic, key=lambda m: -(m.end - m.start))
+    return _layer(ranked, persons, units, regions, others)
 
 
 def _starting_at(mention: Mention, start: int, text: str) -> Mention:
@@ -750,15 +753,12 @@ def _tagged_org_type(name: str) -> str:
     return next((kind for kind, head in _TAGGED_TYPES if head.search(name)), "SocialOrganization")
 
 
-def _layer(
-    orgs: list[Mention], persons: list[Mention], regions: list[Mention], tagged: list[Mention] = (),  # type: ignore[assignment]
-    units: list[Mention] = (),  # type: ignore[assignment]
-) -> list[Mention]:
-    """Merge the kinds into one non-overlapping list: organisations over persons over the tagger's
-    units over regions, and the tagger's other names where none of those stands."""
-    taken = bytearray(max((m.end for m in [*orgs, *persons, *regions, *tagged, *units]), default=0) + 1)
+def _layer(*groups: list[Mention]) -> list[Mention]:
+    """Merge groups of mentions into one non-overlapping list, earlier groups first: a mention that
+    overlaps one already taken is dropped."""
+    taken = bytearray(max((m.end for group in groups for m in group), default=0) + 1)
     out: list[Mention] = []
-    for group in (sorted(orgs, key=lambda m: -(m.end - m.start)), persons, units, regions, tagged):
+    for group in groups:
         for m in group:
             if any(taken[m.start : m.end]):
                 continue
