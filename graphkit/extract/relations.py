@@ -644,9 +644,11 @@ _GOODS = re.compile(r"物资|款|资金|设备|图书|药品|口罩|衣物|棉�
 def donations_delivered(ctx: Context, sentence: Sentence) -> None:
     """A 筹集/捐赠/采购 的 … 物资 送达/运抵/交付 R: the sentence's subject gave to the place of delivery."""
     text, ms = ctx.text, _parties(sentence)
-    stated = any(r["type"] == "donation" and r["span"][0] == sentence.start for r in ctx.relations)
-    if stated or not _GOODS.search(text, sentence.start, sentence.end):
-        return  # (a gift the sentence states outright was read by `donations`; its delivery adds nothing)
+    within = (text, sentence.start, sentence.end)
+    if not _DELIVERY.search(*within) or not _GOODS.search(*within):
+        return
+    if any(r["type"] == "donation" and r["span"][0] == sentence.start for r in ctx.relations):
+        return  # a gift the sentence states outright was read by `donations`; its delivery adds nothing
     for delivery in _DELIVERY.finditer(text, sentence.start, sentence.end):
         after = [k for k, m in enumerate(ms) if m.start >= delivery.end()]
         before = [k for k, m in enumerate(ms) if m.end <= delivery.start() and m.type != "Person"]

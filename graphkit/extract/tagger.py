@@ -16,10 +16,11 @@ extraction fast (benchmarks/bench_extract.py).
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 
 from graphkit.extract import lexicon
 
@@ -55,14 +56,42 @@ class Tagging:
     words: dict[int, tuple[int, str]] = field(default_factory=dict)  # start -> (end, tag) of every word
     text: str = ""
 
+    # Sorted offsets, so that each question about a name looks at the few words around it (bisect)
+    # rather than at every word of the article: extraction stays linear in the article's size.
+    @cached_property
+    def _word_starts(self) -> list[int]:
+        return sorted(self.words)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _ in self.sentences]
+
+    @cached_property
+    def _sorted_boundaries(self) -> list[int]:
+        return sorted(self.boundaries)
+
+    def _tagged(self, start: int, end: int) -> bool:
+        """Whether [start, end) lies in a sentence the tagger read."""
+        i = bisect_right(self._sentence_starts, start) - 1
+        return i >= 0 and end <= self.sentences[i][1]
+
+    def _words_over(self, start: int, end: int) -> Iterator[tuple[int, int, str]]:
+        """(start, end, tag) of the words that overlap [start, end) or begin inside it."""
+        starts = self._word_starts
+        for j in range(max(bisect_right(starts, start) - 1, 0), bisect_left(starts, end)):
+            word_end, label = self.words[starts[j]]
+            if word_end > start:
+                yield starts[j], word_end, label
+
     def first_word_start(self, start: int, end: int) -> int:
         """Where a name found by a rule at [start, end) should begin: `start`, or, when that falls inside
         one of the tagger's words (达 of 送达 in 送达青岚县人民医院), the next word boundary; leading words
         that cannot begin a name (一座, 为, 援建: numerals, prepositions, verbs) are passed over too."""
-        if not any(s <= start and end <= e for s, e in self.sentences):
+        if not self._tagged(start, end):
             return start
         if start not in self.boundaries:
-            start = min((b for b in self.boundaries if start < b < end), default=start)
+            following = self._sorted_boundaries[bisect_right(self._sorted_boundaries, start) :][:1]
+            start = following[0] if following and following[0] < end else start
         while start in self.words and self.words[start][0] < end and self._not_a_name_start(start):
             start = self.words[start][0]
         return start
@@ -83,13 +112,14 @@ class Tagging:
         since the tagger cuts long unit names into words.
         Outside tagged sentences nothing is contradicted.
         """
-        if not any(s <= start and end <= e for s, e in self.sentences):
+        if not self._tagged(start, end):
             return False
-        inside = [label for s, (e, label) in self.words.items() if start <= s and e <= end]
+        over = list(self._words_over(start, end))
+        inside = [label for s, e, label in over if start <= s and e <= end]
         if person and "PER" not in inside and any(label in NOT_A_NAME_START for label in inside):
             return True  # 由集团 (由 + 集团) before a title is no one's name
-        for word_start, (word_end, label) in self.words.items():
-            if word_start < end and start < word_end and (word_start, word_end) != (start, end):
+        for word_start, word_end, label in over:
+            if (word_start, word_end) != (start, end):
                 inside = label == "ORG" and word_start <= start and end <= word_end
                 # a region stands inside an organisation it begins (六盘水市 of 六盘水市委会), a person
                 # anywhere in one (the tagger joins 卫生院 and the name after it)
