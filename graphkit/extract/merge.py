@@ -88,10 +88,13 @@ def _drop_totals(gifts: list[dict]) -> list[dict]:
     """A total is not a gift of its own: a history (自…以来, 十年来, 历年: years of giving, not an act) never
     is, and a 共计/累计 sum is not when it equals the donor's other gifts in the article. Any other sum
     stays, marked, as the only word on those gifts."""
+    stated_by: dict[str, float] = {}  # per donor, the sum of its gifts that are not totals
+    for gift in gifts:
+        if not gift.get("total"):
+            stated_by[gift["from"]] = stated_by.get(gift["from"], 0) + (gift.get("amount_cny") or 0)
     kept = []
     for gift in gifts:
-        parts = [g for g in gifts if not g.get("total") and g["from"] == gift["from"]]
-        stated = sum(g["amount_cny"] for g in parts if g.get("amount_cny"))
+        stated = stated_by.get(gift["from"], 0)
         amount = gift.get("amount_cny")
         is_sum = gift.get("total") == "sum" and amount and stated and abs(stated - amount) <= 0.01 * amount
         if not (is_sum or gift.get("total") == "history"):
