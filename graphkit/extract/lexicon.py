@@ -190,6 +190,10 @@ DONATION_VERBS: tuple[str, ...] = tuple(
     )
 )
 
+#: Verbs that name help in general (提供 a service, 投入 effort, 赴 a meeting) as often as a relation: the
+#: tagger reads a sentence for them only when it states an amount of money (graphkit.extract.tagger).
+GENERAL_HELP_VERBS: frozenset[str] = frozenset(words("赴 前往 投入 提供 落实 设立 给予 帮扶 共建 支援 援助"))
+
 # Secondment triggers.
 SECONDMENT_VERBS: tuple[str, ...] = ("挂职", "挂任", "派驻", "选派", "支教", "进修", "驻村", "派出", "前往", "赴")
 

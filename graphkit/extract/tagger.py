@@ -24,12 +24,17 @@ from functools import cache, cached_property
 
 from graphkit.extract import lexicon
 
-#: Sentences worth tagging: those naming a way of helping (a gift, a pairing, a posting).
+#: Sentences worth tagging: those naming a way of helping (a gift, a pairing, a posting). The general
+#: verbs of lexicon.GENERAL_HELP_VERBS (提供, 投入, 赴 …) fill most sentences of a news report without
+#: stating a relation; they count only with an amount of money, or as 在…帮扶下. This leaves about half
+#: of an article's text to the tagger (it is most of extraction's time), at no cost in recall on the
+#: seed, dev or own articles.
+_SPECIFIC = {*lexicon.DONATION_VERBS, *lexicon.PAIRING_MODES, *lexicon.SECONDMENT_VERBS} - lexicon.GENERAL_HELP_VERBS
 _TRIGGER = re.compile(
-    "|".join(
-        map(re.escape, sorted({*lexicon.DONATION_VERBS, *lexicon.PAIRING_MODES, *lexicon.SECONDMENT_VERBS}, key=len))
-    )
-    + "|结对|帮扶|援|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队|筹集|筹措|出资|送达|运抵|发往|交付"
+    "|".join(map(re.escape, sorted(_SPECIFIC, key=len)))
+    + "|结对|援[建疆藏助]|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队|筹集|筹措|出资|送达|运抵|发往|交付|帮扶下"
+    + "|援[\u4e00-\u9fff]{1,2}(?:干部|工作队|指挥部)|常委|副[县市州区旗镇乡]长"  # a cadre and the post they hold
+    + "|(?:" + "|".join(map(re.escape, sorted(lexicon.GENERAL_HELP_VERBS))) + r")[^。!?！？]*?\d[\d.]*\s*[万亿]?元"
 )
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
 #: A LOC is kept as a region only with an administrative suffix (青岚县, 白石镇), never a bare 新疆.
@@ -156,6 +161,20 @@ def _lac():  # type: ignore[no-untyped-def]
         return LAC()
 
 
+class _TokenIds(dict[str, int]):
+    """A character's id in LAC's vocabulary (after its full-width → half-width table), looked up once."""
+
+    def __missing__(self, char: str) -> int:
+        lac = _lac()
+        self[char] = value = lac._vocab.get(lac._q2b.get(char, char), lac._oov_id)
+        return value
+
+
+@cache
+def _token_ids() -> _TokenIds:
+    return _TokenIds()
+
+
 @contextmanager
 def _stderr_silenced() -> Iterator[None]:
     import os
@@ -216,6 +235,7 @@ def run_batched(sentences: list[str]) -> list[list[tuple[str, str]]]:
     import numpy as np
 
     lac = _lac()
+    ids_of = _token_ids()
     emissions: dict[int, object] = {}
     by_length: dict[int, list[int]] = {}
     for i, sentence in enumerate(sentences):
@@ -224,9 +244,7 @@ def run_batched(sentences: list[str]) -> list[list[tuple[str, str]]]:
     for length, group in by_length.items():
         for first in range(0, len(group), BATCH):
             rows = group[first : first + BATCH]
-            ids = np.array(
-                [[lac._vocab.get(lac._q2b.get(c, c), lac._oov_id) for c in sentences[i]] for i in rows], dtype=np.int64
-            )
+            ids = np.array([[ids_of[c] for c in sentences[i]] for i in rows], dtype=np.int64)
             scores = lac._session.run(None, {"token_ids": ids, "length": np.full(len(rows), length, dtype=np.int64)})
             for row, i in enumerate(rows):
                 emissions[i] = scores[0][row]
@@ -247,27 +265,30 @@ def _viterbi(emissions, transitions, lengths):  # type: ignore[no-untyped-def]
     """Best tag paths of a padded batch sorted by length: the CRF recursion over all sequences at once.
 
     With rows in ascending length, the rows still running at step t are a suffix of the batch, so each
-    step updates only those (no masking)."""
+    step updates only those (no masking); the trace back runs over all rows at once the same way."""
     import numpy as np
 
     batch, steps, tags = emissions.shape
     score = emissions[:, 0, :].copy()
-    pointers = np.zeros((steps, batch, tags), dtype=np.int64)
+    pointers = np.zeros((steps, batch, tags), dtype=np.intp)
+    # [to, from]: the argmax runs over contiguous memory, and its winners are gathered by flat index
+    # rather than reduced a second time (together about four times faster than numpy's axis-1 max)
+    into = np.ascontiguousarray(transitions.T)
+    cells = (np.arange(batch * tags) * tags).reshape(batch, tags)
+    running_from = np.searchsorted(lengths, np.arange(steps), side="right").tolist()  # rows with length > t
     for t in range(1, steps):
-        first = int(np.searchsorted(lengths, t, side="right"))  # rows with length > t
-        candidates = score[first:, :, None] + transitions[None, :, :]
-        best = candidates.argmax(axis=1)
-        score[first:] = np.take_along_axis(candidates, best[:, None, :], axis=1)[:, 0, :] + emissions[first:, t, :]
+        first = running_from[t]
+        candidates = score[first:, None, :] + into
+        best = candidates.argmax(axis=2)
         pointers[t, first:] = best
-    paths = []
-    for row in range(batch):
-        last = int(score[row].argmax())
-        path = [last]
-        for t in range(int(lengths[row]) - 1, 0, -1):
-            last = int(pointers[t, row, last])
-            path.append(last)
-        paths.append(path[::-1])
-    return paths
+        score[first:] = candidates.reshape(-1)[cells[: batch - first] + best] + emissions[first:, t, :]
+    paths = np.zeros((batch, steps), dtype=np.intp)
+    rows = np.arange(batch)
+    paths[rows, lengths - 1] = score.argmax(axis=1)  # each row's trace starts at its own last tag
+    for t in range(steps - 1, 0, -1):
+        running = rows[running_from[t] :]  # rows where position t is real
+        paths[running, t - 1] = pointers[t, running, paths[running, t]]
+    return [paths[row, : lengths[row]].tolist() for row in range(batch)]
 
 
 def _words(sentence: str, tag_ids: list[int], id2tag: dict[int, str]) -> list[tuple[str, str]]:
