@@ -25,7 +25,7 @@ THRESHOLDS = (0.0, 0.5, 0.7, 0.8)
 RULE_PRIOR = {
     "pairings_by_mode": 0.85,
     "pairings_by_agreement": 0.7,
-    "pairings_by_undertaking": 0.65,
+    "pairings_by_task": 0.7,
     "pairings_by_dispatch": 0.7,
     "pairings_under_help": 0.7,
     "secondments_of_persons": 0.85,

@@ -35,15 +35,15 @@ ORG_SUFFIXES: dict[str, str] = {
     # companies
     "有限责任公司": "Company", "股份有限公司": "Company", "有限公司": "Company", "公司": "Company",
     "集团": "Company", "银行": "Company", "分行": "Company", "支行": "Company", "合作社": "Company",
-    "电子厂": "Company", "厂": "Company", "餐饮": "Company",
+    "厂": "Company",
     # schools and research
     "大学": "School", "学院": "School", "学校": "School", "小学": "School", "中学": "School",
     "幼儿园": "School", "中心校": "School", "完小": "School", "一中": "School", "二中": "School",
     "三中": "School", "研究院": "School", "研究所": "School", "科学院": "School", "党校": "School",
-    "培训中心": "School", "职业技术学校": "School", "技校": "School", "化物所": "School",
+    "培训中心": "School", "职业技术学校": "School", "技校": "School",
     # hospitals
     "医院": "Hospital", "卫生院": "Hospital", "卫生室": "Hospital", "卫生服务中心": "Hospital",
-    "妇幼保健院": "Hospital", "疾控中心": "Hospital", "病院": "Hospital", "诊所": "Hospital",
+    "妇幼保健院": "Hospital", "疾控中心": "Hospital", "诊所": "Hospital",
     # social organisations
     "协会": "SocialOrganization", "学会": "SocialOrganization", "商会": "SocialOrganization",
     "基金会": "SocialOrganization", "慈善会": "SocialOrganization", "慈善总会": "SocialOrganization",
@@ -57,7 +57,7 @@ ORG_SUFFIXES: dict[str, str] = {
     # work teams and delegations
     "工作队": "WorkTeam", "工作组": "WorkTeam", "专家组": "WorkTeam", "医疗队": "WorkTeam",
     "服务队": "WorkTeam", "代表团": "WorkTeam", "调研组": "WorkTeam", "考察团": "WorkTeam",
-    "公益团": "WorkTeam", "帮扶团": "WorkTeam", "镇长团": "WorkTeam", "专家团": "WorkTeam",
+    "帮扶团": "WorkTeam", "专家团": "WorkTeam",
     "援疆干部人才": "WorkTeam", "援藏干部人才": "WorkTeam", "援疆干部": "WorkTeam", "援藏干部": "WorkTeam",
     "援滇干部": "WorkTeam", "援黔干部": "WorkTeam", "援青干部": "WorkTeam", "援桂干部": "WorkTeam",
 }
@@ -81,7 +81,7 @@ ORG_REJECT_ENDINGS: tuple[str, ...] = tuple(
 # Generic parties the press names instead of a specific organisation (爱心企业 捐赠 …).
 GENERIC_PARTIES: dict[str, str] = {
     "爱心企业": "Company", "会员企业": "Company", "爱心单位": "SocialOrganization",
-    "社会力量": "SocialOrganization", "社会公益组织和爱心人士": "SocialOrganization",
+    "社会力量": "SocialOrganization",
     "社会公益组织": "SocialOrganization",
 }
 
@@ -192,7 +192,7 @@ DONATION_VERBS: tuple[str, ...] = tuple(
 
 #: Verbs that name help in general (提供 a service, 投入 effort, 赴 a meeting) as often as a relation: the
 #: tagger reads a sentence for them only when it states an amount of money (graphkit.extract.tagger).
-GENERAL_HELP_VERBS: frozenset[str] = frozenset(words("赴 前往 投入 提供 落实 设立 给予 帮扶 共建 支援 援助"))
+GENERAL_HELP_VERBS: frozenset[str] = frozenset(words("赴 前往 投入 提供 落实 设立 给予 共建 支援 援助"))
 
 # Secondment triggers.
 SECONDMENT_VERBS: tuple[str, ...] = ("挂职", "挂任", "派驻", "选派", "支教", "进修", "驻村", "派出", "前往", "赴")

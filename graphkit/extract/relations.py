@@ -375,22 +375,34 @@ def _subject(ms: list[Mention], limit: int, text: str) -> list[Mention]:
     return out
 
 
-def pairings_by_undertaking(ctx: Context, sentence: Sentence) -> None:
-    """A 承担/担负 … B 的 MODE 任务/工作 (腾讯公司承担了…大崇村的结对帮扶工作)."""
-    text, ms = ctx.text, _parties(sentence)
-    for verb in re.finditer(r"承担|担负|负责", text[sentence.start : sentence.end]):
-        vpos = sentence.start + verb.start()
-        mode = _MODE_RE.search(text, vpos, sentence.end)
-        if not mode:
+#: What may stand between a list of places and 的: how many of them or of their parts (两市17个县).
+_COUNTED = re.compile(r"(?:[两二三四五六七八九十百\d]+个?(?:省区|乡镇|省|市|州|县|区|镇|乡|村|所|家))*")
+_TASK = re.compile(r"的(" + _MODE_RE.pattern + r")(工作|任务|职责|责任|重任)")
+
+
+def pairings_by_task(ctx: Context, sentence: Sentence) -> None:
+    """A [verb] B(、C)[两市17个县]的 MODE 任务/工作: the mode is a task B is the owner of and A, the clause's subject,
+    takes on (承担, 负责, 接过, 做好 … any short predicate). The task noun is what makes B the helped
+    side rather than a second helper; without it (A与B的结对帮扶) nothing is said here."""
+    text, ms = ctx.text, _flat(sentence)
+    for task in _TASK.finditer(text, sentence.start, sentence.end):
+        owners = [k for k, m in enumerate(ms) if m.end <= task.start() and m.type != "Person"
+                  and _COUNTED.fullmatch(text[m.end : task.start()])]
+        if not owners:
             continue
-        subj = [m for m in ms if m.end <= vpos and len(text[m.end : vpos]) <= 4 and m.type != "Person"]
-        objs = [k for k, m in enumerate(ms) if vpos < m.start and m.end <= mode.start()]
-        if not subj or not objs:
+        helped = _list_before(ms, owners[0], text)
+        first = _chain_start(ms, helped[0], text)
+        clause = _clause_start(text, sentence, ms[first].start)
+        subjects = [k for k in range(first) if ms[k].start >= clause and ms[k].type != "Person"]
+        if not subjects:
             continue
-        last = objs[-1]
-        start = _chain_start(ms, last, text)
-        for t in _list_before(ms, last, text) if start == last else [last]:
-            _pairing(ctx, _name(ctx, subj[-1]), _name(ctx, ms[t]), mode.group(0), sentence)
+        subject = subjects[-1]
+        predicate = text[ms[subject].end : ms[first].start]
+        if not 1 <= len(predicate) <= 6 or _PUNCT.search(predicate) or predicate[-1] in "与和同及、":
+            continue
+        for a in _list_before(ms, _chain_start(ms, subject, text), text):
+            for b in helped:
+                _pairing(ctx, _actor(ctx, ms[a], sentence), _place(ctx, ms[b]), task.group(1), sentence)
 
 
 _DISPATCH = re.compile(r"(选派|派出|派遣)[^,,。;]{0,16}?(到|赴|前往|在|为)$")
@@ -1085,7 +1097,7 @@ def extract_relations(text: str, sentences: list[Sentence], canon: Canon) -> lis
 
 
 PAIRING_RULES = (
-    pairings_by_mode, pairings_by_agreement, pairings_by_undertaking, pairings_by_dispatch, pairings_under_help,
+    pairings_by_mode, pairings_by_agreement, pairings_by_task, pairings_by_dispatch, pairings_under_help,
 )
 
 

@@ -32,7 +32,7 @@ from graphkit.extract import lexicon
 _SPECIFIC = {*lexicon.DONATION_VERBS, *lexicon.PAIRING_MODES, *lexicon.SECONDMENT_VERBS} - lexicon.GENERAL_HELP_VERBS
 _TRIGGER = re.compile(
     "|".join(map(re.escape, sorted(_SPECIFIC, key=len)))
-    + "|结对|援[建疆藏助]|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队|筹集|筹措|出资|送达|运抵|发往|交付|帮扶下"
+    + "|结对|援[建疆藏助]|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队|筹集|筹措|出资|送达|运抵|发往|交付"
     + "|援[\u4e00-\u9fff]{1,2}(?:干部|工作队|指挥部)|常委|副[县市州区旗镇乡]长"  # a cadre and the post they hold
     + "|(?:" + "|".join(map(re.escape, sorted(lexicon.GENERAL_HELP_VERBS))) + r")[^。!?！？]*?\d[\d.]*\s*[万亿]?元"
 )
