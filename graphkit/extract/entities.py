@@ -657,21 +657,11 @@ def find_known_names(text: str, persons: list[Mention], orgs: list[Mention]) -> 
     return out
 
 
-_PARTY_OF = re.compile(r"(?:^|(?<=[,,。;;\s]))([\u4e00-\u9fff]{2,3}?)一行")
-
-
 def find_teams_of_persons(text: str, persons: list[Mention]) -> list[Mention]:
-    """A person followed by 一行 is the party the press means: 孙铸一行 (a delegation).
-
-    The person may be named with a title earlier, or stand at the start of a clause (孙铸一行来到…).
-    """
-    out = {p.start: Mention(p.start, p.end + 2, p.name + "一行", "WorkTeam", affiliation=p.name)
-           for p in persons if text.startswith("一行", p.end)}
-    for match in _PARTY_OF.finditer(text):
-        name = match.group(1)
-        if match.start(1) not in out and (name[0] in lexicon.SURNAMES or name[:2] in lexicon.SURNAMES):
-            out[match.start(1)] = Mention(match.start(1), match.end(), name + "一行", "WorkTeam", affiliation=name)
-    return sorted(out.values(), key=lambda m: m.start)
+    """A person followed by 一行 is the party the press means: 孙某一行 (a delegation) — whoever found
+    the person (a title rule or the tagger)."""
+    return [Mention(p.start, p.end + 2, p.name + "一行", "WorkTeam", affiliation=p.name)
+            for p in persons if text.startswith("一行", p.end)]
 
 
 # --- all together -----------------------------------------------------------------------------
@@ -688,7 +678,6 @@ def find_mentions(text: str) -> list[Mention]:
     orgs = orgs + complete_lists(text, orgs, regions)
     persons = find_persons(text, regions + orgs)
     persons = _dedupe(persons + find_known_names(text, persons, orgs))
-    teams = find_teams_of_persons(text, persons)
     tagging = tag(text)
     # Where the tagger segmented the sentence, a region or person name that begins or ends inside one
     # of its words (岚县 in 青岚县, 钱丽分 for 钱丽 分赴) is a gazetteer or title rule misfiring: dropped.
@@ -699,6 +688,7 @@ def find_mentions(text: str) -> list[Mention]:
     # A unit the tagger names takes precedence over a region inside its name (中山 in …中山公园管理处).
     units = [m for m in tagged if m.type not in ("Region", "Person")]
     others = [m for m in tagged if m.type in ("Region", "Person")]
+    teams = find_teams_of_persons(text, persons + [m for m in others if m.type == "Person"])
     # organisations (the longest first) over persons over the tagger's units over regions, and the
     # tagger's other names where none of those stands
     ranked = sorted(orgs + teams + generic, key=lambda m: -(m.end - m.start))

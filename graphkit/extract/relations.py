@@ -133,16 +133,21 @@ def _name(ctx: Context, m: Mention) -> str:
     return ctx.canon.of(m)
 
 
-_LEAD_TITLE = re.compile(r"^(会长|副会长|院长|副院长|校长|董事长|总经理|书记|主任|主席|副主席|理事长)")
+#: Titles of whoever leads a unit and speaks for it (a 队员 or 教师 does not).
+_LEAD_TITLE = r"(会长|副会长|院长|副院长|校长|董事长|总经理|书记|主任|主席|副主席|理事长|局长|县长|市长)"
+#: The titles between a unit and the person (某协会会长王某): the first says they lead it.
+#: Further posts may follow after 、, each a unit and a title (会长、某基地筹备组副组长王某).
+_TITLES_OF_A_LEADER = re.compile(_LEAD_TITLE + "(、[^,,。;;:“”]{0,24}?(" + "|".join(lexicon.TITLES) + "))*")
 
 
 def _actor(ctx: Context, m: Mention, sentence: Sentence) -> str:
-    """The party acting: 某协会会长王某一行 acts for the association, not as a private group."""
-    if m.type == "WorkTeam" and m.name.endswith("一行"):
+    """The party acting. A person, or a delegation named after one (王某一行), introduced by the unit
+    they lead (某协会会长王某) acts for that unit, not as a private person."""
+    person = m.type == "Person" or (m.type == "WorkTeam" and m.affiliation is not None)
+    if person:
         for o in sentence.mentions:
-            if o.end <= m.start and o.type not in ("Person", "Region", "WorkTeam") and _LEAD_TITLE.match(
-                ctx.text[o.end : o.end + 4]
-            ):
+            leads = _TITLES_OF_A_LEADER.fullmatch(ctx.text[o.end : m.start])
+            if leads and o.type not in ("Person", "Region", "WorkTeam"):
                 return _name(ctx, o)
     return _name(ctx, m)
 

@@ -1,0 +1,49 @@
+"""Who acts, read from clause structure: a pairing stated as a task one side takes on for the other
+(A 承担 B 的结对帮扶任务, any short predicate, lists on either side, counted places before 的), and a
+person or delegation introduced by the unit they lead acting for it. Sentences of our own, invented places."""
+
+from __future__ import annotations
+
+import pytest
+
+from graphkit.extract.pipeline import extract_text
+
+
+def pairings(text: str) -> set[tuple[str, str]]:
+    return {(r["from"], r["to"]) for r in extract_text(text)["relations"] if r["type"] == "pairing"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("鹭川市星河科技有限公司承担了青岚县白石村的结对帮扶任务。", {("鹭川市星河科技有限公司", "白石村")}),
+        ("按照省里安排,鹭川市接过青岚县、云岭县两县的对口支援工作。", {("鹭川市", "青岚县"), ("鹭川市", "云岭县")}),
+        ("鹭川市主要负责青岚县、云岭县两县12个乡镇的帮扶工作。", {("鹭川市", "青岚县"), ("鹭川市", "云岭县")}),
+        ("鹭川市教育局和鹭川市卫健委做好青岚县的对口帮扶工作。",
+         {("鹭川市教育局", "青岚县"), ("鹭川市卫健委", "青岚县")}),
+    ],
+)
+def test_a_task_taken_on_for_a_place_is_a_pairing(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= pairings(text)
+
+
+def test_no_pairing_without_a_subject_in_the_clause() -> None:
+    assert pairings("青岚县白石村的结对帮扶任务已经完成。") == set()  # no one takes the task on
+    # the comma ends the clause: 鹭川市 is not its subject (the same sentence without it is a pairing)
+    assert ("鹭川市", "青岚县") not in pairings("鹭川市,青岚县的结对帮扶工作受到表扬。")
+    assert ("鹭川市", "青岚县") in pairings("鹭川市承担青岚县的结对帮扶工作。")
+
+
+@pytest.mark.parametrize(
+    ("text", "donor"),
+    [
+        ("鹭川市慈善总会会长林远舟向青岚县白石村捐赠帮扶资金5万元。", "鹭川市慈善总会"),
+        ("鹭川市星河科技有限公司董事长、鹭川市青年企业家协会副会长林远舟一行来到青岚县白石村,捐赠帮扶资金20万元。",
+         "鹭川市星河科技有限公司"),
+        ("林远舟一行向青岚县白石村小学捐赠图书2000册。", "林远舟一行"),  # a delegation the tagger names, no title
+        ("鹭川市第一中学教师林远舟向青岚县白石村小学捐赠图书300册。", "林远舟"),  # a teacher gives as herself
+    ],
+)
+def test_a_leader_gives_for_the_unit_they_lead(text: str, donor: str) -> None:
+    gifts = [r for r in extract_text(text)["relations"] if r["type"] == "donation"]
+    assert [g["from"] for g in gifts] == [donor]
