@@ -37,6 +37,8 @@ RULE_PRIOR = {
 }
 #: What a party taken from context leaves of the prior, by where it came from.
 FILLED = {"previous-sentence": 0.45, "article": 0.5, "main-pair": 0.35, "anaphor": 0.8}
+#: The parties that make a relation the one it is (what the gold annotations are matched on).
+PARTIES = {"pairing": ("from", "to"), "donation": ("from", "to"), "secondment": ("person", "to")}
 #: What a total (累计, 共计, …以来) leaves: kept only when the article states no gift of that donor.
 TOTAL = 0.6
 
@@ -46,11 +48,13 @@ def confidence(relation: dict) -> float:
     score = RULE_PRIOR.get(relation.get("rule", ""), 0.6)
     if relation.get("type") == "donation" and relation.get("amount_cny") is not None:
         score += 0.1  # a stated sum anchors the clause: donor, verb and amount were read together
-    for source in (relation.get("filled") or {}).values():
-        score *= FILLED.get(source, 0.4)
+    parties = PARTIES.get(relation.get("type", ""), ())
+    for field, source in (relation.get("filled") or {}).items():
+        if field in parties:  # a secondment's sending unit is a detail: filled in, it is marked, not doubted
+            score *= FILLED.get(source, 0.4)
     if relation.get("total"):
         score *= TOTAL  # a sum over years or gifts: history more than an act
     return round(min(score, 1.0), 2)
 
 
-__all__ = ["DEFAULT_MIN_CONFIDENCE", "FILLED", "RULE_PRIOR", "THRESHOLDS", "confidence"]
+__all__ = ["DEFAULT_MIN_CONFIDENCE", "FILLED", "PARTIES", "RULE_PRIOR", "THRESHOLDS", "confidence"]

@@ -456,6 +456,7 @@ def secondments_of_persons(ctx: Context, sentence: Sentence) -> None:
             continue
         origin = _origin(ctx, person, sentence)
         _secondment(ctx, person.name, origin, host, trig.group(0), sentence)
+        ctx.filled = {}
 
 
 # A post in a local government or party committee (县委常委, 副县长, 副镇长 …), held by a cadre of an
@@ -514,17 +515,24 @@ def _person_near(ms: list[Mention], s: int, e: int, text: str) -> Mention | None
     return before[-1] if before else None
 
 
+#: A form's label for the unit that sends a person (派员单位, 派出单位, 选派单位, 原工作单位 …: how notices
+#: of dispatched cadres and teachers list them).
+_SENDING_LABEL = re.compile(r"(派员|派出|选派|原工作|原|所在|推荐)单位[::为是]?")
+
+
 def _origin(ctx: Context, person: Mention, sentence: Sentence) -> str | None:
-    """A person's sending unit: 派员单位 X, their team's home region, or the article's helper."""
-    match = re.search(r"派员单位", ctx.text[sentence.start : sentence.end])
-    if match:
-        pos = sentence.start + match.end()
-        after = [m for m in sentence.mentions if m.start >= pos]
+    """A person's sending unit: the unit a label names in the sentence, their team's home region, or
+    (marked as filled in, so of low confidence) the article's helper."""
+    label = _SENDING_LABEL.search(ctx.text, sentence.start, sentence.end)
+    if label:
+        after = [m for m in sentence.mentions if m.start >= label.end() and m.type != "Person"]
         if after:
             return _name(ctx, after[0])
     entity = ctx.canon.entity(ctx.canon.resolve(person.name))
     if entity and entity.affiliation:
         return _team_origin(ctx, entity.affiliation) or entity.affiliation
+    if ctx.main_from:
+        ctx.filled["from"] = "main-pair"
     return ctx.main_from
 
 
