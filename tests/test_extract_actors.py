@@ -47,3 +47,9 @@ def test_no_pairing_without_a_subject_in_the_clause() -> None:
 def test_a_leader_gives_for_the_unit_they_lead(text: str, donor: str) -> None:
     gifts = [r for r in extract_text(text)["relations"] if r["type"] == "donation"]
     assert [g["from"] for g in gifts] == [donor]
+
+
+def test_overlapping_heads_and_national_bodies() -> None:
+    """第一中学 ends in 中学, not 一中; a ministry named bare (教育部) is found by the tagger, no list."""
+    gifts = [(r["from"], r["to"]) for r in extract_text("教育部向青岚县第一中学捐赠图书5000册。")["relations"]]
+    assert gifts == [("教育部", "青岚县第一中学")]

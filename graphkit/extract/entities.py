@@ -286,9 +286,26 @@ def _stop_word_ending_at(text: str, pos: int, allow: frozenset[str] = frozenset(
 
 @cache
 def _suffix_re() -> re.Pattern[str]:
-    """One alternation of all organisation suffixes, longest first."""
+    """The longest organisation suffix starting at each position (a lookahead, so overlapping ones are
+    all seen: 一中 and 中学 in 第一中学)."""
     suffixes = sorted(lexicon.ORG_SUFFIXES, key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, suffixes)))
+    return re.compile("(?=(" + "|".join(map(re.escape, suffixes)) + "))")
+
+
+def _suffixes(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, suffix) of the organisation heads in text. Of two that overlap, the one reaching
+    further right is the head (第一中学 ends in 中学, not 一中); one inside another (政府 in 人民政府) is
+    not a head of its own. Suffixes a title or another word follows (局长, 中学生) are left out."""
+    found = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in _suffix_re().finditer(text)]
+    found = [f for f in found if not _blocked(f[2], text, f[1])]
+    out: list[tuple[int, int, str]] = []
+    for start, end, suffix in found:
+        if out and start < out[-1][1]:
+            if end <= out[-1][1]:
+                continue  # inside the head before it
+            out.pop()  # overlaps it and reaches further: the later one is the head
+        out.append((start, end, suffix))
+    return out
 
 
 @cache
@@ -375,14 +392,11 @@ def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
     ordered = sorted(regions, key=lambda m: m.start)
     starts = [m.start for m in ordered]
     out: list[Mention] = []
-    for match in _suffix_re().finditer(text):
-        suffix = match.group(0)
-        if _blocked(suffix, text, match.end()):
-            continue
+    for suffix_start, suffix_end, suffix in _suffixes(text):
         kind = lexicon.ORG_SUFFIXES[suffix]
         allow = _team_allow() if kind == "WorkTeam" else frozenset()
-        start = _left_edge(text, match.start(), by_end, allow)
-        name = text[start : match.end()]
+        start = _left_edge(text, suffix_start, by_end, allow)
+        name = text[start:suffix_end]
         while name and (name[0] in "()·•和与及" or (name[0] == "同" and start + 1 in region_starts)):
             name, start = name[1:], start + 1
         if start not in region_starts and kind != "WorkTeam" and not name.startswith(
@@ -391,10 +405,9 @@ def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
             cut = trim_leading_words(name, len(suffix) + 1)
             name, start = name[cut:], start + cut
         if len(name) <= len(suffix) or name.endswith(lexicon.ORG_REJECT_ENDINGS):
-            if _bare_ok(text, match, kind):
-                out.append(Mention(match.start(), match.end(), suffix, kind, bare=True))
-            if suffix not in ("国务院", "中央办公厅", "教育部", "财政部", "民政部", "商务部", "农业农村部"):
-                continue
+            if _bare_ok(text, suffix_start, suffix, kind):
+                out.append(Mention(suffix_start, suffix_end, suffix, kind, bare=True))
+            continue
         if re.search(r"(获评|评为|荣获|授予|获得)$", text[max(0, start - 3) : start]):
             continue  # an honour's title, not a party (获评福建省优秀援疆干部人才)
         if name[0] in lexicon.STOP_WORDS and name[0] not in lexicon.SURNAMES and start not in region_starts:
@@ -402,20 +415,20 @@ def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
             if len(name) <= len(suffix):
                 continue
         # the regions inside the name: a bisect into those sorted by start, not a scan of all of them
-        first, last = bisect_left(starts, start), bisect_left(starts, match.end())
-        inner = tuple(m for m in ordered[first:last] if m.end <= match.end())
-        out.append(Mention(start, match.end(), name, _org_type(name, suffix), inner=inner))
+        first, last = bisect_left(starts, start), bisect_left(starts, suffix_end)
+        inner = tuple(m for m in ordered[first:last] if m.end <= suffix_end)
+        out.append(Mention(start, suffix_end, name, _org_type(name, suffix), inner=inner))
     return _merge_overlaps(out)
 
 
 _BARE_LEAD = re.compile(r"(^|[,,。;;、\s]|向|为|给|到|与|和|该|来到|走进)$")
 
 
-def _bare_ok(text: str, match: re.Match[str], kind: str) -> bool:
+def _bare_ok(text: str, start: int, suffix: str, kind: str) -> bool:
     """A bare 调研组 / 幼儿园 / 集团 stands for a party named nearby (the subject or an antecedent)."""
-    if len(match.group(0)) < 2 or kind not in ("WorkTeam", "School", "Hospital", "Company"):
+    if len(suffix) < 2 or kind not in ("WorkTeam", "School", "Hospital", "Company"):
         return False
-    return bool(_BARE_LEAD.search(text[max(0, match.start() - 2) : match.start()]))
+    return bool(_BARE_LEAD.search(text[max(0, start - 2) : start]))
 
 
 def _merge_overlaps(mentions: list[Mention]) -> list[Mention]:
