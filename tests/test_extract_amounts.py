@@ -19,7 +19,6 @@ from graphkit.extract.amounts import chinese_number, find_amounts, parse_amount
         ("超过32亿元", 3_200_000_000, True),
         ("投入约1.35亿元", 135_000_000, True),
         ("不少于 200 万元的帮扶资金", 2_000_000, True),
-        ("累计投入14。24亿元", 1_424_000_000, False),
         ("捐款三十万元", 300_000, False),
         ("价值115万优良种子", 1_150_000, False),
     ],
@@ -51,3 +50,9 @@ def test_chinese_numerals() -> None:
     assert chinese_number("一百二十") == 120
     assert chinese_number("两千") == 2000
     assert chinese_number("三十a") is None
+
+
+def test_a_full_stop_between_digits_is_not_a_decimal_point() -> None:
+    """14。24亿元 is ambiguous (a typo for 14.24, or a sentence ending in 14): no guess is made."""
+    amount = parse_amount("累计投入14。24亿元")
+    assert amount is not None and amount.yuan == 2_400_000_000

@@ -1,7 +1,7 @@
 """Money expressions in Chinese news, normalised to yuan.
 
 Handles 15万元, 0.6万元, 1.05亿元, 价值149000元, 9万余元 / 300多万元 / 约9万元 / 超过32亿元 (approximate),
-5000元/月 and 每月1000元 (per month), 14。24亿元 (a full stop typed as decimal point), spaced digits
+5000元/月 and 每月1000元 (per month), spaced digits
 (200 万元) and Chinese numerals (三十万元). A bare 万 without 元 counts only where the context makes
 it money (价值133万物资), so 1400余人 and 2000余亩 are never taken for amounts.
 """
@@ -15,7 +15,7 @@ _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000, "千": 1_000, "百": 100, "": 1}
 
-_NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\s?[.。]\s?\d+)?|[零〇一二两三四五六七八九十百千]+)"
+_NUMBER = r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\s?\.\s?\d+)?|[零〇一二两三四五六七八九十百千]+)"
 AMOUNT_RE = re.compile(
     r"(?P<pre>约|近|超过|超|逾|达|不少于|不低于|不超过|大约)?\s*"
     + _NUMBER
@@ -62,7 +62,7 @@ def chinese_number(text: str) -> int | None:
 
 def _number(raw: str) -> float | None:
     """The numeric value of the number part, Arabic or Chinese."""
-    raw = raw.replace(" ", "").replace(",", "").replace("。", ".")
+    raw = raw.replace(" ", "").replace(",", "")
     if raw[0].isdigit():
         try:
             return float(raw)

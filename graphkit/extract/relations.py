@@ -772,7 +772,7 @@ def _recipient(ctx: Context, ms: list[Mention], trig: re.Match[str], limit: int,
     for k, m in enumerate(ms):
         if clause_start <= m.start < trig.start() and m.type != "WorkTeam":
             lead = text[max(0, m.start - 2) : m.start]
-            if re.search(r"(向|为|给|对|帮助)$", lead) and not text.startswith(("为了", "为切实"), m.start - 1):
+            if re.search(r"(向|为|给|对|帮助)$", lead) and not text.startswith("为了", m.start - 1):
                 return _names(ctx, ms, _list_after(ms, k, text))
     for k, m in enumerate(ms):
         if trig.end() <= m.start < limit:
