@@ -169,9 +169,6 @@ def find_divisions(text: str) -> list[Mention]:
 
 
 _SUBREGION = re.compile(r"(街道|社区|苏木|嘎查|镇|乡|村)")
-_SUBREGION_BLOCK = {
-    "乡": "村镇亲愁土下贤情音里", "村": "民委级组庄落镇寨干务", "镇": "长政压守静", "社区": "居", "街道": "办",
-}
 _SUBREGION_GENERIC = frozenset(
     lexicon.words("""城 农 山 乡 渔 小 大 本 该 全 各 新 老 边 整 此 其 两 同 每 下 回 返 家 故 驻 进 村
     城乡 乡村 山村 一个 这个 这个山
@@ -197,8 +194,6 @@ def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention],
     found_ends: dict[int, Mention] = {}  # the first found mention ending at each offset
     for match in _SUBREGION.finditer(text):
         suffix, s, e = match.group(1), match.start(), match.end()
-        if e < len(text) and text[e] in _SUBREGION_BLOCK.get(suffix, ""):
-            continue
         if _inside(starts, divisions, s):
             continue
         prev = ends.get(s) or found_ends.get(s)
