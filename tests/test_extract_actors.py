@@ -53,3 +53,16 @@ def test_overlapping_heads_and_national_bodies() -> None:
     """第一中学 ends in 中学, not 一中; a ministry named bare (教育部) is found by the tagger, no list."""
     gifts = [(r["from"], r["to"]) for r in extract_text("教育部向青岚县第一中学捐赠图书5000册。")["relations"]]
     assert gifts == [("教育部", "青岚县第一中学")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "青岚融媒体中心讯(记者 林远舟)鹭川市慈善总会日前向青岚县第一中学捐赠图书3000册。",
+        "新华社鹭川12月5日电(记者 林远舟 通讯员 钱丽)鹭川市慈善总会向青岚县第一中学捐赠图书3000册。",
+        "鹭川市慈善总会——这家成立二十年的公益组织,日前向青岚县第一中学捐赠图书3000册。",
+    ],
+)
+def test_the_subject_past_datelines_and_appositions(text: str) -> None:
+    gifts = [(r["from"], r["to"]) for r in extract_text(text)["relations"] if r["type"] == "donation"]
+    assert gifts == [("鹭川市慈善总会", "青岚县第一中学")]

@@ -60,10 +60,33 @@ LONG_LINE = 200
 _SENTENCE_END = re.compile(r"(?<=[。!?！？;；])")
 
 
+#: A press dateline opening a paragraph: the masthead (鹭川日报讯, 某某网讯, 新华社某地12月5日电) and the
+#: byline in brackets after it ((记者 某某 通讯员 某某)). Neither is a party to what follows; left in,
+#: the masthead runs into the subject's name (某融媒体中心讯(记者…)某慈善总会).
+_MASTHEAD = re.compile(
+    r"^\s*(?:[^\s,,。;;:：()（）]{2,24}?(?:讯|\d{1,2}月\d{1,2}日电))(?=[\s(（:：,,]|记者|$)"
+    r"\s*(?:[(（][^()（）]{0,60}[)）])?[\s:：]*"
+)
+_BYLINE = re.compile(r"^\s*[(（](?:本报|本台|本网)?(?:记者|通讯员|特约)[^()（）]{0,60}[)）][\s:：]*")
+
+
+def blank_dateline(line: str) -> str:
+    """The line with a leading dateline and byline blanked (same length).
+
+    >>> blank_dateline("鹭川日报讯(记者 林远舟)鹭川市慈善总会近日捐赠图书。").strip()
+    '鹭川市慈善总会近日捐赠图书。'
+    >>> blank_dateline("鹭川通讯有限公司近日捐赠图书。")
+    '鹭川通讯有限公司近日捐赠图书。'
+    """
+    match = _MASTHEAD.match(line) or _BYLINE.match(line)
+    return " " * match.end() + line[match.end() :] if match else line
+
+
 def blank_boilerplate(text: str) -> str:
-    """The text with every boilerplate line (or sentence, in a long line) replaced by spaces of the same length."""
+    """The text with every boilerplate line (or sentence, in a long line) replaced by spaces of the same
+    length, and each paragraph's leading dateline blanked."""
     out, kept = [], []
-    for line in text.split("\n"):
+    for line in map(blank_dateline, text.split("\n")):
         pieces = _SENTENCE_END.split(line) if len(line) > LONG_LINE else [line]
         for piece in pieces:
             if is_boilerplate(piece, kept):
