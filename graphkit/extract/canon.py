@@ -7,7 +7,8 @@ Rules, all driven by the article itself and the gazetteer:
 - an organisation that starts with a bare level word takes the article's home region of that level
   (县司法局 → 黑水县司法局, 省民政厅 → 四川省民政厅);
 - a shorter organisation name that ends another one is an alias of it (博爱义工协会);
-- X(Y) makes Y an alias of X (成都市第二人民医院(成都仁济医院)).
+- X(Y) makes Y an alias of X (成都市第二人民医院(成都仁济医院));
+- an abbreviation the entity finder tied to a full name is an alias of it (国投).
 """
 
 from __future__ import annotations
@@ -95,10 +96,17 @@ class Canon:
             for region in m.inner:
                 if region.name not in self.alias_of:
                     self.alias_of[region.name] = self.canonical_name(region)
+        self._merge_abbreviations()
         self._merge_suffix_aliases()
         self._merge_parentheses()
         self._merge_team_forms()
         self._merge_company_forms()
+
+    def _merge_abbreviations(self) -> None:
+        """国投 is 国家开发投资公司 where the entity finder read it as that name's abbreviation."""
+        for m in self.mentions:
+            if m.short_for and m.short_for in self.entities and m.name in self.entities:
+                self._fold(self.entities[m.name], self.entities[m.short_for])
 
     def _merge_company_forms(self) -> None:
         """腾讯, 腾讯公司 and 腾讯集团 are one company: same stem, different company suffix."""

@@ -39,6 +39,7 @@ class Mention:
     affiliation: str | None = None
     inner: tuple[Mention, ...] = field(default=(), compare=False)
     bare: bool = False
+    short_for: str | None = None  # the full name an abbreviation stands for (国投 → 国家开发投资公司)
 
 
 # --- regions ----------------------------------------------------------------------------------
@@ -672,6 +673,66 @@ def find_teams_of_persons(text: str, persons: list[Mention]) -> list[Mention]:
             for p in persons if text.startswith("一行", p.end)]
 
 
+# --- abbreviations ----------------------------------------------------------------------------
+
+_ABBREVIABLE = ("Company", "School", "SocialOrganization", "GovernmentAgency", "Hospital")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether `short` is formed the usual way from `full`: its first character, then later ones in order."""
+    if short[0] != full[0]:
+        return False
+    rest = iter(full[1:])
+    return all(c in rest for c in short[1:])
+
+
+def find_abbreviations(text: str, orgs: list[Mention]) -> list[Mention]:
+    """Later mentions of an organisation by a two- or three-character abbreviation (国投 for 国家开发投资
+    公司, 北大 for 北京大学), formed from the full name the article gave first.
+
+    A candidate must skip a character of the name (a plain prefix such as 国家 is a word, not an
+    abbreviation) unless jieba's dictionary marks it as an abbreviation (tag j); an everyday word is
+    never one; and one not in the dictionary must occur twice. Abbreviations a name could share with
+    another of the article's organisations are left out.
+    """
+    words = _common_words()
+    taken = Spans(orgs)
+    firsts: dict[str, int] = {}
+    for m in orgs:
+        if m.type in _ABBREVIABLE and len(m.name) >= 4 and not m.bare:
+            firsts.setdefault(m.name, m.end)
+    by_initial: dict[str, list[str]] = {}
+    for name in firsts:
+        by_initial.setdefault(name[0], []).append(name)
+    found: dict[str, list[tuple[int, int]]] = {}
+    owner: dict[str, set[str]] = {}
+    for initial, names in by_initial.items():
+        pos = text.find(initial)
+        while pos >= 0:
+            for size in (3, 2):
+                short = text[pos : pos + size]
+                if len(short) < size or not all(_CJK.match(c) for c in short) or taken.overlaps(pos, pos + size):
+                    continue
+                fulls = {n for n in names if firsts[n] <= pos and _abbreviates(short, n) and short != n}
+                if fulls:
+                    found.setdefault(short, []).append((pos, pos + size))
+                    owner.setdefault(short, set()).update(fulls)
+                    break
+            pos = text.find(initial, pos + 1)
+    out = []
+    for short, spans in found.items():
+        tag = words.get(short, (0, ""))[1]
+        prefix = any(n.startswith(short) for n in owner[short])
+        if len(owner[short]) != 1 or (tag and tag != "j") or (prefix and tag != "j"):
+            continue
+        if tag != "j" and len(spans) < 2:
+            continue
+        full = next(iter(owner[short]))
+        kind = next(m.type for m in orgs if m.name == full)
+        out.extend(Mention(s, e, short, kind, short_for=full) for s, e in spans)
+    return out
+
+
 # --- all together -----------------------------------------------------------------------------
 
 
@@ -684,6 +745,7 @@ def find_mentions(text: str) -> list[Mention]:
     taken = Spans(orgs)
     generic = [g for g in find_generic_parties(text) if not taken.overlaps(g.start, g.start + 1)]
     orgs = orgs + complete_lists(text, orgs, regions)
+    orgs = orgs + find_abbreviations(text, orgs)
     persons = find_persons(text, regions + orgs)
     persons = _dedupe(persons + find_known_names(text, persons, orgs))
     tagging = tag(text)
