@@ -66,3 +66,8 @@ def test_overlapping_heads_and_national_bodies() -> None:
 def test_the_subject_past_datelines_and_appositions(text: str) -> None:
     gifts = [(r["from"], r["to"]) for r in extract_text(text)["relations"] if r["type"] == "donation"]
     assert gifts == [("鹭川市慈善总会", "青岚县第一中学")]
+
+
+def test_a_dispatch_whose_destination_opens_the_next_clause() -> None:
+    assert pairings("鹭川大学先后派出8名干部,在青岚县挂职锻炼。") == {("鹭川大学", "青岚县")}
+    assert pairings("鹭川大学先后派出8名干部,在学校召开了动员会。") == set()  # no place: no pairing

@@ -410,7 +410,8 @@ def pairings_by_task(ctx: Context, sentence: Sentence) -> None:
                 _pairing(ctx, _actor(ctx, ms[a], sentence), _place(ctx, ms[b]), task.group(1), sentence)
 
 
-_DISPATCH = re.compile(r"(选派|派出|派遣)[^,,。;]{0,16}?(到|赴|前往|在|为)$")
+# The destination follows in the same clause, or opens the next one (派出12名干部,在某县…).
+_DISPATCH = re.compile(r"(选派|派出|派遣)[^,,。;]{0,16}?[,,]?(到|赴|前往|在|为)$")
 
 
 def pairings_by_dispatch(ctx: Context, sentence: Sentence) -> None:
