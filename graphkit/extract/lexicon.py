@@ -184,11 +184,14 @@ DONATION_VERBS: tuple[str, ...] = tuple(
     sorted(
         words("""\
             捐赠 捐款 捐资 捐助 捐献 捐建 资助 援建 赠送 送去 送来 捐 支助 援助 支援 投入 提供 设立
-            筹募 募集 给予 落实"""),
+            筹募 募集 给予 落实 出资 筹集 筹措"""),
         key=len,
         reverse=True,
     )
 )
+
+#: Help in kind, a regex: 帮助 R 修建/新建/建成/购置 … (a gift only with a count or a sum).
+HELP_IN_KIND = r"帮助(?=[^,,。]{2,24}?(修建|新建|建成|购置))"
 
 #: Verbs that name help in general (提供 a service, 投入 effort, 赴 a meeting) as often as a relation: the
 #: tagger reads a sentence for them only when it states an amount of money (graphkit.extract.tagger).

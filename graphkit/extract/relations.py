@@ -33,7 +33,7 @@ _BRACKETED = re.compile(r"\(([^()]{1,16})\)")
 _CHAIN_GAP = re.compile(r"^(的)?$")
 _PUNCT = re.compile(r"[,,。;;!?!?:“”\"《》()]")
 _MODE_RE = re.compile("|".join(map(re.escape, lexicon.PAIRING_MODES)))
-_DONATION_RE = re.compile("|".join(map(re.escape, lexicon.DONATION_VERBS)) + "|免费发放")
+_DONATION_RE = re.compile("|".join(map(re.escape, lexicon.DONATION_VERBS)) + "|免费发放|" + lexicon.HELP_IN_KIND)
 _NOT_A_GIFT = re.compile(
     r"^(仪式|活动|协议|现场|大会|物资分配|工作|意识|理念|证书|情况|项目推介|平台|力度|对象|项目|方式)"
 )
@@ -602,6 +602,8 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
             continue
         if not amounts and not _has_evidence(text, trig, limit, ms):
             continue
+        if trig.group(0) == "帮助" and not amounts and not _quantity(text, trig.end(), limit):
+            continue  # help in kind is a gift only when counted or priced
         donors = [d for d in donors if d not in recipients] or donors
         memory.update(donors=donors, recipient=recipients, sentence=sentence)
         respectively = bool(_RESPECTIVELY.search(text[sentence.start : limit]))
@@ -662,13 +664,17 @@ def coordinate(
     return [(d, r, a) for a in sums for d in donors for r in recipients]
 
 
-_DELIVERY = re.compile(r"送达|运抵|发往|送往|交付给?|送到|送至")
+_DELIVERY = re.compile(r"送达|运抵|发往|送往|运往|送进|交付给?|送到|送至")
+#: How a sentence says the goods are the donor's to give: raised or bought by them (筹集的 …), handed over
+#: by them (将/把 … 送进), or sent from them (从 A 发往 B).
+_HANDED_OVER = re.compile(r"^[^,,。;]{0,4}?(将|把)")
 _RAISED = re.compile(r"筹集|募集|筹措|捐赠|捐献|捐|采购|出资|提供|购置")
 _GOODS = re.compile(r"物资|款|资金|设备|图书|药品|口罩|衣物|棉被|器材|用品|\d+\s*[套台件册本批箱袋床双吨]")
 
 
 def donations_delivered(ctx: Context, sentence: Sentence) -> None:
-    """A 筹集/捐赠/采购 的 … 物资 送达/运抵/交付 R: the sentence's subject gave to the place of delivery."""
+    """A 筹集/捐赠/采购 的 … 物资 送达/运抵/交付 R, A 将 … 物资 送进 R, … 物资 从 A 发往 R: the goods'
+    owner gave them to the place of delivery."""
     text, ms = ctx.text, _parties(sentence)
     within = (text, sentence.start, sentence.end)
     if not _DELIVERY.search(*within) or not _GOODS.search(*within):
@@ -680,10 +686,13 @@ def donations_delivered(ctx: Context, sentence: Sentence) -> None:
         before = [k for k, m in enumerate(ms) if m.end <= delivery.start() and m.type != "Person"]
         if not after or not before or text[delivery.end() : ms[after[0]].start].strip() not in ("", "了"):
             continue
-        donor = ms[_chain_end(ms, before[0], text)]
-        if not _RAISED.search(text, donor.end, delivery.start()) or ms[after[0]].type == "Person":
+        sender = [k for k in before if text[ms[k].end : delivery.start()] == "" and text[ms[k].start - 1] == "从"]
+        donor = ms[_chain_end(ms, sender[-1] if sender else before[0], text)]
+        given = (sender or _RAISED.search(text, donor.end, delivery.start())
+                 or _HANDED_OVER.match(text[donor.end : delivery.start()]))
+        if not given or ms[after[0]].type == "Person":
             continue
-        sums = find_amounts(text, donor.end, delivery.start())
+        sums = find_amounts(text, sentence.start, delivery.start())  # (价值60万元的设备从 A 发往 B)
         recipient = _name(ctx, ms[_chain_end(ms, after[0], text)])
         if recipient == _name(ctx, donor):
             continue
@@ -705,6 +714,12 @@ def _has_evidence(text: str, trig: re.Match[str], limit: int, ms: list[Mention])
         trig.end() <= m.start <= trig.end() + 3 for m in ms)))
 
 
+#: Verbs that raise or put in money (筹集, 出资) or give it in general (投入, 提供): a gift only with a sum
+#: of money close after them.
+_RAISING = frozenset(lexicon.words("募集 筹募 筹集 筹措"))
+_FUNDING = frozenset(lexicon.words("投入 提供 给予 落实 支援 援助 设立 出资")) | _RAISING
+
+
 def _is_gift(ctx: Context, trig: re.Match[str], sentence: Sentence) -> bool:
     """Skip 捐赠仪式 / 捐赠活动 and verbs inside names; weak verbs need money nearby."""
     text = ctx.text
@@ -724,11 +739,11 @@ def _is_gift(ctx: Context, trig: re.Match[str], sentence: Sentence) -> bool:
     if _GUIDED.search(clause) and trig.group(0) in ("投入", "援建", "支援", "提供"):
         return False  # 引导企业投入… : investment steered, not a gift
 
-    if trig.group(0) in ("投入", "提供", "给予", "落实", "支援", "援助", "设立", "募集", "筹募"):
+    if trig.group(0) in _FUNDING:
         window = text[trig.start() : min(sentence.end, trig.end() + 16)]
         if not (_MONEY_WORDS.search(window) and find_amounts(window)) and not (
             trig.group(0) in ("给予", "设立", "援助") and re.search(r"基金|资助|支持|资金", window)
-        ) and not (trig.group(0) in ("募集", "筹募") and _quantity(text, trig.end(), sentence.end)) and not (
+        ) and not (trig.group(0) in _RAISING and _quantity(text, trig.end(), sentence.end)) and not (
             trig.group(0) in ("援助", "支援") and any(m.start == trig.end() for m in sentence.mentions)
         ):
             return False
@@ -751,6 +766,17 @@ def _amounts_for(text: str, start: int, limit: int, trig_start: int, sentence_st
     return out
 
 
+#: Between a gift verb and its recipient: nothing or 给/至/到, or the sum and a purpose clause that names
+#: the recipient (出资80万元,为某村修建…; 筹集善款120万元,用于某校新建…).
+_RECIPIENT_AFTER = re.compile(
+    r"(了)?(给|至|到|予)?|[^,,。\d]{0,4}?[\d.约近]*[万亿]?元?(资金)?,?(支持|用于|帮助|为|援建|新建|建设|修建)"
+    r"[^,,。]{0,6}?的?"
+)
+#: The recipient is where the gift is delivered (捐赠至 R, … 运抵 R).
+_DELIVERED_TO = re.compile(r"((捐赠|送|交)(至|给|到)|" + _DELIVERY.pattern + ")$")
+_PURPOSE = re.compile(r"支持|用于|帮助|为")
+#: Gifts that are built: what 捐建的 / 援建的 names is what was given (捐建的某村希望小学).
+_BUILDING = frozenset(lexicon.words("捐建 援建"))
 _PRONOUN = re.compile(r"(向|为|给|对)(她|他|他们|她们)")
 _HOME = re.compile(r"(向|为|给|对|帮扶|帮助|支援)(我|本)([县市区省州旗])")
 
@@ -778,14 +804,14 @@ def _recipient(ctx: Context, ms: list[Mention], trig: re.Match[str], limit: int,
     for k, m in enumerate(ms):
         if trig.end() <= m.start < limit:
             gap = text[trig.end() : m.start]
-            if m.type != "Person" and re.fullmatch(
-                r"(了)?(给|至|到|予)?|(资金|款物?)?[\d.约近]*[万亿]?元?(资金)?,?(支持|用于|帮助|援建|新建|建设|修建)"
-                r"[^,,。]{0,6}?的?", gap
-            ):
+            # what follows 筹集到 is where the money came from; only a purpose clause names the recipient
+            raised_from = trig.group(0) in _RAISING and not _PURPOSE.search(gap)
+            if m.type != "Person" and not raised_from and (_RECIPIENT_AFTER.fullmatch(gap) or (
+                    gap == "的" and trig.group(0) in _BUILDING)):
                 return _names(ctx, ms, _list_after(ms, k, text))
             break
     for k, m in enumerate(ms):
-        if m.start >= trig.end() and re.search(r"(捐赠|送|交)(至|给|到)$", text[max(0, m.start - 4) : m.start]):
+        if m.start >= trig.end() and _DELIVERED_TO.search(text[max(0, m.start - 4) : m.start]):
             return _names(ctx, ms, _list_after(ms, k, text))
     if memory.get("sentence") is sentence and memory.get("recipient"):
         return memory["recipient"]

@@ -32,8 +32,10 @@ from graphkit.extract import lexicon
 _SPECIFIC = {*lexicon.DONATION_VERBS, *lexicon.PAIRING_MODES, *lexicon.SECONDMENT_VERBS} - lexicon.GENERAL_HELP_VERBS
 _TRIGGER = re.compile(
     "|".join(map(re.escape, sorted(_SPECIFIC, key=len)))
-    + "|结对|援[建疆藏助]|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队|筹集|筹措|出资|送达|运抵|发往|交付"
+    + "|结对|援[建疆藏助]|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队|筹集|筹措|出资"
+    + "|送达|运抵|发往|送往|运往|送进|送到|送至|交付"  # goods delivered
     + "|援[\u4e00-\u9fff]{1,2}(?:干部|工作队|指挥部)|常委|副[县市州区旗镇乡]长"  # a cadre and the post they hold
+    + "|" + lexicon.HELP_IN_KIND
     + "|(?:" + "|".join(map(re.escape, sorted(lexicon.GENERAL_HELP_VERBS))) + r")[^。!?！？]*?\d[\d.]*\s*[万亿]?元"
 )
 _SENTENCE = re.compile(r"[^。!?！？\n]+[。!?！？]?")
