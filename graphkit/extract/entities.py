@@ -413,6 +413,8 @@ def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
         # the regions inside the name: a bisect into those sorted by start, not a scan of all of them
         first, last = bisect_left(starts, start), bisect_left(starts, suffix_end)
         inner = tuple(m for m in ordered[first:last] if m.end <= suffix_end)
+        if suffix in lexicon.COMMON_NOUN_HEADS and not inner and len(name) < 5:
+            continue
         out.append(Mention(start, suffix_end, name, _org_type(name, suffix), inner=inner))
     return _merge_overlaps(out)
 

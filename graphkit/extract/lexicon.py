@@ -60,13 +60,22 @@ ORG_SUFFIXES: dict[str, str] = {
     "帮扶团": "WorkTeam", "专家团": "WorkTeam",
     "援疆干部人才": "WorkTeam", "援藏干部人才": "WorkTeam", "援疆干部": "WorkTeam", "援藏干部": "WorkTeam",
     "援滇干部": "WorkTeam", "援黔干部": "WorkTeam", "援青干部": "WorkTeam", "援桂干部": "WorkTeam",
+    "指挥部": "WorkTeam", "小组": "WorkTeam", "队": "WorkTeam",
+    # heads of units of any kind
+    "机构": "SocialOrganization", "图书馆": "GovernmentAgency", "文化馆": "GovernmentAgency",
+    "博物馆": "GovernmentAgency", "纪念馆": "GovernmentAgency", "侨联": "SocialOrganization",
+    "科协": "SocialOrganization", "文联": "SocialOrganization", "工会": "SocialOrganization",
 }
+
+#: Heads that also end common nouns (医疗团队, 工作小组, 慈善机构): a name with one is a party only when it
+#: holds a place (鹭川市第二中学支教队) or is long enough to hold a proper part (星河志愿服务队).
+COMMON_NOUN_HEADS: frozenset[str] = frozenset(words("队 小组 机构"))
 
 # A suffix directly followed by one of these is part of a title or another word (会长, 局长, 部署).
 SUFFIX_BLOCKERS: dict[str, str] = {
     "局": "长势面部限", "厅": "长", "部": "长署门分位队署分", "院": "长士校落子", "会": "长员议上场谈",
     "校": "长友园区", "所": "长有在以需属谓", "委": "员托屈婉", "组": "长员织成", "队": "长员伍",
-    "团": "长员结队体", "政府": "采工", "集团": "军化", "公司": "债", "大学": "生", "中学": "生",
+    "团": "长员结队体", "小组": "长员", "机构": "改", "政府": "采工", "集团": "军化", "公司": "债", "大学": "生", "中学": "生",
     "小学": "生", "学院": "派", "银行": "卡业", "厂": "长房商", "中心": "主", "政协": "委", "办": "理法好",
     "党委": "书",
     "市委": "书常副", "县委": "书常副", "区委": "书常副", "省委": "书常副", "州委": "书常副",

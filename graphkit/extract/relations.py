@@ -919,14 +919,12 @@ def _anaphor(ctx: Context, trig: re.Match[str], sentence: Sentence) -> list[str]
 
 
 def _donor_list(ctx: Context, ms: list[Mention], k: int, marker: int) -> list[str]:
-    """The donor at k with the parties listed before it, when the text says they gave jointly."""
+    """The donor at k with the parties listed before it (A、B向C捐赠: both gave)."""
     text = ctx.text
     idx = _list_before(ms, _chain_end(ms, k, text), text)
     m = ms[k]
     if m.name in lexicon.GENERIC_PARTIES and k > 0 and text[ms[k - 1].end : m.start] == "等":
         idx = _list_before(ms, k - 1, text)
-    elif len(idx) > 1 and not (_JOINT.search(text[m.end : marker]) or len(idx) >= 3):
-        idx = idx[:1]
     if idx and idx[0] > 0 and _CO_ACTOR.search(text[ms[idx[0] - 1].end : ms[idx[0]].start]):
         idx = [idx[0] - 1, *idx]
     if "代" in text[max(0, m.start - 1) : m.start]:
