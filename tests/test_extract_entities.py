@@ -84,3 +84,13 @@ def test_renamed_division_keeps_the_stated_form() -> None:
     assert c.resolve("米林县") == "米林县"
     entity = c.entity("米林县")
     assert entity is not None and entity.level == "county"
+
+
+def test_a_head_inside_another_word_or_title_is_no_head() -> None:
+    """Titles that begin with a unit's head, and words the tagger reads across a head's end, end no name."""
+    found = names("鹭川市政协委员林远舟、青岚县委书记钱丽和鹭川市星河科技有限公司所有员工向白石村捐赠帮扶资金5万元。")
+    assert "鹭川市政协" not in found and "青岚县委" not in found
+    assert found["鹭川市星河科技有限公司"] == "Company"
+    assert not [n for n in found if n.endswith("所")]  # 所有 is "all", not an office (…所)
+    # a unit followed by a title of its own people stays a unit (鹭川市教育局 局长 …)
+    assert names("鹭川市教育局局长林远舟向青岚县第一中学捐赠图书500册。")["鹭川市教育局"] == "GovernmentAgency"

@@ -288,12 +288,12 @@ def _suffix_re() -> re.Pattern[str]:
     return re.compile("(?=(" + "|".join(map(re.escape, suffixes)) + "))")
 
 
-def _suffixes(text: str) -> list[tuple[int, int, str]]:
+def _suffixes(text: str, tagging: Tagging | None = None) -> list[tuple[int, int, str]]:
     """(start, end, suffix) of the organisation heads in text. Of two that overlap, the one reaching
     further right is the head (第一中学 ends in 中学, not 一中); one inside another (政府 in 人民政府) is
     not a head of its own. Suffixes a title or another word follows (局长, 中学生) are left out."""
     found = [(m.start(), m.start() + len(m.group(1)), m.group(1)) for m in _suffix_re().finditer(text)]
-    found = [f for f in found if not _blocked(f[2], text, f[1])]
+    found = [f for f in found if not _blocked(f[2], text, f[1], tagging)]
     out: list[tuple[int, int, str]] = []
     for start, end, suffix in found:
         if out and start < out[-1][1]:
@@ -311,12 +311,27 @@ def _team_allow() -> frozenset[str]:
     return frozenset(sorted(words, key=len, reverse=True))
 
 
-def _blocked(suffix: str, text: str, end: int) -> bool:
-    """A suffix followed by 长/员 … is a title or another word (会长, 局长, 大学生)."""
-    if end >= len(text):
+def _blocked(suffix: str, text: str, end: int, tagging: Tagging | None = None) -> bool:
+    """Whether a suffix is not a unit's head but part of another word: a title (局长, 会员, 政协委员) or,
+    where the tagger read the sentence, a short word the tagger reads across the suffix's end (所有,
+    委托, 组织, 大学生). Elsewhere jieba's dictionary stands in for the tagger, except for the
+    prepositions and conjunctions that follow a name (协会会同, 银行为).
+
+    This replaces per-suffix lists of characters that may not follow (局: 长势面部限 …)."""
+    rest = text[end : end + 6]
+    if not rest:
         return False
-    nxt = text[end]
-    return nxt in lexicon.SUFFIX_BLOCKERS.get(suffix, "") or nxt in lexicon.SUFFIX_BLOCKERS.get(suffix[-1], "")
+    if rest[0] in "长员" or text.startswith(lexicon.COMPOUND_TITLES, end - len(suffix)):
+        return True
+    if tagging is not None and tagging.read(end - 1, end + 1):
+        return tagging.inside_word(end)
+    word = text[end - 1 : end + 1]
+    freq, tag = _common_words().get(word, (0, "ns"))
+    return freq >= 100 and not tag.startswith(("ns", "nr", "nt", "nz")) and rest[0] not in _FOLLOWS_A_NAME
+
+
+#: Characters that begin the word after a name (协会会同…, 银行为…, 中学和…), never the end of the name's head.
+_FOLLOWS_A_NAME = frozenset("向为在和与同将给对从把及等于已也都还率携会")
 
 
 class EndIndex(dict[int, Mention]):
@@ -356,7 +371,7 @@ def _left_edge(text: str, pos: int, regions: EndIndex, allow: frozenset[str]) ->
                 continue
             break
         if char in lexicon.CONJUNCTIONS and start - 1 > 0 and (
-            _ends_entity(text, start - 1, regions) or start in regions.starts
+            _ends_entity(text, start - 1, regions) or start in regions.starts or _person_before(text, start - 1)
         ):
             break
         if _stop_word_ending_at(text, start, allow):
@@ -364,6 +379,12 @@ def _left_edge(text: str, pos: int, regions: EndIndex, allow: frozenset[str]) ->
         start -= 1
         depth += 1
     return start
+
+
+def _person_before(text: str, pos: int) -> bool:
+    """Whether text[:pos] ends with a titled person (县委书记钱某 和 …): a name never runs across one."""
+    head = text[max(0, pos - 9) : pos]
+    return any(head[:-n].endswith(lexicon.TITLES) and head[-n] in lexicon.SURNAMES for n in (2, 3) if len(head) > n)
 
 
 def _ends_entity(text: str, pos: int, regions: EndIndex) -> bool:
@@ -381,14 +402,14 @@ def _org_type(name: str, suffix: str) -> str:
     return kind
 
 
-def find_organisations(text: str, regions: list[Mention]) -> list[Mention]:
+def find_organisations(text: str, regions: list[Mention], tagging: Tagging | None = None) -> list[Mention]:
     """Organisations and work teams by suffix, each with its region prefix kept."""
     by_end = EndIndex(regions)
     region_starts = by_end.starts
     ordered = sorted(regions, key=lambda m: m.start)
     starts = [m.start for m in ordered]
     out: list[Mention] = []
-    for suffix_start, suffix_end, suffix in _suffixes(text):
+    for suffix_start, suffix_end, suffix in _suffixes(text, tagging):
         kind = lexicon.ORG_SUFFIXES[suffix]
         allow = _team_allow() if kind == "WorkTeam" else frozenset()
         start = _left_edge(text, suffix_start, by_end, allow)
@@ -743,14 +764,14 @@ def find_mentions(text: str) -> list[Mention]:
     divisions = find_divisions(text)
     subregions, divisions = find_subregions(text, divisions)
     regions = sorted(divisions + subregions, key=lambda m: m.start)
-    orgs = find_organisations(text, regions)
+    tagging = tag(text)
+    orgs = find_organisations(text, regions, tagging)
     taken = Spans(orgs)
     generic = [g for g in find_generic_parties(text) if not taken.overlaps(g.start, g.start + 1)]
     orgs = orgs + complete_lists(text, orgs, regions)
     orgs = orgs + find_abbreviations(text, orgs)
     persons = find_persons(text, regions + orgs)
     persons = _dedupe(persons + find_known_names(text, persons, orgs))
-    tagging = tag(text)
     # Where the tagger segmented the sentence, a region or person name that begins or ends inside one
     # of its words (岚县 in 青岚县, 钱丽分 for 钱丽 分赴) is a gazetteer or title rule misfiring: dropped.
     regions = [m for m in regions if not tagging.contradicts(m.start, m.end)]

@@ -71,15 +71,10 @@ ORG_SUFFIXES: dict[str, str] = {
 #: holds a place (鹭川市第二中学支教队) or is long enough to hold a proper part (星河志愿服务队).
 COMMON_NOUN_HEADS: frozenset[str] = frozenset(words("队 小组 机构"))
 
-# A suffix directly followed by one of these is part of a title or another word (会长, 局长, 部署).
-SUFFIX_BLOCKERS: dict[str, str] = {
-    "局": "长势面部限", "厅": "长", "部": "长署门分位队署分", "院": "长士校落子", "会": "长员议上场谈",
-    "校": "长友园区", "所": "长有在以需属谓", "委": "员托屈婉", "组": "长员织成", "队": "长员伍",
-    "团": "长员结队体", "小组": "长员", "机构": "改", "政府": "采工", "集团": "军化", "公司": "债", "大学": "生", "中学": "生",
-    "小学": "生", "学院": "派", "银行": "卡业", "厂": "长房商", "中心": "主", "政协": "委", "办": "理法好",
-    "党委": "书",
-    "市委": "书常副", "县委": "书常副", "区委": "书常副", "省委": "书常副", "州委": "书常副",
-}
+#: Titles that begin with a unit's head (政协委员, 县委书记): the unit there is part of a person's title.
+COMPOUND_TITLES: tuple[str, ...] = tuple(
+    f"{unit}{title}" for unit in words("党委 党组 市委 县委 区委 省委 州委") for title in words("书记 副书记 常委 委员")
+) + tuple(words("政协委员 人大代表 党组成员"))
 
 # Candidate names ending like this are common words, not organisations (新格局, 展厅).
 ORG_REJECT_ENDINGS: tuple[str, ...] = tuple(

@@ -90,6 +90,19 @@ class Tagging:
             if word_end > start:
                 yield starts[j], word_end, label
 
+    def read(self, start: int, end: int) -> bool:
+        """Whether the tagger read the sentence that holds [start, end)."""
+        return self._tagged(start, end)
+
+    def inside_word(self, pos: int) -> bool:
+        """Whether `pos` falls strictly inside one of the tagger's short ordinary words (所有, 委托, 学生).
+        Inside a name it does not count: LAC's names run on past a unit's head (某专委会和, 县政协带领…政协)."""
+        if not self._tagged(pos, pos) or pos in self.boundaries:
+            return False
+        spanning = [(s, e, label) for s, e, label in self._words_over(pos - 1, pos + 1) if s < pos < e]
+        # a long "word" over a head (派驻某县县政府党组, read as one verb) is the tagger failing, not a word
+        return all(label not in ("ORG", "LOC", "PER") and e - s <= 3 for s, e, label in spanning)
+
     def first_word_start(self, start: int, end: int) -> int:
         """Where a name found by a rule at [start, end) should begin: `start`, or, when that falls inside
         one of the tagger's words (达 of 送达 in 送达青岚县人民医院), the next word boundary; leading words
