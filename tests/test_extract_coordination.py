@@ -101,3 +101,18 @@ def test_two_companies_resolve_to_the_list_they_refer_to() -> None:
 def test_money_secured_from_a_unit_is_its_gift() -> None:
     assert relations("青岚县白石镇争取到鹭川市农业农村局帮扶资金100万元,用于修建产业路。") == [
         ("donation", "鹭川市农业农村局", "白石镇", 1_000_000)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a subject list joined by 和, gathered by a count, then 分别与 a list: one to one, in order
+        ("鹭川市和云溪市两市分别与青岚县、云岭县结对。", [("鹭川市", "青岚县"), ("云溪市", "云岭县")]),
+        # A和B与C: 和 joins the subject, 与 says 'with'
+        ("鹭川市和云溪市与青岚县结对。", [("鹭川市", "青岚县"), ("云溪市", "青岚县")]),
+        ("鹭川市星河科技有限公司和云溪市白鹭实业有限公司两家企业共同与青岚县白石村签订帮扶协议。",
+         [("鹭川市星河科技有限公司", "白石村"), ("云溪市白鹭实业有限公司", "白石村")]),
+    ],
+)
+def test_a_coordinated_subject_before_with(text: str, expected: list[tuple]) -> None:
+    assert [(r["from"], r["to"]) for r in extract_text(text)["relations"] if r["type"] == "pairing"] == expected

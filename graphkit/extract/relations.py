@@ -264,8 +264,12 @@ def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
         if lead not in ("与", "和", "同") or i in covered or _inside_list(ms, i, text):
             continue
         targets = _list_after(ms, i, text)
-        covered.update(range(i, targets[-1] + 1))
         pairs = _pairs_of_pairs(ms, i, text)
+        # A和B两市分别与C、D… / A和B与C…: A和B is the subject list; the later 与 says 'with'
+        if not pairs and (_SUBJECT_THEN_WITH.match(text, ms[targets[-1]].end) or any(
+                text[ms[t].start - 1] in "与同" for t in targets[1:])):
+            continue
+        covered.update(range(i, targets[-1] + 1))
         if pairs:  # A与B、C与D签订…: two agreements, not A with three parties
             clause_end = _clause_end(text, ms[pairs[-1][1]].end, sentence.end)
             verb = _AGREE.search(text[ms[pairs[-1][1]].end : clause_end])
@@ -285,10 +289,11 @@ def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
         if _is_trade(text[sentence.start : clause_end], companies):
             continue
         mode = _mode_in(text, sentence) or verb.group(0)
-        for s in sources:
-            for t in targets:
-                if ms[t].type != "Person" and s.type != "Person":
-                    _pairing(ctx, _name(ctx, s), _name(ctx, ms[t]), mode, sentence)
+        respectively = _RESPECTIVELY.search(text, sentence.start, ms[i].start) is not None
+        for s_name, t_name, _ in coordinate([_name(ctx, s) for s in sources if s.type != "Person"],
+                                            [_name(ctx, ms[t]) for t in targets if ms[t].type != "Person"],
+                                            [], respectively):
+            _pairing(ctx, s_name, t_name, mode, sentence)
 
 
 _TRADE = re.compile(r"购销|采购|销售|供货|订单|买卖|租赁|贷款")
@@ -328,7 +333,10 @@ def _mode_in(text: str, sentence: Sentence) -> str | None:
     return match.group(0) if match else None
 
 
-_ADVERBS = re.compile(r"(分别|均|都|各|共同|一起|一同|先后)")
+#: A count that gathers the list before it into a subject (两市, 三家企业), and the adverbs of a plural subject.
+_GATHERED = r"([两二三四五六七八九十\d]+[个家所位名]?(市|县|区|省|地|村|镇|乡|企业|单位|学校|医院|部门)?)?"
+_ADVERBS = re.compile(_GATHERED + r"(分别|均|都|各|共同|一起|一同|先后)?")
+_SUBJECT_THEN_WITH = re.compile(_GATHERED + r"(分别|均|都|各|共同|一起|一同|先后)?(与|同|和)")
 
 
 def _pairs_of_pairs(ms: list[Mention], i: int, text: str) -> list[tuple[int, int]]:
