@@ -159,6 +159,36 @@ def _parents(division: Division) -> tuple[Division, ...]:
     return tuple(chain)
 
 
+#: The one-character abbreviation (简称) of each province-level division, by the first two digits of its
+#: adcode. They are fixed by convention, not derivable from the names (粤 for 广东省), so they are listed;
+#: 蜀 and 陇 are the other forms in common use.
+PROVINCE_ABBREVIATIONS: dict[str, str] = {
+    "11": "京", "12": "津", "13": "冀", "14": "晋", "15": "蒙", "21": "辽", "22": "吉", "23": "黑", "31": "沪",
+    "32": "苏", "33": "浙", "34": "皖", "35": "闽", "36": "赣", "37": "鲁", "41": "豫", "42": "鄂", "43": "湘",
+    "44": "粤", "45": "桂", "46": "琼", "50": "渝", "51": "川蜀", "52": "黔", "53": "滇", "54": "藏", "61": "陕",
+    "62": "甘陇", "63": "青", "64": "宁", "65": "新", "71": "台", "81": "港", "82": "澳",
+}
+
+
+@cache
+def _provinces_by_abbreviation() -> dict[str, Division]:
+    out = {}
+    for code, chars in PROVINCE_ABBREVIATIONS.items():
+        province = next((d for d in divisions() if d.level == "province" and d.adcode.startswith(code)), None)
+        if province is not None:
+            out.update(dict.fromkeys(chars, province))
+    return out
+
+
+def province_by_abbreviation(char: str) -> Division | None:
+    """The province a one-character abbreviation stands for.
+
+    >>> province_by_abbreviation("粤").name, province_by_abbreviation("桂").name
+    ('广东省', '广西壮族自治区')
+    """
+    return _provinces_by_abbreviation().get(char)
+
+
 def contains(outer: Division, inner: Division) -> bool:
     """Whether `inner` lies within `outer` (or is it)."""
     return inner == outer or outer in _parents(inner)

@@ -71,3 +71,17 @@ def test_the_subject_past_datelines_and_appositions(text: str) -> None:
 def test_a_dispatch_whose_destination_opens_the_next_clause() -> None:
     assert pairings("鹭川大学先后派出8名干部,在青岚县挂职锻炼。") == {("鹭川大学", "青岚县")}
     assert pairings("鹭川大学先后派出8名干部,在学校召开了动员会。") == set()  # no place: no pairing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("近年来,鲁渝两地扶贫协作不断深化。", {("山东省", "重庆市")}),
+        ("会上,沪滇两省市对口帮扶工作取得新进展。", {("上海市", "云南省")}),
+        ("津甘两省市东西部协作走深走实。", {("天津市", "甘肃省")}),
+        ("青岚县积极推进浙川两省东西部协作项目。", {("浙江省", "四川省")}),
+        ("鲁渝协作项目在青岚县落地。", set()),  # a programme's name, not who helps whom
+    ],
+)
+def test_two_provinces_by_their_abbreviations(text: str, expected: set[tuple[str, str]]) -> None:
+    assert {p for p in pairings(text) if p[0].endswith(("省", "市")) and len(p[0]) == 3} == expected

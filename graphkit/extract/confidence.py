@@ -26,6 +26,7 @@ RULE_PRIOR = {
     "pairings_by_mode": 0.85,
     "pairings_by_agreement": 0.7,
     "pairings_by_task": 0.7,
+    "pairings_by_province_abbreviations": 0.7,
     "pairings_by_dispatch": 0.7,
     "pairings_under_help": 0.7,
     "secondments_of_persons": 0.85,

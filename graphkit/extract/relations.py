@@ -252,6 +252,30 @@ def pairings_under_help(ctx: Context, sentence: Sentence) -> None:
             _pairing(ctx, _actor(ctx, helpers[-1], sentence), _place(ctx, target), match.group(2), sentence)
 
 
+def _province_pair() -> re.Pattern[str]:
+    from graphkit.gazetteer import PROVINCE_ABBREVIATIONS
+
+    chars = "".join(PROVINCE_ABBREVIATIONS.values())
+    gathered = "(两省区|两省市|两省|两区|两市|两地)"
+    return re.compile(f"([{chars}])([{chars}]){gathered}[^,,。;;]{{0,4}}?({_MODE_RE.pattern}|协作)")
+
+
+_PROVINCE_PAIR = _province_pair()
+
+
+def pairings_by_province_abbreviations(ctx: Context, sentence: Sentence) -> None:
+    """粤桂两省区扶贫协作, 沪滇两地…协作: two provinces' one-character abbreviations, gathered as two
+    parties (两省, 两地), before an assistance mode; the helping province comes first (the convention of
+    every such pair). Without 两省 the pair names a programme (粤桂协作项目, 京蒙对口帮扶党支部), which is
+    background, not a statement of who helps whom."""
+    from graphkit.gazetteer import province_by_abbreviation
+
+    for match in _PROVINCE_PAIR.finditer(ctx.text, sentence.start, sentence.end):
+        helper, helped = province_by_abbreviation(match.group(1)), province_by_abbreviation(match.group(2))
+        if helper and helped and helper != helped:
+            _pairing(ctx, helper.name, helped.name, match.group(4), sentence)
+
+
 _AGREE = re.compile(r"签订|签署|续签|达成|结对|共建|建立|对接|召开.{0,6}(帮扶|协作)|开展.{0,4}(结对|帮扶)")
 
 
@@ -1143,7 +1167,8 @@ def extract_relations(text: str, sentences: list[Sentence], canon: Canon) -> lis
 
 
 PAIRING_RULES = (
-    pairings_by_mode, pairings_by_agreement, pairings_by_task, pairings_by_dispatch, pairings_under_help,
+    pairings_by_mode, pairings_by_agreement, pairings_by_task, pairings_by_dispatch,
+    pairings_by_province_abbreviations, pairings_under_help,
 )
 
 
