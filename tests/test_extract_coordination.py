@@ -116,3 +116,13 @@ def test_money_secured_from_a_unit_is_its_gift() -> None:
 )
 def test_a_coordinated_subject_before_with(text: str, expected: list[tuple]) -> None:
     assert [(r["from"], r["to"]) for r in extract_text(text)["relations"] if r["type"] == "pairing"] == expected
+
+
+def test_a_collective_name_stands_for_the_donors_partners() -> None:
+    """为结对村 / 为定点扶贫县: the places the donor was said to be paired with (with that mode), each once;
+    a kind of place (结对村) is never a place's name."""
+    text = ("鹭川市星河科技有限公司与青岚县白石村、李集村结对帮扶。云溪市白鹭实业有限公司与红岩村结对帮扶。"
+            "今年,鹭川市星河科技有限公司捐赠帮扶资金60万元,为结对村修建道路。")
+    gifts = [(r["from"], r["to"], r.get("amount_cny")) for r in extract_text(text)["relations"]
+             if r["type"] == "donation"]
+    assert gifts == [("鹭川市星河科技有限公司", "白石村", 600_000), ("鹭川市星河科技有限公司", "李集村", 600_000)]

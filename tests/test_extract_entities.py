@@ -94,3 +94,10 @@ def test_a_head_inside_another_word_or_title_is_no_head() -> None:
     assert not [n for n in found if n.endswith("所")]  # 所有 is "all", not an office (…所)
     # a unit followed by a title of its own people stays a unit (鹭川市教育局 局长 …)
     assert names("鹭川市教育局局长林远舟向青岚县第一中学捐赠图书500册。")["鹭川市教育局"] == "GovernmentAgency"
+
+
+def test_a_township_ending_like_a_kind_of_place() -> None:
+    """李集镇 ends in 集镇 (a market town) but is a name; 贫困乡镇, 结对村 are kinds of places."""
+    assert names("李集镇地处青岚县东部。").get("李集镇") == "Region"
+    found = names("鹭川市星河科技有限公司为结对村和贫困乡镇捐赠帮扶资金5万元。")
+    assert not [n for n, t in found.items() if t == "Region"]

@@ -182,6 +182,15 @@ _GENERIC_PLACES = frozenset(
 _SUBREGION_BAD_END = tuple(lexicon.words("贫困 帮扶 结对 督战 示范 重点 试点 美丽 行政 自然 个 乡村 城乡"))
 
 
+def generic_place(core: str, suffix: str) -> bool:
+    """Whether core + suffix is a kind of place rather than a place's name (贫困村, 结对村, 乡镇, 集镇)."""
+    if core in _SUBREGION_GENERIC or core.endswith(_SUBREGION_BAD_END):
+        return True
+    # 集镇 in 李集镇 is a name's end; only what stands before it decides (贫困乡镇, 全乡镇 are kinds)
+    rest = core[:-1]
+    return core[-1:] + suffix in _GENERIC_PLACES and (not rest or generic_place(rest, ""))
+
+
 def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention], list[Mention]]:
     """Townships and villages; returns them and the divisions left after absorbing short forms.
 
@@ -210,9 +219,7 @@ def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention],
             cut = trim_leading_words(core, 2)
             core, start = core[cut:], start + cut
         short_ok = len(core) == 1 and parent is not None and parent.type == "Region" and _CJK.match(core)
-        if (len(core) < 2 and not short_ok) or core in _SUBREGION_GENERIC or core.endswith(_SUBREGION_BAD_END):
-            continue
-        if core[-1] + suffix in _GENERIC_PLACES:
+        if (len(core) < 2 and not short_ok) or generic_place(core, suffix):
             continue
         if not all(_CJK.match(c) for c in core) or (prev is None and re.search(r"[省市县区]", core)):
             continue
@@ -808,7 +815,8 @@ def find_tagged(tagging: Tagging, regions: list[Mention]) -> list[Mention]:
             out.append(Mention(tagged.start, tagged.end, tagged.name, "Person"))
         elif tagged.tag == "LOC":
             suffix = REGION_SUFFIX.search(tagged.name)
-            if suffix and len(tagged.name) > len(suffix.group()):
+            if suffix and len(tagged.name) > len(suffix.group()) and not generic_place(
+                    tagged.name[: suffix.start()], suffix.group()):
                 level = lexicon.SUFFIX_LEVEL[suffix.group()]
                 out.append(Mention(tagged.start, tagged.end, tagged.name, "Region", level))
         else:

@@ -637,6 +637,10 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
         if trig.group(0) == "帮助" and not amounts and not _quantity(text, trig.end(), limit):
             continue  # help in kind is a gift only when counted or priced
         donors = [d for d in donors if d not in recipients] or donors
+        partners = _collective_recipients(ctx, donors, sentence) if ctx.filled.get("to") else []
+        if partners:  # 为定点扶贫县…: the places the donor is paired with, named earlier in the article
+            recipients = partners
+            del ctx.filled["to"]
         memory.update(donors=donors, recipient=recipients, sentence=sentence)
         respectively = bool(_RESPECTIVELY.search(text[sentence.start : limit]))
         each = _bracketed_amounts(ctx, ms, recipients)
@@ -656,6 +660,20 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
 
 
 _RESPECTIVELY = re.compile(r"分别")
+#: A collective name for the places a party helps: (4个)定点扶贫县, 结对村, 帮扶村, 对口支援县.
+_PARTNERS = re.compile(r"(?:[\d一二两三四五六七八九十]+个)?(" + _MODE_RE.pattern + r")(县|村|乡镇|乡|镇|地区|学校)")
+
+
+def _collective_recipients(ctx: Context, donors: list[str], sentence: Sentence) -> list[str]:
+    """The recipients a collective name stands for (为定点扶贫县建设…): the partners of the donors' pairings
+    stated earlier in the article, of that mode when the pairings say which."""
+    match = _PARTNERS.search(ctx.text, sentence.start, sentence.end)
+    if match is None:
+        return []
+    pairings = [r for r in ctx.relations if r["type"] == "pairing" and r["from"] in donors
+                and r["span"][0] < sentence.end]
+    same_mode = [r for r in pairings if r.get("mode") and (r["mode"] in match.group(1) or match.group(1) in r["mode"])]
+    return list(dict.fromkeys(r["to"] for r in same_mode or pairings))
 
 
 def _bracketed_amounts(ctx: Context, ms: list[Mention], recipients: list[str]) -> list[Amount]:
