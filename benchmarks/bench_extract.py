@@ -2,8 +2,10 @@
 
 Builds a corpus of at least 5 MB by varying the shared corpus articles (or, when that is absent, the
 test articles in tests/articles): each copy swaps digits and shuffles paragraph order, so caches keyed
-on the exact text cannot help. Then it times `extract_text` over every variant and `jieba.lcut`
-over the same strings, in the same run, and prints both rates and their ratio.
+on the exact text cannot help. Then it times `extract_text` over every variant one by one, the same
+variants as files through `pipeline.Batch` (how `graphkit extract` and `ingest` run: a chunk of
+articles tagged together), and `jieba.lcut` over the same strings, in the same run, and prints the
+rates and their ratios to jieba.
 
     PYTHONPATH=. python benchmarks/bench_extract.py [--mb 5]
 """
@@ -69,7 +71,7 @@ def main() -> None:
 
     import jieba
 
-    from graphkit.extract.pipeline import extract_text
+    from graphkit.extract.pipeline import CHUNK, extract_text
 
     jieba.setLogLevel(60)
     texts = build_corpus(args.mb)
@@ -77,12 +79,34 @@ def main() -> None:
     jieba.lcut(texts[0])
     chars = sum(len(t) for t in texts)
     ours = rate(lambda t: extract_text(t, "bench"), texts)
+    batched = batch_rate(texts)
     theirs = rate(jieba.lcut, texts)
     print(f"corpus: {len(texts)} articles, {chars:,} characters, "
           f"{sum(len(t.encode('utf-8')) for t in texts) / 1e6:.1f} MB")
-    print(f"extract_text : {ours:12,.0f} chars/s")
-    print(f"jieba.lcut   : {theirs:12,.0f} chars/s")
-    print(f"ratio        : {ours / theirs:12.2f} x jieba")
+    print(f"extract_text, one by one     : {ours:12,.0f} chars/s")
+    print(f"extract files, batch of {CHUNK:<4} : {batched:12,.0f} chars/s   (graphkit extract / ingest)")
+    print(f"jieba.lcut                   : {theirs:12,.0f} chars/s")
+    print(f"ratio                        : {ours / theirs:12.2f} / {batched / theirs:.2f} x jieba")
+
+
+def batch_rate(texts: list[str]) -> float:
+    """Characters per second of `pipeline.Batch` over the texts written as files (how the commands
+    extract: a chunk of articles tagged together)."""
+    import tempfile
+
+    from graphkit.extract.pipeline import Batch
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, text in enumerate(texts):
+            path = Path(tmp) / f"a{i:05d}.txt"
+            path.write_text(text, "utf-8")
+            paths.append(path)
+        batch = Batch(paths)
+        start = time.perf_counter()
+        for path in paths:
+            batch.extract(path)
+        return sum(len(t) for t in texts) / (time.perf_counter() - start)
 
 
 if __name__ == "__main__":

@@ -46,7 +46,7 @@ from graphkit.dataset import (
 )
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
 from graphkit.extract.normalise import ArticleError, to_simplified
-from graphkit.extract.pipeline import MAX_BYTES
+from graphkit.extract.pipeline import MAX_BYTES, Batch
 from graphkit.model import (
     AMOUNT_PERIODS,
     ENTITY_TYPES,
@@ -660,14 +660,6 @@ def _expand(paths: Iterable[Path | str]) -> Iterator[Path]:
             yield path
 
 
-def _extract(path: Path, max_bytes: int, min_confidence: float) -> tuple[dict, str]:
-    """The extractor's record for a file and the SHA-256 of its bytes; ArticleError when unusable."""
-    from graphkit.extract.pipeline import extract_bytes, read_article
-
-    data = read_article(path, max_bytes)
-    return extract_bytes(data, path, min_confidence), hashlib.sha256(data).hexdigest()
-
-
 @dataclass
 class _Plan:
     """The new state of data/: file contents to write, in order."""
@@ -762,8 +754,10 @@ def ingest(
     reports: list[FileReport] = []
     sources: dict[str, Source] = {}
     by_id: dict[str, FileReport] = {}
+    curated = {i for i, source in dataset.sources.items() if source.status != "extracted"}
+    batch = Batch([p for p in paths if p.stem not in curated], max_bytes, min_confidence)
     for path in with_progress(paths, "ingesting", enabled=progress):
-        reports.append(_ingest_one(path, dataset, register, sources, by_id, max_bytes, min_confidence))
+        reports.append(_ingest_one(path, dataset, register, sources, by_id, batch))
     with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
         plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
         # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
@@ -777,7 +771,7 @@ def ingest(
 
 def _ingest_one(
     path: Path, dataset: Dataset, register: Register, sources: dict[str, Source], by_id: dict[str, FileReport],
-    max_bytes: int, min_confidence: float,
+    batch: Batch,
 ) -> FileReport:
     source_id = path.stem
     if source_id in by_id:
@@ -789,13 +783,13 @@ def _ingest_one(
         by_id[source_id] = report
         return report
     try:
-        record, digest = _extract(path, max_bytes, min_confidence)
+        record, data = batch.extract(path)
     except ArticleError as exc:
         return FileReport(path, FAILED, source_id, message=str(exc))
     except Exception as exc:  # an extractor bug on one article must not stop the batch
         return FileReport(path, FAILED, source_id, message=f"{path}: extraction failed ({type(exc).__name__}: {exc})")
     try:
-        source, skipped = record_to_source(record, register, path, digest)
+        source, skipped = record_to_source(record, register, path, hashlib.sha256(data).hexdigest())
     except Exception as exc:  # the same for a bug in turning the record into events
         return FileReport(path, FAILED, source_id, message=f"{path}: not added ({type(exc).__name__}: {exc})")
     sources[source_id] = source

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -135,3 +136,23 @@ def test_an_unreadable_file_is_skipped_and_the_rest_extracted() -> None:
         assert [r["id"] for r in records] == ["good"] and records[0]["relations"]
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_chunk_tagged_together_gives_what_each_file_alone_gives(folder: dict[str, Path]) -> None:
+    """`Batch` tags a chunk of articles in one go (for speed); the records are those of `extract_file`,
+    and a bad file in the chunk is its own error only, in the order asked."""
+    from graphkit.extract.pipeline import Batch
+
+    paths = sorted(folder.values())
+    batch = Batch(paths, chunk=4)
+    for path in paths:
+        try:
+            alone = extract_file(path)
+        except ArticleError as exc:
+            with pytest.raises(ArticleError, match=re.escape(str(exc))):
+                batch.extract(path)
+            continue
+        assert batch.extract(path)[0] == alone
+    assert batch.pending == 0
+    gift = next(r for r in Batch([folder["good"]]).extract(folder["good"])[0]["relations"] if r["type"] == "donation")
+    assert gift["amount_cny"] == 200_000

@@ -17,7 +17,7 @@ import typer
 
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE, THRESHOLDS
 from graphkit.extract.normalise import ArticleError
-from graphkit.extract.pipeline import MAX_BYTES, extract_file
+from graphkit.extract.pipeline import MAX_BYTES, Batch
 from graphkit.files import atomic_write
 from graphkit.terminal import ArticleFiles, MaxBytes, MinConfidence, with_progress
 
@@ -50,12 +50,13 @@ def run_batch(
     records: list[dict] = []
     errors: list[str] = []
     taken: dict[str, Path] = {}
+    batch = Batch(files, max_bytes, min_confidence)
     for path in with_progress(files, "extracting"):
         if path.stem in taken:
             errors.append(f"{path}: same id {path.stem!r} as {taken[path.stem]} in this batch")
             continue
         try:
-            record = extract_file(path, max_bytes, min_confidence)
+            record, _ = batch.extract(path)
         except ArticleError as exc:
             errors.append(str(exc))
             continue

@@ -766,12 +766,13 @@ def find_abbreviations(text: str, orgs: list[Mention]) -> list[Mention]:
 # --- all together -----------------------------------------------------------------------------
 
 
-def find_mentions(text: str) -> list[Mention]:
-    """All top-level mentions in text order; regions inside organisations sit in `inner`."""
+def find_mentions(text: str, tagging: Tagging | None = None) -> list[Mention]:
+    """All top-level mentions in text order; regions inside organisations sit in `inner`. `tagging` is the
+    tagger's reading of `text` when a batch was tagged together (tagger.tag_many)."""
     divisions = find_divisions(text)
     subregions, divisions = find_subregions(text, divisions)
     regions = sorted(divisions + subregions, key=lambda m: m.start)
-    tagging = tag(text)
+    tagging = tagging or tag(text)
     orgs = find_organisations(text, regions, tagging)
     taken = Spans(orgs)
     generic = [g for g in find_generic_parties(text) if not taken.overlaps(g.start, g.start + 1)]

@@ -241,15 +241,19 @@ def evaluate(gold_dir: str | Path, articles_dir: str | Path | None = None,
              extractor: Callable[[Path], dict] | None = None) -> Report:
     """Score the extractor on every gold/*.json against its article; returns a Report."""
     from graphkit.extract.normalise import ArticleError
-    from graphkit.extract.pipeline import extract_file
+    from graphkit.extract.pipeline import Batch
 
-    extractor = extractor or (lambda path: extract_file(path, min_confidence=0.0))
+    golds = [(f, json.loads(f.read_text("utf-8"))) for f in sorted(Path(gold_dir).glob("*.json"))]
+    golds = [(f, gold) for f, gold in golds if "relations" in gold]
+    paths = [_article_path(f, Path(articles_dir) if articles_dir else None) for f, _ in golds]
+    batch = Batch(paths, min_confidence=0.0)
+
+    def from_batch(path: Path) -> dict:
+        return batch.extract(path)[0]
+
+    extractor = extractor or from_batch
     report = Report()
-    for gold_file in sorted(Path(gold_dir).glob("*.json")):
-        gold = json.loads(gold_file.read_text("utf-8"))
-        if "relations" not in gold:
-            continue
-        path = _article_path(gold_file, Path(articles_dir) if articles_dir else None)
+    for (gold_file, gold), path in zip(golds, paths, strict=True):
         try:
             pred = extractor(path)
         except (ArticleError, OSError):

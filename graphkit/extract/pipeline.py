@@ -16,9 +16,11 @@ from graphkit.extract.metadata import extract_metadata
 from graphkit.extract.normalise import ArticleError, Document, decode_bytes, normalise
 from graphkit.extract.relations import extract_relations
 from graphkit.extract.sentences import split
+from graphkit.extract.tagger import Tagging, tag_many
 
 __all__ = [
-    "MAX_BYTES", "ArticleError", "extract_bytes", "extract_document", "extract_file", "extract_text", "read_article",
+    "CHUNK", "MAX_BYTES", "ArticleError", "Batch", "extract_bytes", "extract_document", "extract_file", "extract_text",
+    "read_article",
 ]
 
 
@@ -42,10 +44,13 @@ def _finish(doc: Document, relations: list[dict]) -> list[dict]:
     return out
 
 
-def extract_document(doc: Document, article_id: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> dict:
+def extract_document(
+    doc: Document, article_id: str, min_confidence: float = DEFAULT_MIN_CONFIDENCE, tagging: Tagging | None = None
+) -> dict:
     """The SCHEMA.md object for an already normalised document: the relations whose confidence is at
-    least `min_confidence` (0 keeps every candidate), each with its rule and confidence."""
-    mentions = find_mentions(doc.text)
+    least `min_confidence` (0 keeps every candidate), each with its rule and confidence. `tagging` is the
+    tagger's reading of `doc.text` when it was read with other articles (`Batch`)."""
+    mentions = find_mentions(doc.text, tagging)
     canon = Canon(mentions, doc.text)
     relations = extract_relations(doc.text, split(doc.text, mentions), canon)
     relations = [r for r in relations if r["confidence"] >= min_confidence]
@@ -98,3 +103,61 @@ def extract_file(
     undecodable files, so a batch can report and skip them.
     """
     return extract_bytes(read_article(path, max_bytes), path, min_confidence)
+
+
+#: How many articles a `Batch` reads and tags together: enough for the tagger's batches to fill, few
+#: enough that a batch of thousands never holds more than this many articles in memory.
+CHUNK = 32
+
+
+class Batch:
+    """Extract many article files, tagging a chunk of them together (the tagger is most of extraction's
+    time and runs about twice as fast on many articles' sentences at once). Callers ask for one file at
+    a time, in the order given, and get exactly what `extract_file` would give, or its ArticleError;
+    a file that fails does not affect the others of its chunk.
+
+    >>> Batch([], max_bytes=MAX_BYTES).pending
+    0
+    """
+
+    def __init__(self, paths: list[Path], max_bytes: int = MAX_BYTES,
+                 min_confidence: float = DEFAULT_MIN_CONFIDENCE, chunk: int = CHUNK) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.max_bytes, self.min_confidence, self.chunk = max_bytes, min_confidence, chunk
+        self.position = {path: i for i, path in reversed(list(enumerate(self.paths)))}
+        self.done: dict[Path, tuple[dict, bytes] | Exception] = {}
+
+    @property
+    def pending(self) -> int:
+        """Results extracted ahead and not yet handed out."""
+        return len(self.done)
+
+    def extract(self, path: Path) -> tuple[dict, bytes]:
+        """The record of `path` and the file's bytes; raises its ArticleError (or extraction error)."""
+        path = Path(path)
+        if path not in self.done:
+            self._read_ahead(path)
+        result = self.done.pop(path)
+        if isinstance(result, Exception):
+            raise result
+        return result
+
+    def _read_ahead(self, path: Path) -> None:
+        first = self.position.get(path, -1)
+        group = self.paths[first : first + self.chunk] if first >= 0 else [path]
+        docs: list[tuple[Path, bytes, Document]] = []
+        for item in dict.fromkeys(group):
+            try:
+                data = read_article(item, self.max_bytes)
+                docs.append((item, data, normalise(decode_bytes(data, str(item)))))
+            except Exception as exc:  # reported when the caller asks for this file
+                self.done[item] = exc
+        try:
+            taggings: list[Tagging | None] = list(tag_many([doc.text for _, _, doc in docs]))
+        except Exception:  # then each article is tagged alone, and a failure stays with its article
+            taggings = [None] * len(docs)
+        for (item, data, doc), tagging in zip(docs, taggings, strict=True):
+            try:
+                self.done[item] = (extract_document(doc, item.stem, self.min_confidence, tagging), data)
+            except Exception as exc:
+                self.done[item] = exc

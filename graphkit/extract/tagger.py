@@ -213,9 +213,21 @@ def tag_entities(text: str) -> list[Tagged]:
 
 def tag(text: str) -> Tagging:
     """Tag the sentences of `text` that hold a relation trigger: names and word boundaries."""
+    return tag_many([text])[0]
+
+
+def tag_many(texts: list[str]) -> list[Tagging]:
+    """`tag` for several articles at once: their sentences share the encoder's batches, which holds
+    more sentences of each length and so runs about twice as fast on a batch of articles."""
+    chosen = [[s for s in _SENTENCE.finditer(text) if _TRIGGER.search(s.group())] for text in texts]
+    words = iter(run_batched([s.group() for sentences in chosen for s in sentences]))
+    return [_tagging(text, [(s, next(words)) for s in sentences])
+            for text, sentences in zip(texts, chosen, strict=True)]
+
+
+def _tagging(text: str, read: list[tuple[re.Match[str], list[tuple[str, str]]]]) -> Tagging:
     tagging = Tagging([], set(), [], text=text)
-    chosen = [s for s in _SENTENCE.finditer(text) if _TRIGGER.search(s.group())]
-    for sentence, words in zip(chosen, run_batched([s.group() for s in chosen]), strict=True):
+    for sentence, words in read:
         tagging.sentences.append((sentence.start(), sentence.end()))
         position = sentence.start()
         tagging.boundaries.add(position)
@@ -318,4 +330,4 @@ def _words(sentence: str, tag_ids: list[int], id2tag: dict[int, str]) -> list[tu
     return words
 
 
-__all__ = ["REGION_SUFFIX", "Tagged", "Tagging", "run_batched", "tag", "tag_entities"]
+__all__ = ["REGION_SUFFIX", "Tagged", "Tagging", "run_batched", "tag", "tag_entities", "tag_many"]
