@@ -148,7 +148,7 @@ class Canon:
         """The fullest form of a mention's name, by the rules in the module docstring."""
         if m.type == "Region" and m.division is not None:
             if m.name != m.division.name and m.name[-1] != m.division.name[-1] and m.name[-1] in "县市区旗":
-                return m.name  # an older full name (米林县) the text uses for a renamed division
+                return m.name  # an older full name (…县 of what is now …市) the text uses for a renamed division
             if m.division.level != "province" and not self.in_text(m.division.name):
                 return m.name  # the article only ever says 厦门 / 百色: keep what it says
             return m.division.name

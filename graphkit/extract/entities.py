@@ -164,7 +164,7 @@ def find_divisions(text: str) -> list[Mention]:
         nxt = text[end : end + 1]
         if (division.level in ("county", "district") and not gazetteer.is_full_name(name) and nxt in "县市区旗"
                 and nxt and not text.startswith(_NOT_A_SUFFIX, end)):
-            end, name = end + 1, name + nxt  # 米林县 for what the gazetteer now calls 米林市
+            end, name = end + 1, name + nxt  # the full name before a renaming (…县 of a county now a …市)
         out.append(Mention(start, end, name, "Region", division.level, division))
     return out
 
