@@ -45,7 +45,7 @@ from graphkit.dataset import (
     source_to_yaml,
 )
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
-from graphkit.extract.normalise import ArticleError, to_simplified
+from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import MAX_BYTES, Batch
 from graphkit.model import (
     AMOUNT_PERIODS,
@@ -59,6 +59,7 @@ from graphkit.model import (
     Source,
     Span,
 )
+from graphkit.names import name_key
 from graphkit.ontology import mode_index
 from graphkit.publish import write_together
 
@@ -145,11 +146,6 @@ class IngestReport:
 
 
 @lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """A name as compared: simplified script, no spaces."""
-    return to_simplified(name).replace(" ", "").replace("\u3000", "")
-
-
 def level_by_suffix(name: str) -> str | None:
     """A region's level guessed from the end of its name (镇 → township, 村 → village, ...)."""
     return next((level for suffix, level in LEVEL_SUFFIXES if name.endswith(suffix)), None)

@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
+from graphkit.names import pinyin_keys
 from graphkit.render import render_page, served_page
 from graphkit.render.geo import decode_ring, provinces, simplify
-from graphkit.render.page import pinyin_keys, read_payload
+from graphkit.render.page import read_payload
 from graphkit.results import spreadsheet_cell
 from tests.conftest import CHROMIUM, BrowserPage, Served
 from tests.test_endpoint_limits import CELLS_QUERY, HOSTILE_CELLS, cells

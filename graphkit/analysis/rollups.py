@@ -29,6 +29,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from graphkit.names import name_key
+
 # Region levels by rank; a district is county-level (市辖区), so both share a rank.
 LEVEL_RANK: dict[str, int] = {"province": 0, "prefecture": 1, "county": 2, "district": 2, "township": 3, "village": 4}
 RELATIONS: tuple[str, ...] = ("pairing", "donation", "secondment")
@@ -97,19 +99,6 @@ def described(graph: nx.MultiDiGraph, node: str) -> str:
     return f"{label(graph, node)}（{type_zh(graph, node)}）"
 
 
-def _fold(text: str) -> str:
-    """Compare names ignoring spaces, full-width forms and traditional characters."""
-    import unicodedata
-
-    text = unicodedata.normalize("NFKC", text).replace(" ", "").strip()
-    try:
-        from graphkit.extract.normalise import to_simplified
-
-        return to_simplified(text)
-    except Exception:  # the converter is optional; exact names still resolve
-        return text
-
-
 def resolve(graph: nx.MultiDiGraph, name: str) -> str:
     """The node a user means by a Chinese name, an alias, an id or an IRI.
 
@@ -125,14 +114,14 @@ def resolve(graph: nx.MultiDiGraph, name: str) -> str:
             return hits[0]
         if hits:
             raise AmbiguousEntity(_ambiguity(graph, name, hits))
-    folded = _fold(name)
+    folded = name_key(name)
     hits = [
         n
         for n, a in graph.nodes(data=True)
-        if folded in {_fold(x) for x in (a.get("label", ""), *a.get("aliases", ()), n.rsplit("/", 1)[-1])}
+        if folded in {name_key(x) for x in (a.get("label", ""), *a.get("aliases", ()), n.rsplit("/", 1)[-1])}
     ]
     if not hits and len(folded) >= 2:
-        hits = [n for n, a in graph.nodes(data=True) if folded in _fold(a.get("label", ""))]
+        hits = [n for n, a in graph.nodes(data=True) if folded in name_key(a.get("label", ""))]
     if len(hits) == 1:
         return hits[0]
     if hits:

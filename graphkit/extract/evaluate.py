@@ -14,14 +14,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphkit.extract.normalise import to_simplified
+from graphkit.names import name_key
 
 TYPES = ("pairing", "donation", "secondment")
-
-
-def _norm(name: str | None) -> str:
-    """Name as compared: simplified, without spaces."""
-    return to_simplified(name or "").replace(" ", "").replace("\u3000", "")
 
 
 class GoldIndex:
@@ -30,19 +25,19 @@ class GoldIndex:
     def __init__(self, gold: dict) -> None:
         self.forms: list[tuple[int, set[str]]] = []
         for i, entity in enumerate(gold.get("entities", [])):
-            forms = {_norm(entity["name"]), *(_norm(a) for a in entity.get("aliases", []))}
+            forms = {name_key(entity["name"]), *(name_key(a) for a in entity.get("aliases", []))}
             self.forms.append((i, {f for f in forms if f}))
         known = set().union(*(f for _, f in self.forms)) if self.forms else set()
         for rel in gold.get("relations", []):
             for key in ("from", "to", "person"):
-                name = _norm(rel.get(key))
+                name = name_key(rel.get(key))
                 if name and name not in known:
                     self.forms.append((len(self.forms), {name}))
                     known.add(name)
 
     def resolve(self, name: str | None) -> frozenset[int]:
         """Gold entity ids a name denotes (exact first, else containment with ≥3 characters)."""
-        n = _norm(name)
+        n = name_key(name)
         if not n:
             return frozenset()
         exact = frozenset(i for i, forms in self.forms if n in forms)

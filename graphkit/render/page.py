@@ -34,6 +34,7 @@ from pyvis.network import Network
 
 from graphkit import gazetteer
 from graphkit.files import atomic_write
+from graphkit.names import pinyin_keys
 from graphkit.network import money_by_node
 from graphkit.render import geo
 from graphkit.results import FORMULA_STARTS, NUMBER_RE
@@ -424,28 +425,6 @@ def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
     for iri, money in contained_money(graph).items():
         extras[iri].update(money)
     return extras
-
-
-def pinyin_keys(names: Iterable[str]) -> list[str]:
-    """Toneless pinyin and its initials for each Chinese name (黑水县 -> heishuixian, hsx).
-
-    Computed with pypinyin when it is installed (it ships its own dictionary; nothing is fetched);
-    without it the page still searches by characters.
-    """
-    try:
-        from pypinyin import lazy_pinyin
-    except ImportError:  # pragma: no cover - optional dependency
-        return []
-    keys: list[str] = []
-    for name in names:
-        if not re.search(r"[\u4e00-\u9fff]", name):
-            continue
-        syllables = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in lazy_pinyin(name)]
-        syllables = [s for s in syllables if s]
-        for key in ("".join(syllables), "".join(s[0] for s in syllables)):
-            if key and key not in keys:
-                keys.append(key)
-    return keys
 
 
 def _containers(attrs: Mapping[str, Any], graph: nx.MultiDiGraph, iri: str) -> list[str]:
