@@ -70,5 +70,14 @@ def suggestions(name: str, candidates: Iterable[str], limit: int = 3) -> list[st
     keys = {name_key(c): c for c in pool}
     out += [keys[k] for k in difflib.get_close_matches(key, list(keys), n=limit, cutoff=0.5)]
     out = list(dict.fromkeys(out))
-    out.sort(key=lambda c: (name_key(c) != key, abs(len(name_key(c)) - len(key))))
+    out.sort(key=lambda c: _distance(key, c))
     return out[:limit]
+
+
+def _distance(key: str, candidate: str) -> int:
+    """How far a candidate is from what was typed, in characters of the same script (so that 黑水县
+    comes before 黑水县人民医院 for both 黑水 and heishui)."""
+    if _CJK.search(key):
+        return abs(len(name_key(candidate)) - len(key))
+    typed = key.lower()
+    return min((len(k) - len(typed) for k in pinyin_keys([candidate]) if k.startswith(typed)), default=99)

@@ -3,10 +3,13 @@
 A named query's header declares its name, a one-line description and its parameters:
 
     # description: Who helps a given place, including its towns and villages
-    # param: region zh  the region, by Chinese name or alias (黑水县)
+    # param: region entity  the region, by Chinese name or alias (黑水县)
     # param: top integer=20  how many, from the first (20)
 
 A kind written `kind=value` gives the parameter a default, so it may be left out (`top` above).
+An `entity` parameter names an entity of the graph: a name the graph does not hold is an error
+with the names the user probably meant (`check_entities`), never an empty answer; a name in another
+script or width (黑水縣) is read as the graph writes it.
 Parameters never enter the query text: each becomes a typed RDF term bound to the variable of the
 same name (`?region`), so a value like `"} DROP ALL #` is just a string that matches nothing.
 A bound variable must be projected by the query (SPARQL SEP-0007, which Oxigraph follows), so the
@@ -30,7 +33,7 @@ from graphkit.ontology import PREFIXES, is_absolute_iri, ontology_dir
 from graphkit.store.base import QueryResult, Store
 from graphkit.store.guard import guard
 
-PARAM_KINDS = ("zh", "string", "integer", "decimal", "date", "iri")
+PARAM_KINDS = ("entity", "zh", "string", "integer", "decimal", "date", "iri")
 HEADER_RE = re.compile(r"^#\s*(name|description|param)\s*:\s*(.*?)\s*$")
 PREFIX_RE = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?\s*:", re.IGNORECASE)
 
@@ -51,7 +54,7 @@ class Param:
     def term(self, raw: str) -> Node:
         """The RDF term for a value given on the command line or over HTTP."""
         try:
-            if self.kind == "zh":
+            if self.kind in ("zh", "entity"):
                 return Literal(raw, lang="zh")
             if self.kind == "integer":
                 return Literal(int(raw))
@@ -76,6 +79,11 @@ class NamedQuery:
     description: str
     text: str
     params: tuple[Param, ...] = ()
+
+    @property
+    def entity_params(self) -> tuple[str, ...]:
+        """The parameters that name an entity of the graph."""
+        return tuple(p.name for p in self.params if p.kind == "entity")
 
     def bindings(self, values: Mapping[str, str]) -> dict[str, Node]:
         """Typed bindings for the given raw values; every declared parameter without a default must be given."""
@@ -186,4 +194,46 @@ def run(
         bindings = {name: Literal(raw) for name, raw in values.items()}
     text = with_prefixes(text)
     guard(text, allow_network=allow_network)
+    if named is not None:
+        bindings = check_entities(store, bindings, named.entity_params)
     return store.query(text, bindings)
+
+
+_NAMES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?name ?label WHERE {{
+  ?entity rdfs:label ?label .
+  FILTER(LANG(?label) = "zh")
+  {{ ?entity rdfs:label ?name }} UNION {{ ?entity skos:altLabel ?name }}
+  FILTER(STRSTARTS(STR(?entity), "{namespace}"))
+}}"""  # the namespace is graphkit's own constant, never a user's value
+
+
+def check_entities(store: Store, bindings: Mapping[str, Node], names: tuple[str, ...]) -> dict[str, Node]:
+    """The bindings with each entity parameter checked against the graph's names and aliases.
+
+    A name the graph writes differently (traditional script, full width, spaces) is bound as the graph
+    writes it; a name it does not hold at all raises QueryError with the likeliest names (by
+    characters, pinyin and spelling): a misspelt 黑水县 must not look like a county nobody helps.
+    """
+    out = dict(bindings)
+    wanted = [n for n in names if n in out]
+    if not wanted:
+        return out
+    from graphkit.names import name_key, suggestions
+    from graphkit.ontology import ID
+
+    label_of = {str(name): str(label) for name, label in store.query(_NAMES.format(namespace=ID["entity/"])).rows}
+    known = list(label_of)
+    by_key = {name_key(n): n for n in known}
+    for param in wanted:
+        raw = str(out[param])
+        if raw in by_key.values():
+            continue
+        if name_key(raw) in by_key:
+            out[param] = Literal(by_key[name_key(raw)], lang="zh")
+            continue
+        close = list(dict.fromkeys(label_of[n] for n in suggestions(raw, known, limit=6)))[:3]
+        hint = f"; did you mean {', '.join(close)}?" if close else " (graphkit stats lists what the graph holds)"
+        raise QueryError(f"{param}: no entity named {raw!r}{hint}")
+    return out

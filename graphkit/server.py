@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from itertools import islice
 from pathlib import Path
@@ -205,6 +205,7 @@ class Job:
     max_rows: int = DEFAULT_MAX_ROWS
     max_bytes: int = DEFAULT_MAX_RESPONSE_MB << 20
     raw_csv: bool = False
+    entities: tuple[str, ...] = ()  # bindings that name an entity (a named query's entity parameters)
 
 
 @dataclass(frozen=True)
@@ -243,10 +244,13 @@ def _worker_main(connection: Any, opener: StoreOpener, max_memory_mb: int) -> No
 
 def _execute(store: Store, job: Job) -> Reply:
     """Run one job; every failure becomes a one-line JSON error."""
+    from graphkit.query import QueryError, check_entities
     from graphkit.store.remote import RemoteError
 
     try:
         operation = guard(job.text, job.kind, base=job.base)
+        if job.entities:
+            job = replace(job, bindings=check_entities(store, job.bindings, job.entities))
         if job.kind == "update":
             store.update(job.text, using=job.graphs, base=job.base)
             return Reply(204, b"", "")
@@ -265,6 +269,8 @@ def _execute(store: Store, job: Job) -> Reply:
         return _error_reply(exc.status, str(exc))
     except (Refused, SparqlSyntaxError) as exc:
         return _error_reply(400, str(exc))
+    except QueryError as exc:  # a named query's entity parameter names no entity
+        return _error_reply(404, str(exc))
     except RemoteError as exc:
         return _error_reply(400 if exc.status and exc.status < 500 else 502, str(exc))
     except MemoryError:
@@ -722,7 +728,8 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise HttpError(400, "give exactly one 'query' (or, with POST, one 'update') parameter")
         return ("query", queries[0], params) if queries else ("update", updates[0], params)
 
-    def _run(self, kind: str, text: str, bindings: dict[str, Node], params: Mapping[str, list[str]]) -> None:
+    def _run(self, kind: str, text: str, bindings: dict[str, Node], params: Mapping[str, list[str]],
+             entities: tuple[str, ...] = ()) -> None:
         config = self.server.config
         own = GRAPH_PARAMS[kind]
         for other in GRAPH_PARAMS["update" if kind == "query" else "query"]:
@@ -742,6 +749,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             max_rows=config.max_rows,
             max_bytes=config.max_response_mb << 20,
             raw_csv=config.raw_csv,
+            entities=entities,
         )
         reply = self.server.pool.run(job, config.timeout, wait=max(30.0, config.timeout * 3))
         self._send(reply.status, reply.body, reply.media, reply.headers)
@@ -761,7 +769,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
             bindings = named.bindings(values)
         except QueryError as exc:
             raise HttpError(400, str(exc)) from None
-        self._run("query", with_prefixes(named.text), bindings, params)
+        self._run("query", with_prefixes(named.text), bindings, params, named.entity_params)
 
     def _library(self) -> list[dict[str, Any]]:
         from graphkit.query import named_queries

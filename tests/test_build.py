@@ -15,7 +15,7 @@ from graphkit.dataset import load
 from graphkit.ontology import GK, PROV
 from graphkit.query import named_queries
 from graphkit.validate import validate
-from tests.conftest import CORPUS, REPO
+from tests.conftest import CORPUS, REPO, graphkit_cli
 
 ZH = "zh"
 
@@ -205,3 +205,15 @@ def _match(relation: dict, events: list[dict], names: dict[str, set[str]]) -> di
     gold = relation.get("amount_cny")
     agreeing = [e for e in candidates if gold is not None and "amount" in e and abs(e["amount"] - gold) <= 0.01 * gold]
     return (agreeing or candidates or [None])[0]
+
+
+def test_the_command_line_answers_an_unknown_name_with_suggestions(built: Path) -> None:
+    """A misspelt or pinyin name is one error line with the names meant and exit status 2, not an empty table."""
+    result = graphkit_cli("query", "help-for-region", "-p", "region=heishui", "--out", str(built))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        "error: region: no entity named 'heishui'; did you mean 黑水县, 黑水县司法局, 黑水县就业局?"
+    ]
+    traditional = graphkit_cli("query", "money-received-within", "-p", "region=黑水縣", "--out", str(built),
+                               "--format", "csv")
+    assert traditional.returncode == 0 and "黑水县" in traditional.stdout and "457000" in traditional.stdout

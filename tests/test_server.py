@@ -207,7 +207,15 @@ def test_named_query_route_binds_parameters(server: Served) -> None:
 def test_hostile_parameter_matches_nothing(server: Served) -> None:
     hostile = urllib.parse.quote('黑水县"@zh } } ; DROP ALL ; SELECT * { #')
     status, _, body = request(f"{server.base}/queries/help-for-region?region={hostile}")
-    assert status == 200 and json.loads(body)["results"]["bindings"] == []
+    assert status == 404 and "no entity named" in json.loads(body)["error"]
+    status, _, body = request(f"{server.base}/queries/money-received-within?region=%E9%BB%91%E6%B0%B4%E5%8E%BF")
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["totalCNY"]["value"] == "457000"
+
+
+def test_a_misspelt_name_gets_suggestions_from_the_endpoint(server: Served) -> None:
+    status, _, body = request(f"{server.base}/queries/help-for-region?region={urllib.parse.quote('彭洲市')}")
+    assert status == 404
+    assert json.loads(body)["error"].endswith("did you mean 彭州市?")
 
 
 # ----------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from graphkit import dataset as data_io
 from graphkit.build import graph_quads as built_graph_quads
 from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
 from graphkit.ontology import GK, entity_iri, source_graph
-from graphkit.query import NamedQuery, named_queries, run, with_prefixes
+from graphkit.query import NamedQuery, QueryError, named_queries, run, with_prefixes
 from graphkit.rdf import Quad
 from graphkit.store import MemoryStore, OxigraphStore, RemoteStore, Store
 from graphkit.store.base import QueryResult, python_value
@@ -306,7 +306,10 @@ def test_rollups_agree_with_the_records(oxigraph: Store) -> None:
 def test_bound_values_are_never_pasted_into_the_query(server: RemoteStore) -> None:
     before = len(server)
     hostile = '黑水县"@zh } } ; DROP ALL ; SELECT * { #'
-    assert run(server, "help-for-region", {"region": hostile}).rows == []
+    # (a named query would stop at the entity check; SPARQL text binds the value as given)
+    text = "SELECT ?region ?place WHERE { ?place rdfs:label ?label FILTER(STR(?label) = ?region) }"
+    assert run(server, text, {"region": hostile}).rows == []
+    assert [str(r[0]) for r in run(server, text, {"region": "黑水县"}).rows] == ["黑水县"]
     assert len(server) == before
 
 
@@ -348,3 +351,22 @@ def test_cli_builds_into_and_queries_a_server(tmp_path: Path) -> None:
     biggest = max(totals.values())
     first = answer.stdout.splitlines()[1]
     assert any(records().entities[d].name in first for d, t in totals.items() if t == biggest)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("彭洲市", "彭州市"), ("heishui", "黑水县"), ("黑水县人民医", "黑水县人民医院")],
+)
+def test_a_name_the_graph_lacks_is_an_error_with_suggestions(stores: dict[str, Store], typed: str, meant: str) -> None:
+    """An entity parameter that names nothing answers 'no entity named …; did you mean …', on every store,
+    rather than an empty table that reads as 'nobody helps this county'."""
+    for label, store in stores.items():
+        with pytest.raises(QueryError, match="no entity named") as caught:
+            run(store, "money-received-within", {"region": typed})
+        assert meant in str(caught.value).split("did you mean", 1)[1], label
+
+
+def test_a_name_in_another_script_is_read_as_the_graph_writes_it(stores: dict[str, Store]) -> None:
+    for label, store in stores.items():
+        rows = run(store, "money-received-within", {"region": "黑水縣"}).rows
+        assert [(str(r[0]), int(r[3])) for r in rows] == [("黑水县", 457000)], label
