@@ -25,28 +25,13 @@ from urllib.parse import unquote
 
 import networkx as nx
 
+from graphkit import vocabulary
 from graphkit.analysis.rollups import events, label, money_by_entity, type_zh
 from graphkit.files import atomic_write
 from graphkit.results import spreadsheet_cell
 
 FORMATS: tuple[str, ...] = ("graphml", "gexf", "jsonld", "csv")
-SUFFIXES = {"graphml": ".graphml", "gexf": ".gexf", "jsonld": ".jsonld", "csv": ".csv"}
 JOIN = "；"
-
-# One colour per entity type, shared with the report (colour-blind-safe Tableau 10).
-TYPE_COLOURS: dict[str, str] = {
-    "Region": "#4e79a7",
-    "GovernmentAgency": "#e15759",
-    "PartyOrganization": "#b07aa1",
-    "Company": "#f28e2b",
-    "School": "#59a14f",
-    "Hospital": "#76b7b2",
-    "SocialOrganization": "#edc948",
-    "WorkTeam": "#9c755f",
-    "Person": "#ff9da7",
-}
-RELATION_COLOURS: dict[str, str] = {"pairing": "#4e79a7", "donation": "#f28e2b", "secondment": "#59a14f"}
-DEFAULT_COLOUR = "#bab0ac"
 
 CSV_COLUMNS = [
     "event_id", "type", "from", "to", "person", "amount_cny", "approximate", "items", "quantity", "purpose",
@@ -106,7 +91,7 @@ def gephi_graph(graph: nx.MultiDiGraph, viz: bool = False) -> nx.MultiDiGraph:
     out = nx.MultiDiGraph(name="graphkit")
     for node, attrs in graph.nodes(data=True):
         kind = attrs.get("type")
-        colour = TYPE_COLOURS.get(kind or "", DEFAULT_COLOUR)
+        colour = vocabulary.entity_type(kind).color
         row = money.loc[node] if node in money.index else None
         values: dict[str, Any] = {
             "label": attrs.get("label", node),
@@ -158,7 +143,7 @@ def gephi_graph(graph: nx.MultiDiGraph, viz: bool = False) -> nx.MultiDiGraph:
         }
         clean = {k: v for k, v in ((k, _scalar(v)) for k, v in values.items()) if v is not None}
         if viz:
-            clean["viz"] = {"color": _rgb(RELATION_COLOURS.get(data.get("relation", ""), DEFAULT_COLOUR))}
+            clean["viz"] = {"color": _rgb(vocabulary.relation(data.get("relation")).color)}
         out.add_edge(giver, taker, key=f"e{number}", **clean)
     return out
 

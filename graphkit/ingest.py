@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from graphkit import gazetteer
+from graphkit import gazetteer, vocabulary
 from graphkit.dataset import (
     DATE_RE,
     EXTRACTED_REGISTER,
@@ -89,11 +89,6 @@ REGISTER_HEADER = (
     "# Entities added by `graphkit ingest` (status: extracted), managed by it: unreferenced ones are removed.\n"
     "# To review one, move it into data/entities.yaml and delete it here (docs/ingest.md).\n"
 )
-# Chinese labels of the entity types, to qualify an id taken by an entity of another type: 名称（企业）.
-TYPE_LABELS = {
-    "Region": "地区", "GovernmentAgency": "政府机构", "PartyOrganization": "党组织", "Company": "企业",
-    "School": "学校", "Hospital": "医院", "SocialOrganization": "社会组织", "WorkTeam": "工作队", "Person": "人物",
-}
 # Region level by the name's ending, for places below the gazetteer (towns, villages); first match wins.
 LEVEL_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("街道", "township"), ("社区", "village"), ("自治区", "province"), ("地区", "prefecture"),
@@ -280,14 +275,14 @@ class Register:
 
     def free_id(self, name: str, kind: str, qualifiers: Iterable[str] = ()) -> str:
         """The name itself, else 名称（上级）, 名称（类型）, else numbered."""
-        options = [name, *(f"{name}（{q}）" for q in qualifiers), f"{name}（{TYPE_LABELS[kind]}）"]
+        options = [name, *(f"{name}（{q}）" for q in qualifiers), f"{name}（{vocabulary.entity_type(kind).zh}）"]
         for option in options:
             if not self.taken(option):
                 return option
         number = 2
-        while self.taken(f"{name}（{TYPE_LABELS[kind]}{number}）"):
+        while self.taken(f"{name}（{vocabulary.entity_type(kind).zh}{number}）"):
             number += 1
-        return f"{name}（{TYPE_LABELS[kind]}{number}）"
+        return f"{name}（{vocabulary.entity_type(kind).zh}{number}）"
 
 
 def _anchor(entity: Entity) -> str | None:

@@ -34,14 +34,6 @@ def spreadsheet_cell(text: str) -> str:
     return text
 
 
-MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-    "xml": "application/sparql-results+xml",
-}
-
-
 def _json_term(term: Node) -> dict[str, str]:
     if isinstance(term, URIRef):
         return {"type": "uri", "value": str(term)}

@@ -14,7 +14,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from graphkit import export as ex
-from graphkit import files
+from graphkit import files, vocabulary
 from graphkit.rdf import dataset_quads
 from tests.conftest import REPO, graphkit_cli
 from tests.test_analysis import XSS, iri, kg_of, records
@@ -41,8 +41,8 @@ def test_gephi_formats_read_back_with_types_and_amounts(kg, fmt, tmp_path: Path)
         assert graph.nodes[node]["type"] == attrs["type"]
         assert graph.nodes[node]["label"] == attrs["label"]
     agency = graph.nodes[iri("彭州市综合执法局")]
-    assert agency["money_given"] == 150000 and agency["type_zh"] == "政府机构"
-    assert agency["located_in"] == "彭州市" and agency["colour"] == ex.TYPE_COLOURS["GovernmentAgency"]
+    assert agency["money_given"] == 150000 and agency["type_zh"] == vocabulary.entity_type("GovernmentAgency").zh == "政府机关"
+    assert agency["located_in"] == "彭州市" and agency["colour"] == vocabulary.entity_type("GovernmentAgency").color
     assert graph.nodes[iri(XSS)]["label"] == XSS  # text survives, escaped by the XML writer
     gift = [d for _, _, d in graph.edges(data=True) if d.get("event_id") == "t1/d1"]
     assert len(gift) == 1
@@ -59,7 +59,7 @@ def test_gexf_has_viz_colours(kg, tmp_path: Path) -> None:
     assert b"viz:color" in data
     graph = read_graph(data, "gexf", tmp_path)
     colour = graph.nodes[iri("黑水县")]["viz"]["color"]
-    expected = ex.TYPE_COLOURS["Region"].lstrip("#")
+    expected = vocabulary.entity_type("Region").color.lstrip("#")
     assert (colour["r"], colour["g"], colour["b"]) == tuple(int(expected[i:i + 2], 16) for i in (0, 2, 4))
 
 

@@ -318,9 +318,9 @@ def test_an_id_taken_by_another_type_is_qualified(tiny_data: Path) -> None:
             "relations": [{"type": "donation", "from": "金山", "to": "黑水县", "amount_cny": 1000}],
         }
         source, _ = record_to_source(record, register, tiny_data / f"k{index}.txt", "0" * 64)
-        assert source.events[0].helpers == (("金山", "金山（人物）")[index],)
+        assert source.events[0].helpers == (("金山", "金山（个人）")[index],)
     assert {(e.id, e.type, e.name) for e in register.extracted.values()} == {
-        ("金山", "Company", "金山"), ("金山（人物）", "Person", "金山")}
+        ("金山", "Company", "金山"), ("金山（个人）", "Person", "金山")}
 
 
 def test_same_named_towns_of_different_counties_stay_apart(tiny_data: Path) -> None:

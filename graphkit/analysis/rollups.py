@@ -21,7 +21,6 @@ Like networkx algorithms these are plain functions taking the MultiDiGraph of
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -29,39 +28,12 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from graphkit import vocabulary
 from graphkit.names import name_key
 
 # Region levels by rank; a district is county-level (市辖区), so both share a rank.
 LEVEL_RANK: dict[str, int] = {"province": 0, "prefecture": 1, "county": 2, "district": 2, "township": 3, "village": 4}
 RELATIONS: tuple[str, ...] = ("pairing", "donation", "secondment")
-TYPE_ZH: dict[str, str] = {
-    "Region": "地区",
-    "GovernmentAgency": "政府机构",
-    "PartyOrganization": "党组织",
-    "Company": "企业",
-    "School": "学校",
-    "Hospital": "医院",
-    "SocialOrganization": "社会组织",
-    "WorkTeam": "工作队",
-    "Person": "个人",
-}
-LEVEL_ZH: dict[str, str] = {
-    "province": "省级",
-    "prefecture": "地级",
-    "county": "县级",
-    "district": "区",
-    "township": "乡镇",
-    "village": "村",
-}
-RELATION_ZH: dict[str, str] = {"pairing": "结对", "donation": "捐赠", "secondment": "挂职"}
-REGION_TYPE_ZH: dict[str, str] = {
-    "province": "省级地区",
-    "prefecture": "地级地区",
-    "county": "县级地区",
-    "district": "市辖区",
-    "township": "乡镇",
-    "village": "村",
-}
 UNPLACED = "（未定位）"
 
 
@@ -85,17 +57,13 @@ def label(graph: nx.MultiDiGraph, node: str | None) -> str:
 
 
 def type_zh(graph: nx.MultiDiGraph, node: str) -> str:
-    """The entity type in Chinese, with the level for regions: 县级地区, 乡镇, 学校, 个人."""
+    """The entity type in Chinese (graphkit.vocabulary), a region by its level: 县级, 乡级, 学校与科研机构, 个人."""
     attrs = graph.nodes.get(node) or {}
-    kind = attrs.get("type", "")
-    level = attrs.get("level")
-    if kind == "Region" and level:
-        return REGION_TYPE_ZH.get(level, level)
-    return TYPE_ZH.get(kind, kind)
+    return vocabulary.label(attrs.get("type"), "zh", attrs.get("level"))
 
 
 def described(graph: nx.MultiDiGraph, node: str) -> str:
-    """`name（type）`, the way results name entities: 彭州市综合执法局（政府机构）."""
+    """`name（type）`, the way results name entities: 彭州市综合执法局（政府机关）."""
     return f"{label(graph, node)}（{type_zh(graph, node)}）"
 
 
@@ -574,12 +542,3 @@ def money_within(graph: nx.MultiDiGraph, region: str, side: str = "received") ->
         if any(p in inside for p in parties):
             total += donation_amount(event) or 0.0
     return total
-
-
-def by_region_level(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """Region nodes grouped by level, for pickers and sanity checks."""
-    levels: dict[str, list[str]] = defaultdict(list)
-    for node, attrs in graph.nodes(data=True):
-        if attrs.get("type") == "Region":
-            levels[attrs.get("level") or ""].append(node)
-    return dict(levels)

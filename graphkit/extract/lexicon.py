@@ -204,8 +204,6 @@ GENERAL_HELP_VERBS: frozenset[str] = frozenset(words("赴 前往 投入 提供 �
 # Secondment triggers.
 SECONDMENT_VERBS: tuple[str, ...] = ("挂职", "挂任", "派驻", "选派", "支教", "进修", "驻村", "派出", "前往", "赴")
 
-# Brokering verbs: whoever does these for a gift goes into facilitated_by.
-BROKER_VERBS: tuple[str, ...] = ("对接", "联系", "协调", "牵线", "引导", "促成", "积极争取", "链接", "代")
 
 
 #: The administrative suffix a place name ends with, and the level it names (镇 → township). One table for

@@ -23,7 +23,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from graphkit import gazetteer
+from graphkit import gazetteer, vocabulary
 from graphkit.files import atomic_write
 from graphkit.names import pinyin_keys
 from graphkit.network import money_by_node
@@ -57,36 +57,15 @@ MIN_WIDTH, MAX_WIDTH = 1.6, 10.0
 Json = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Style:
-    """How one entity type or relation is named and coloured; the page's legend is built from these."""
-
-    key: str
-    zh: str
-    en: str
-    color: str
+def _entity_styles() -> tuple[vocabulary.Term, ...]:
+    """The legend's entity types (graphkit.vocabulary) and the catch-all for an unknown one."""
+    return (*vocabulary.entity_types(), vocabulary.OTHER)
 
 
-ENTITY_STYLES: tuple[Style, ...] = (
-    Style("Region", "地区", "region", "#4e79a7"),
-    Style("GovernmentAgency", "政府机构", "government agency", "#59a14f"),
-    Style("PartyOrganization", "党组织", "party organisation", "#e15759"),
-    Style("Company", "企业", "company", "#f28e2b"),
-    Style("School", "学校/科研", "school", "#b07aa1"),
-    Style("Hospital", "医院", "hospital", "#ff9da7"),
-    Style("SocialOrganization", "社会组织", "social organisation", "#76b7b2"),
-    Style("WorkTeam", "工作队", "work team", "#d4a72c"),
-    Style("Person", "个人", "person", "#9c755f"),
-)
-OTHER_ENTITY = Style("Other", "其他", "other", "#9aa3ad")
-RELATION_STYLES: tuple[Style, ...] = (
-    Style("pairing", "结对/对口帮扶", "pairing", "#5b5fc7"),
-    Style("donation", "捐赠", "donation", "#e8a33d"),
-    Style("secondment", "挂职/派驻", "secondment", "#2a9d8f"),
-    Style("within", "隶属/所在地", "part of", "#c3c9d2"),
-)
-ENTITY_STYLE = {style.key: style for style in ENTITY_STYLES}
-RELATION_STYLE = {style.key: style for style in RELATION_STYLES}
+def _relation_styles() -> tuple[vocabulary.Term, ...]:
+    return (*vocabulary.relations(), vocabulary.WITHIN)
+
+
 # Edge attributes copied into the page as they are (the rest are restructured or dropped).
 EVENT_FIELDS = (
     "relation", "event", "sourceId", "amount", "approximate", "period", "statedAs", "items", "quantity",
@@ -211,7 +190,7 @@ def _add_nodes(
     """One dot per entity: coloured by type, sized by the money it moved, labelled with its Chinese name."""
     for iri, attrs in graph.nodes(data=True):
         money = totals.get(iri, {"given": 0.0, "received": 0.0})
-        style = ENTITY_STYLE.get(attrs.get("type", ""), OTHER_ENTITY)
+        style = vocabulary.entity_type(attrs.get("type"))
         # Colour and shape come from the type's group (vis `groups`), so each node carries only its own.
         options: Json = {
             "group": style.key,
@@ -228,8 +207,8 @@ def _add_nodes(
 def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: int) -> Json:
     """What the tooltip, panel and search read about a node (kept apart from vis's own keys)."""
     record = {key: _plain(attrs[key]) for key in NODE_FIELDS if attrs.get(key) not in (None, "", [])}
-    if record.get("type") not in ENTITY_STYLE:  # untyped or unknown: still drawn, filtered as "other"
-        record["type"] = OTHER_ENTITY.key
+    if vocabulary.entity_type(record.get("type")) is vocabulary.OTHER:  # still drawn, filtered as "other"
+        record["type"] = vocabulary.OTHER.key
     record["aliases"] = [str(alias) for alias in attrs.get("aliases", [])]
     if not record["aliases"]:
         del record["aliases"]
@@ -317,7 +296,7 @@ def _structure_edge(child: str, container: str, kind: str) -> Json:
 def edge_styles() -> dict[str, Json]:
     """vis edge options per relation, applied to each edge by the page script."""
     styles: dict[str, Json] = {}
-    for style in RELATION_STYLES:
+    for style in _relation_styles():
         within = style.key == "within"
         styles[style.key] = {
             "color": _edge_color(style.color, opacity=0.8 if within else 0.85),
@@ -394,7 +373,7 @@ def vis_options(net: Network, count: int) -> Json:
     options["physics"].update(minVelocity=0.8, maxVelocity=40, timestep=0.4)
     options["layout"] = {"randomSeed": 7, "improvedLayout": count <= 150}
     options["groups"] = {
-        style.key: {"color": _node_color(style.color), "shape": "dot"} for style in (*ENTITY_STYLES, OTHER_ENTITY)
+        style.key: {"color": _node_color(style.color), "shape": "dot"} for style in _entity_styles()
     }
     options["nodes"] = {
         "shape": "dot",
@@ -675,8 +654,8 @@ def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> J
         "version": 2,
         "meta": {"title": title, **meta},
         "csv": {"formulaStarts": FORMULA_STARTS, "number": NUMBER_RE.pattern},
-        "entityTypes": [asdict(style) for style in (*ENTITY_STYLES, OTHER_ENTITY)],
-        "relations": [asdict(style) for style in RELATION_STYLES],
+        "entityTypes": [asdict(style) for style in _entity_styles()],
+        "relations": [asdict(style) for style in _relation_styles()],
         "edgeStyles": edge_styles(),
         "eventBase": event_base,
         "nodes": nodes,

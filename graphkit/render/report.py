@@ -26,14 +26,11 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from graphkit import analysis
-from graphkit.analysis.rollups import RELATIONS
-from graphkit.export import DEFAULT_COLOUR, RELATION_COLOURS, TYPE_COLOURS
+from graphkit import analysis, vocabulary
 from graphkit.files import atomic_write
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 FONT_SIZE = 13
-RELATION_NAMES = {"pairing": "结对 pairing", "donation": "捐赠 donation", "secondment": "挂职 secondment"}
 
 
 def esc(value: Any) -> str:
@@ -357,7 +354,7 @@ def _entity_bars(frame: pd.DataFrame, field: str) -> list[Bar]:
             Bar(
                 label=f"{row['label']}{joint}",
                 value=float(row[field]),
-                colour=TYPE_COLOURS.get(row["type"], DEFAULT_COLOUR),
+                colour=vocabulary.entity_type(row["type"]).color,
                 value_text=f"{wan(float(row[field]))} 元",
                 hover=f"{row['label']}（{row['type_zh']}）: {yuan(float(row[field]))} 元",
             )
@@ -369,8 +366,8 @@ def _type_legend(frames: Iterable[pd.DataFrame], extra: str = "") -> str:
     seen: dict[str, str] = {}
     for frame in frames:
         for _, row in frame.iterrows():
-            seen.setdefault(row["type_zh"] if row["type"] != "Region" else "地区", TYPE_COLOURS.get(row["type"],
-                                                                                                 DEFAULT_COLOUR))
+            kind = vocabulary.entity_type(row["type"])
+            seen.setdefault(kind.zh, kind.color)
     return legend(seen.items()).replace("</div>", f"<span>{esc(extra)}</span></div>" if extra else "</div>")
 
 
@@ -539,7 +536,7 @@ def _modes(data: dict[str, Any]) -> str:
 def _time(data: dict[str, Any]) -> str:
     frame = data["timeline"]
     periods = [str(p) for p in frame["period"]]
-    series = [(RELATION_NAMES[r], RELATION_COLOURS[r], [float(v) for v in frame[r]]) for r in RELATIONS]
+    series = [(f"{t.zh} {t.en}", t.color, [float(v) for v in frame[t.key]]) for t in vocabulary.relations()]
     columns: list[Column] = [
         ("period", "Year 年份", None, False), ("pairing", "Pairings", count, True),
         ("donation", "Donations", count, True), ("secondment", "Secondments", count, True),
@@ -580,7 +577,7 @@ def _brokers(data: dict[str, Any]) -> str:
         ("money", "Money 金额 (元)", yuan, True), ("donors", "Donors 捐赠方", shorten, False),
         ("recipients", "Recipients 受助方", shorten, False),
     ]
-    bars = [Bar(row["label"], float(row["events"]), TYPE_COLOURS.get(row["type"], DEFAULT_COLOUR),
+    bars = [Bar(row["label"], float(row["events"]), vocabulary.entity_type(row["type"]).color,
                 f"{int(row['events'])} · {wan(float(row['money']))} 元") for _, row in frame.head(15).iterrows()]
     return _section(
         "brokers", "Brokers", "对接人（促成捐赠的干部、工作队和单位）",

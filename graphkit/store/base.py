@@ -8,12 +8,12 @@ against this interface, so a graph moves from memory to disk to a server with no
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
@@ -151,15 +151,3 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def term_of(value: Any) -> Node:
-    """Turn a Python value or rdflib term into a term to bind; strings become plain literals."""
-    if isinstance(value, URIRef | Literal | BNode):
-        return value
-    return Literal(value)
-
-
-def variables_of(names: Sequence[str]) -> list[str]:
-    """Variable names without their leading ? or $."""
-    return [name.lstrip("?$") for name in names]
