@@ -18,6 +18,7 @@ from typing import Annotated
 
 import typer
 
+from graphkit import vocabulary
 from graphkit.terminal import OutDir, RawCsv, StoreOpt, console, done, errors, fail
 
 
@@ -162,7 +163,11 @@ def regions_cmd(
         frame = region_rollup(kg.network(), level.value if level else None)
     columns = ["label", "level", "within", "money_received", "donations_received", "money_given",
                "donations_given", "pairings_received", "secondments_hosted"]  # fmt: skip
-    _print_frame(frame[columns].head(top).set_index("label").rename_axis("region"), format)
+    frame = frame[columns].head(top).copy()
+    if format == TableFormat.table:  # a person reads 县级 and a blank for "within nothing"; files keep the keys
+        frame["level"] = frame["level"].map(lambda key: vocabulary.level(key).zh)
+        frame["within"] = frame["within"].fillna("")
+    _print_frame(frame.set_index("label").rename_axis("region"), format)
 
 
 def flows_cmd(

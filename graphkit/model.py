@@ -9,6 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TypeVar
+
+T = TypeVar("T")
 
 ENTITY_TYPES: tuple[str, ...] = (
     "Region",
@@ -65,6 +68,20 @@ class Amount:
     approximate: bool = False
     text: str | None = None
     period: str | None = None
+
+
+def counted(value: T, period: str | None) -> T | None:
+    """The money a total adds for an amount: the stated value of a lump sum, exact or approximate, and
+    nothing for a rate (5000元/月), which is not a sum of money and cannot be added to one.
+
+    This is the one rule for every total graphkit shows (the page's header and nodes, the map's
+    flows, the report, `stats`, `regions`, the named queries' roll-ups and the Python API); rates are
+    counted apart, as donations "per period".
+
+    >>> counted(Decimal("90000"), None), counted(Decimal("5000"), "month")
+    (Decimal('90000'), None)
+    """
+    return None if period else value
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,6 @@ key is the event's IRI, which keeps every edge traceable to its source.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import networkx as nx
@@ -131,19 +130,3 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
             for taker in event["to"]:
                 graph.add_edge(giver, taker, key=iri, **attrs)
     return graph
-
-
-def money_by_node(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
-    """Money given and received per node, counting each donation event once per party."""
-    totals: dict[str, dict[str, float]] = defaultdict(lambda: {"given": 0.0, "received": 0.0})
-    seen: set[tuple[str, str, str]] = set()
-    for giver, taker, key, data in graph.edges(keys=True, data=True):
-        if data.get("relation") != "donation" or "amount" not in data:
-            continue
-        if (giver, "given", key) not in seen:
-            seen.add((giver, "given", key))
-            totals[giver]["given"] += data["amount"]
-        if (taker, "received", key) not in seen:
-            seen.add((taker, "received", key))
-            totals[taker]["received"] += data["amount"]
-    return dict(totals)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from graphkit.model import Dataset, Entity, Event, Source
+from graphkit.model import Dataset, Entity, Event, Source, counted
 from graphkit.ontology import (
     DCTERMS,
     DIRECT_EDGES,
@@ -193,14 +193,16 @@ def _attribute_triples(node: URIRef, event: Event) -> Iterator[Triple]:
 
 
 def _amount_triples(node: URIRef, event: Event) -> Iterator[Triple]:
-    """The amount as a schema:MonetaryAmount in CNY, and gk:amountCNY as a shortcut for queries."""
+    """The amount as stated, a schema:MonetaryAmount in CNY; and gk:amountCNY, the money the donation
+    adds to totals (model.counted: none for a rate per month), so every SPARQL sum follows the rule."""
     amount = event.amount
     if amount is None:
         return
     value = decimal_literal(amount.value)
     money = URIRef(f"{node}/amount")
     yield node, SCHEMA.amount, money
-    yield node, GK.amountCNY, value
+    if counted(amount.value, amount.period) is not None:
+        yield node, GK.amountCNY, value
     yield money, RDF.type, SCHEMA.MonetaryAmount
     yield money, SCHEMA.value, value
     yield money, SCHEMA.currency, CNY

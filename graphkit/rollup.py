@@ -5,10 +5,10 @@ precomputed total takes a millisecond. The totals are computed here in Python, w
 from the same records the graph is made of, and stored in their own named graph
 (`id:graph/rollups`) so they are replaced as a unit on every build and never mistaken for data.
 
-What is counted is what the named queries over the raw events count (so reading a total gives the
-same answer as summing): money is the stated gk:amountCNY of a donation, amounts per period and
-planned gifts included as stated; a joint gift credits its full amount to each of its donors, but a
-region's roll-up counts each donation once.
+Money is counted by model.counted, the one rule of every total graphkit shows: the stated
+gk:amountCNY of a donation, planned gifts included, but not an amount per period (a rate, not a
+sum); a joint gift credits its full amount to each of its donors, but a region's roll-up counts each
+donation once.
 
 Terms written (gk: is the graphkit ontology):
 - per entity that gave / received a donation: gk:totalGivenCNY, gk:donationsGiven,
@@ -44,7 +44,7 @@ from itertools import product
 
 from rdflib import Literal, URIRef
 
-from graphkit.model import Dataset, Event
+from graphkit.model import Dataset, Event, counted
 from graphkit.ontology import (
     ENTITY_CLASSES,
     EVENT_CLASSES,
@@ -159,7 +159,8 @@ def compute_totals(dataset: Dataset) -> Totals:
 
 
 def _amount(event: Event) -> Decimal | None:
-    return event.amount.value if event.amount is not None else None
+    """The money the totals add for a donation (model.counted: a rate per month adds nothing)."""
+    return counted(event.amount.value, event.amount.period) if event.amount is not None else None
 
 
 def _count_donation(event: Event, regions: Regions, totals: Totals) -> None:
@@ -274,7 +275,7 @@ def _event_rank_quads(totals: Totals) -> Iterator[Quad]:
     """Donations ranked within the lists a person reads from the top: approximate and planned gifts."""
 
     def by_amount(event: Event) -> tuple[bool, Decimal, str]:
-        amount = _amount(event)
+        amount = event.amount.value if event.amount is not None else None  # a listing: the figure as stated
         return amount is None, -(amount or ZERO), str(event_iri(event.id))
 
     for rank, event in enumerate(sorted(totals.approximate, key=by_amount), start=1):

@@ -108,7 +108,8 @@ ORDER BY DESC(?amountCNY) STR(?event) STR(?donor) STR(?recipient)
 
 PLANNED = PREFIXES + """
 SELECT ?event ?donor ?recipient ?amountCNY
-WHERE { ?event gk:planned true ; gk:donor ?donor ; gk:recipient ?recipient . OPTIONAL { ?event gk:amountCNY ?amountCNY } }
+WHERE { ?event gk:planned true ; gk:donor ?donor ; gk:recipient ?recipient .
+        OPTIONAL { ?event schema:amount/schema:value ?amountCNY } }
 ORDER BY DESC(?amountCNY) STR(?event) STR(?donor) STR(?recipient)
 """
 

@@ -15,7 +15,7 @@ import pytest
 
 from graphkit import analysis
 from graphkit.graph import KnowledgeGraph
-from graphkit.model import Amount, Dataset, Entity, Event, Source
+from graphkit.model import Amount, Dataset, Entity, Event, Source, counted
 from graphkit.network import to_networkx
 from graphkit.ontology import entity_iri
 from graphkit.rdf import dataset_quads
@@ -131,7 +131,7 @@ def graph() -> nx.MultiDiGraph:
 def test_county_rollup_counts_towns_villages_and_agencies(graph) -> None:
     summary = analysis.region_summary(graph, "黑水县")
     # 150000 to the township government (located in 知木林镇) + 30000 to 木苏村 + 1000/month to 知木林镇
-    assert summary["money_received"] == 181000
+    assert summary["money_received"] == 180000  # 1000/month is a rate: counted apart, never added
     assert summary["donations_received"] == 3
     assert summary["approximate"] == 1 and summary["periodic"] == 1
     assert summary["pairings_received"] == 1
@@ -139,16 +139,16 @@ def test_county_rollup_counts_towns_villages_and_agencies(graph) -> None:
     assert summary["within"] == "阿坝藏族羌族自治州"
     received = {(tuple(r["from"]), r["amount"]) for r in summary["received"] if r["relation"] == "donation"}
     assert (("彭州市综合执法局",), 150000) in received
-    assert analysis.money_within(graph, "黑水") == 181000
+    assert analysis.money_within(graph, "黑水") == 180000
 
 
 def test_rollup_levels_and_giving_side(graph) -> None:
     frame = analysis.region_rollup(graph)
     # 彭州市 gives through its agency (150000) and its work team (1000/month)
-    assert frame.loc[iri("彭州市"), "money_given"] == 151000
+    assert frame.loc[iri("彭州市"), "money_given"] == 150000
     # 张三 was sent with no sending unit: he counts for his team, which is based in 彭州市
     assert frame.loc[iri("彭州市"), "secondments_sent"] == 2
-    assert frame.loc[iri("四川省"), "money_received"] == 181000
+    assert frame.loc[iri("四川省"), "money_received"] == 180000
     counties = analysis.region_rollup(graph, "county")
     assert set(counties["level"]) <= {"county", "district"}
     assert iri("深圳市龙华区") in counties.index  # a district is county-level
@@ -176,7 +176,7 @@ def test_province_flows_table_and_matrix(graph) -> None:
     assert row["modes"] == "东西部协作"
     assert "图书" in row["items"]
     internal = flows[(flows["from_label"] == "四川省") & (flows["to_label"] == "四川省")].iloc[0]
-    assert internal["money"] == 151000
+    assert internal["money"] == 150000
     unplaced = flows[flows["from_label"] == analysis.rollups.UNPLACED].iloc[0]
     assert (unplaced["to_label"], unplaced["money"]) == ("四川省", 30000)
     matrix = analysis.flow_matrix(graph, "province")
@@ -342,7 +342,7 @@ def _within(dataset: Dataset, entity_id: str, region: str) -> bool:
 def test_seed_heishui_rollup(seed) -> None:
     dataset, graph = seed
     expected = [e for e in dataset.events() if e.type == "donation" and any(_within(dataset, t, "黑水县") for t in e.helped)]
-    money = sum(e.amount.value for e in expected if e.amount is not None)
+    money = sum(counted(e.amount.value, e.amount.period) or 0 for e in expected if e.amount is not None)
     summary = analysis.region_summary(graph, "黑水县")
     assert Decimal(str(summary["money_received"])) == money
     assert summary["donations_received"] == len(expected)
@@ -363,7 +363,7 @@ def test_seed_liaoning_to_guizhou_flow(seed) -> None:
         e for e in dataset.events()
         if e.type == "donation" and placed(e.helpers, "辽宁省") and placed(e.helped, "贵州省")
     ]
-    money = sum(e.amount.value for e in expected if e.amount is not None)
+    money = sum(counted(e.amount.value, e.amount.period) or 0 for e in expected if e.amount is not None)
     flows = analysis.flows(graph, "province")
     row = flows[(flows["from_label"] == "辽宁省") & (flows["to_label"] == "贵州省")].iloc[0]
     assert Decimal(str(row["money"])) == money

@@ -11,9 +11,10 @@ numbers honest:
   a joint gift of 100000 by three 大连 committees to two 中寨乡 schools adds 100000 to 大连市, to
   中寨乡 and to the 大连市→六盘水市 flow, not 300000 or 600000.
 
-Amounts are summed as stated. Approximate amounts (9万余元), per-period ones (5000元/月) and planned
-gifts are included at their stated value and counted in the `approximate`, `periodic` and
-`planned` columns, so a reader sees when a total rests on them.
+Money is summed by the one rule of every graphkit total (graphkit.model.counted, via
+`donation_amount`): approximate amounts (9万余元) and planned gifts at their stated value, counted in
+the `approximate` and `planned` columns so a reader sees when a total rests on them; an amount per
+period (5000元/月) is a rate, never added, and counted in the `periodic` column.
 
 Like networkx algorithms these are plain functions taking the MultiDiGraph of
 `graphkit.network.to_networkx` and returning plain data or pandas DataFrames.
@@ -21,6 +22,7 @@ Like networkx algorithms these are plain functions taking the MultiDiGraph of
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
 from typing import Any
@@ -29,6 +31,7 @@ import networkx as nx
 import pandas as pd
 
 from graphkit import vocabulary
+from graphkit.model import counted
 from graphkit.names import name_key
 
 # Region levels by rank; a district is county-level (市辖区), so both share a rank.
@@ -204,10 +207,11 @@ def _side_at(graph: nx.MultiDiGraph, nodes: Iterable[str], level: str) -> set[st
 
 
 def donation_amount(event: dict[str, Any]) -> float | None:
-    """The event's money in yuan, for donations stating one (None otherwise)."""
+    """The money a total adds for an event (graphkit.model.counted): a donation's stated sum, None
+    for other events, donations without an amount and amounts per period."""
     if event.get("relation") != "donation":
         return None
-    return event.get("amount")
+    return counted(event.get("amount"), event.get("period"))
 
 
 # --- region roll-ups ------------------------------------------------------------------------------
@@ -268,8 +272,9 @@ def region_rollup(graph: nx.MultiDiGraph, level: str | None = None) -> pd.DataFr
                         r[f"money_{side}"] += amount
                         if side == "received":
                             r["approximate"] += bool(event.get("approximate"))
-                            r["periodic"] += bool(event.get("period"))
                             r["planned"] += bool(event.get("planned"))
+                    if side == "received" and event.get("period") and event.get("amount") is not None:
+                        r["periodic"] += 1  # a rate: counted here, never added to the money
                     if event.get("items"):
                         r[f"goods_{side}"] += 1
                         if side == "received" and event["items"] not in r["items_received"]:
@@ -390,6 +395,21 @@ def flow_matrix(
 
 
 # --- other aggregates the report draws ------------------------------------------------------------
+
+
+def money_by_node(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
+    """Money given and received per node, each donation once per party, counted by the rule of
+    every total (donation_amount): the sizes and side panel of the page."""
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: {"given": 0.0, "received": 0.0})
+    for event in events(graph).values():
+        amount = donation_amount(event)
+        if amount is None:
+            continue
+        for party in set(event.get("from", ())):
+            totals[party]["given"] += amount
+        for party in set(event.get("to", ())):
+            totals[party]["received"] += amount
+    return dict(totals)
 
 
 def money_by_entity(graph: nx.MultiDiGraph) -> pd.DataFrame:

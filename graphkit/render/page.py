@@ -33,9 +33,9 @@ import pyvis
 from pyvis.network import Network
 
 from graphkit import gazetteer, vocabulary
+from graphkit.analysis.rollups import donation_amount, money_by_node
 from graphkit.files import atomic_write
 from graphkit.names import pinyin_keys
-from graphkit.network import money_by_node
 from graphkit.render import geo
 from graphkit.results import FORMULA_STARTS, NUMBER_RE
 
@@ -248,6 +248,8 @@ def _event_edge(giver: str, taker: str, data: Mapping[str, Any]) -> Json:
 def _event_record(data: Mapping[str, Any]) -> Json:
     """The event's attributes, its parties and its brokers, as plain JSON values."""
     record = {key: _plain(data[key]) for key in EVENT_FIELDS if data.get(key) not in (None, "")}
+    if donation_amount(dict(data)) is not None:
+        record["counted"] = donation_amount(dict(data))  # what the map's flows add (a rate adds nothing)
     labels = list(data.get("broker_labels") or [])
     brokers = list(data.get("brokers") or [])
     if brokers:
@@ -510,13 +512,14 @@ def contained_money(graph: nx.MultiDiGraph) -> dict[str, Json]:
     totals: dict[str, Json] = {c: {"within": n, "givenAll": 0.0, "receivedAll": 0.0} for c, n in within.items()}
     counted: set[tuple[str, str, str]] = set()
     for giver, taker, key, data in graph.edges(keys=True, data=True):
-        if data.get("relation") != "donation" or data.get("amount") is None:
+        amount = donation_amount(dict(data))
+        if amount is None:
             continue
         for party, side in ((giver, "givenAll"), (taker, "receivedAll")):
             for container in {str(party), *up(str(party))}:
                 if container in totals and (container, side, key) not in counted:
                     counted.add((container, side, key))
-                    totals[container][side] += float(data["amount"])
+                    totals[container][side] += float(amount)
     return totals
 
 
@@ -740,19 +743,13 @@ def _sources(graph: nx.MultiDiGraph) -> dict[str, Json]:
 
 
 def _summary(graph: nx.MultiDiGraph) -> Json:
-    """Counts for the header: entities, events by relation, sources, and lump-sum donations in yuan.
-
-    Amounts stated per month or year are left out of the total: a rate cannot be added to a sum.
-    """
+    """Counts for the header: entities, events by relation, sources, and the money donated in yuan,
+    counted by the one rule of every total (graphkit.model.counted)."""
     events: dict[str, Json] = {}
     for _, _, key, data in graph.edges(keys=True, data=True):
         events.setdefault(str(key), data)
     by_relation = Counter(str(data.get("relation")) for data in events.values())
-    donated = sum(
-        float(data["amount"])
-        for data in events.values()
-        if data.get("relation") == "donation" and data.get("amount") is not None and not data.get("period")
-    )
+    donated = sum(donation_amount(dict(data)) or 0.0 for data in events.values())
     sources = {str(data["sourceId"]) for data in events.values() if data.get("sourceId") is not None}
     return {
         "entities": graph.number_of_nodes(),

@@ -27,6 +27,7 @@ import networkx as nx
 import pandas as pd
 
 from graphkit import analysis, vocabulary
+from graphkit.analysis.rollups import donation_amount
 from graphkit.files import atomic_write
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
@@ -325,8 +326,8 @@ def report_data(graph: nx.MultiDiGraph, top: int = 15) -> dict[str, Any]:
             "donation": len(donations),
             "secondment": sum(e.get("relation") == "secondment" for e in evs.values()),
             "sources": len(sources),
-            "money": sum(e.get("amount") or 0.0 for e in donations),
-            "with_amount": sum(e.get("amount") is not None for e in donations),
+            "money": sum(donation_amount(e) or 0.0 for e in donations),
+            "with_amount": sum(donation_amount(e) is not None for e in donations),
         },
         "donors": analysis.top_donors(graph, top),
         "recipients": analysis.top_recipients(graph, top),

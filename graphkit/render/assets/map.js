@@ -151,7 +151,7 @@
       if (!f.isEvent(e)) return;
       const a = groups.get(groupKey(NODE.get(e.from)) || ""), b = groups.get(groupKey(NODE.get(e.to)) || "");
       if (!a || !b) return;
-      const amount = e.gk.relation === "donation" && e.gk.amount ? e.gk.amount : 0;
+      const amount = e.gk.counted || 0;  // the money totals add (Python: model.counted; a rate adds nothing)
       const once = function (tag) { const k = tag + "|" + (e.gk.event || eid); if (counted.has(k)) return false; counted.add(k); return true; };
       if (once("o" + a.key)) { a.out += amount; a.outN += 1; }
       if (once("i" + b.key)) { b.in += amount; b.inN += 1; }
