@@ -88,7 +88,7 @@ def gephi_graph(graph: nx.MultiDiGraph, viz: bool = False) -> nx.MultiDiGraph:
     gift is several edges of one event) and the event's attributes, `event` being its IRI.
     """
     money = money_by_entity(graph)
-    out = nx.MultiDiGraph(name="graphkit")
+    out: nx.MultiDiGraph[str] = nx.MultiDiGraph(name="graphkit")
     for node, attrs in graph.nodes(data=True):
         kind = attrs.get("type")
         colour = vocabulary.entity_type(kind).color
@@ -112,8 +112,8 @@ def gephi_graph(graph: nx.MultiDiGraph, viz: bool = False) -> nx.MultiDiGraph:
             "donations_given": int(row["donations_given"]) if row is not None else 0,
             "donations_received": int(row["donations_received"]) if row is not None else 0,
         }
-        clean = {key: _scalar(value) for key, value in values.items()}
-        clean = {key: value for key, value in clean.items() if value is not None}
+        scalars = {key: _scalar(value) for key, value in values.items()}
+        clean: dict[str, Any] = {key: value for key, value in scalars.items() if value is not None}
         if viz:
             clean["viz"] = {"color": _rgb(colour), "size": 10.0}
         out.add_node(node, **clean)
@@ -141,10 +141,10 @@ def gephi_graph(graph: nx.MultiDiGraph, viz: bool = False) -> nx.MultiDiGraph:
             "url": data.get("url"),
             "weight": 1.0,
         }
-        clean = {k: v for k, v in ((k, _scalar(v)) for k, v in values.items()) if v is not None}
+        edge: dict[str, Any] = {k: v for k, v in ((k, _scalar(v)) for k, v in values.items()) if v is not None}
         if viz:
-            clean["viz"] = {"color": _rgb(vocabulary.relation(data.get("relation")).color)}
-        out.add_edge(giver, taker, key=f"e{number}", **clean)
+            edge["viz"] = {"color": _rgb(vocabulary.relation(data.get("relation")).color)}
+        out.add_edge(giver, taker, key=f"e{number}", **edge)
     return out
 
 

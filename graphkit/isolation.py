@@ -17,6 +17,7 @@ import ctypes
 import os
 import socket
 import sys
+from typing import Any
 
 CLONE_NEWNET = 0x40000000
 CLONE_NEWUSER = 0x10000000
@@ -50,14 +51,19 @@ def _unshare(flags: int) -> bool:
 def _block_sockets() -> None:
     """Refuse every connection but local (Unix) sockets, for everything that uses Python's socket module."""
 
-    def refuse(self: socket.socket, *args: object) -> None:
+    def refuse(self: socket.socket, address: Any) -> None:
         if self.family == socket.AF_UNIX:
-            return original_connect(self, *args)
+            return original_connect(self, address)
         raise OSError("network access is disabled in this graphkit query worker")
 
-    original_connect = socket.socket.connect
-    socket.socket.connect = refuse  # type: ignore[method-assign]
-    socket.socket.connect_ex = refuse  # type: ignore[method-assign,assignment]
+    def refuse_ex(self: socket.socket, address: Any) -> int:
+        if self.family == socket.AF_UNIX:
+            return original_connect_ex(self, address)
+        raise OSError("network access is disabled in this graphkit query worker")
+
+    original_connect, original_connect_ex = socket.socket.connect, socket.socket.connect_ex
+    socket.socket.connect = refuse  # type: ignore[method-assign,assignment]  # patched on purpose
+    socket.socket.connect_ex = refuse_ex  # type: ignore[method-assign,assignment]
 
 
 def limit_memory(megabytes: int) -> bool:

@@ -118,7 +118,7 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     The giver of a secondment edge is the person or team sent; the sending unit stays an attribute
     (`from`). Edge attributes hold the event's amount, items, date, mode, brokers and source.
     """
-    graph = nx.MultiDiGraph()
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     nodes = entity_attributes(store)
     for iri, attrs in nodes.items():
         graph.add_node(iri, **attrs)

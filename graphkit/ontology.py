@@ -10,7 +10,7 @@ import os
 import re
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import quote
 
 from rdflib import Graph, Namespace, URIRef
@@ -36,11 +36,11 @@ class CachedNamespace(Namespace):
     _closed: Any
 
     def __new__(cls, value: str, size: int | None = None, closed: Any = None) -> CachedNamespace:
-        namespace = super().__new__(cls, value)
+        namespace = cast("CachedNamespace", super().__new__(cls, value))
         namespace._terms = {}
         namespace._size = size
         namespace._closed = closed
-        return namespace  # type: ignore[return-value]
+        return namespace
 
     def term(self, name: str) -> URIRef:
         try:
@@ -204,5 +204,5 @@ def mode_index() -> dict[str, URIRef]:
     for concept in graph.subjects(RDF.type, SKOS.Concept):
         for predicate in (SKOS.prefLabel, SKOS.altLabel):
             for label in graph.objects(concept, predicate):
-                index[str(label)] = URIRef(concept)
+                index[str(label)] = URIRef(str(concept))
     return index

@@ -96,7 +96,7 @@ class NamedQuery:
             usage = " ".join(f"--param {p.name}=…" for p in self.params if p.default is None)
             raise QueryError(f"query {self.name!r} needs {', '.join(missing)} ({usage})")
         given = {p.name: p.default for p in self.params if p.default is not None} | dict(values)
-        return {name: declared[name].term(raw) for name, raw in given.items()}  # type: ignore[arg-type]
+        return {name: declared[name].term(str(raw)) for name, raw in given.items()}
 
 
 def parse_named_query(path: Path) -> NamedQuery:

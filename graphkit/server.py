@@ -175,10 +175,10 @@ class StoreOpener:
             store.load_file(self.out / GRAPH_NQ)
             return store
         if self.spec == "memory":
-            store = MemoryStore()
+            memory = MemoryStore()
             if (self.out / GRAPH_NQ).is_file():
-                store.dataset.parse(self.out / GRAPH_NQ, format="nquads")
-            return store
+                memory.dataset.parse(self.out / GRAPH_NQ, format="nquads")
+            return memory
         path = Path(self.spec.removeprefix("oxigraph:")) if self.spec and self.spec.startswith("oxigraph:") else None
         if path is None and not self.spec and (self.out / "store").is_dir():
             path = self.out / "store"
@@ -240,6 +240,12 @@ def _worker_main(connection: Any, opener: StoreOpener, max_memory_mb: int) -> No
             break
         connection.send(_execute(store, job))
     store.close()
+
+
+def _address(server: Any) -> tuple[str, int]:
+    """The (host, port) a server listens on (a socket server may hold the host as bytes)."""
+    host, port = server.server_address[:2]
+    return (host.decode() if isinstance(host, bytes) else str(host)), int(port)
 
 
 def _execute(store: Store, job: Job) -> Reply:
@@ -365,8 +371,8 @@ def _capped_oxigraph(store: Any, job: Job, own_dataset: bool) -> tuple[QueryResu
         return QueryResult(["subject", "predicate", "object"], rows), len(triples) > cap
     variables = [v.value for v in result.variables]
     solutions = list(islice(result, cap + 1))
-    rows = [tuple(from_ox(solution[v]) for v in variables) for solution in solutions[:cap]]
-    return QueryResult(variables, rows), len(solutions) > cap
+    values = [tuple(from_ox(solution[v]) for v in variables) for solution in solutions[:cap]]
+    return QueryResult(variables, values), len(solutions) > cap
 
 
 def _answer(result: QueryResult, truncated: bool, job: Job, fmt: str, graph: bool) -> Reply:
@@ -739,7 +745,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         for iri in (*graphs.default, *graphs.named):
             if not is_absolute_iri(iri):
                 raise HttpError(400, f"not an absolute IRI: {iri[:200]!r}")
-        host, port = self.server.server_address[:2]
+        host, port = _address(self.server)
         job = Job(
             kind, text, bindings,
             accept=self.headers.get("Accept", ""),
@@ -840,7 +846,7 @@ def serve(
     config = ServerConfig(out=Path(out), store=store_spec, host=host, port=port, **options)
     server = make_server(config)
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
-    bound_host, bound_port = server.server_address[:2]
+    bound_host, bound_port = _address(server)
     mode = "read-write" if config.allow_update else "read-only"
     print(
         f"graphkit serving {config.store or config.out} at http://{bound_host}:{bound_port}/sparql "

@@ -8,6 +8,7 @@ MultiDiGraph of `graphkit.network.to_networkx`, naming every entity in Chinese w
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import networkx as nx
@@ -68,7 +69,7 @@ def helps_graph(
     `structure`, the register's links are added at `structure_weight` each: part of, located in,
     member of (a cadre to their team, an agency to its county, a town to its county).
     """
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
     for node, attrs in graph.nodes(data=True):
         simple.add_node(node, label=attrs.get("label", node), type=attrs.get("type"))
 
@@ -171,6 +172,7 @@ def communities(
     simple = simple.subgraph(active).copy()
     if simple.number_of_nodes() == 0:
         return []
+    found: Sequence[Collection[str]]
     if method == "louvain":
         found = nx.community.louvain_communities(simple, weight="weight", seed=seed)
     elif method == "greedy":
@@ -182,9 +184,10 @@ def communities(
     for event in events(graph).values():
         givers = {community_of.get(p) for p in event.get("from", ())}
         takers = {community_of.get(p) for p in event.get("to", ())}
-        for number in (givers & takers) - {None}:
-            money_inside[number] += donation_amount(event) or 0.0
-    result = []
+        for number in givers & takers:
+            if number is not None:
+                money_inside[number] += donation_amount(event) or 0.0
+    result: list[dict[str, Any]] = []
     for number, members in enumerate(found):
         strength = {node: simple.degree(node, weight="weight") for node in members}
         ordered = sorted(members, key=lambda n: (-strength[n], label(graph, n)))

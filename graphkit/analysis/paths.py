@@ -119,7 +119,7 @@ def link_graph(graph: nx.MultiDiGraph, structure: bool = True) -> nx.MultiGraph:
     Each edge keeps `kind`, `tail` and `head` (the link's own direction) and, for event links, the
     event's attributes under `event_data`. With `structure=False` only events connect entities.
     """
-    links = nx.MultiGraph()
+    links: nx.MultiGraph[str] = nx.MultiGraph()
     links.add_nodes_from(graph.nodes(data=True))
 
     def add(tail: str, head: str, kind: str, data: dict[str, Any] | None = None, key: str | None = None) -> None:

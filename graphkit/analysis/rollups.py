@@ -191,10 +191,10 @@ def giving_regions_side(graph: nx.MultiDiGraph, event: dict[str, Any]) -> list[s
     sent with no sending unit stated, and placed in no region, stands for the unit they belong to."""
     if event.get("from"):
         return list(event["from"])
-    placed = []
+    placed: list[str] = []
     for person in event.get("person") or ():
         member = (graph.nodes.get(person) or {}).get("member")
-        placed.append(member if not regions_of(graph, person) and member in graph else person)
+        placed.append(str(member) if not regions_of(graph, person) and member in graph else str(person))
     return placed
 
 
@@ -315,7 +315,7 @@ def region_summary(graph: nx.MultiDiGraph, region: str) -> dict[str, Any]:
                 }
             )
     summary["received"] = received
-    return summary
+    return {str(key): value for key, value in summary.items()}
 
 
 # --- flows between regions ------------------------------------------------------------------------
@@ -471,9 +471,9 @@ def mode_concepts() -> dict[str, str]:
         from graphkit.ontology import mode_index, ontology_dir
 
         scheme = Graph().parse(ontology_dir() / "modes.ttl", format="turtle")
-        preferred = {
-            concept: str(label) for concept, label in scheme.subject_objects(SKOS.prefLabel) if label.language == "zh"
-        }
+        zh = [(concept, label) for concept, label in scheme.subject_objects(SKOS.prefLabel)
+              if getattr(label, "language", None) == "zh"]
+        preferred = {concept: str(label) for concept, label in zh}
         return {stated: preferred.get(concept, stated) for stated, concept in mode_index().items()}
     except (OSError, ValueError):  # no ontology at hand: modes stay as stated
         return {}
@@ -524,7 +524,8 @@ def events_over_time(graph: nx.MultiDiGraph, freq: str = "year") -> pd.DataFrame
         r = counts.setdefault(date[:width], {"period": date[:width], **dict.fromkeys(RELATIONS, 0), "money": 0.0})
         r[event["relation"]] += 1
         r["money"] += donation_amount(event) or 0.0
-    frame = pd.DataFrame(sorted(counts.values(), key=lambda r: r["period"]), columns=["period", *RELATIONS, "money"])
+    rows = sorted(counts.values(), key=lambda r: str(r["period"]))
+    frame = pd.DataFrame(rows, columns=["period", *RELATIONS, "money"])
     frame.attrs["undated"] = undated
     return frame
 

@@ -85,7 +85,8 @@ def blank_dateline(line: str) -> str:
 def blank_boilerplate(text: str) -> str:
     """The text with every boilerplate line (or sentence, in a long line) replaced by spaces of the same
     length, and each paragraph's leading dateline blanked."""
-    out, kept = [], []
+    out: list[str] = []
+    kept: list[str] = []
     for line in map(blank_dateline, text.split("\n")):
         pieces = _SENTENCE_END.split(line) if len(line) > LONG_LINE else [line]
         for piece in pieces:

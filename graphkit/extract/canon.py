@@ -137,7 +137,7 @@ class Canon:
     @staticmethod
     def _all_regions(mentions: list[Mention]) -> list[Mention]:
         """Top-level regions plus those inside organisation names."""
-        out = []
+        out: list[Mention] = []
         for m in mentions:
             out.extend(m.inner)
             if m.type == "Region":

@@ -749,7 +749,7 @@ def find_abbreviations(text: str, orgs: list[Mention]) -> list[Mention]:
                     owner.setdefault(short, set()).update(fulls)
                     break
             pos = text.find(initial, pos + 1)
-    out = []
+    out: list[Mention] = []
     for short, spans in found.items():
         tag = words.get(short, (0, ""))[1]
         prefix = any(n.startswith(short) for n in owner[short])

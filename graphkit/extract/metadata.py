@@ -37,8 +37,8 @@ def find_publisher(text: str) -> str | None:
             name = re.sub(r"(发布|供稿)$", "", match.group(1))
             if not _NOT_PUBLISHER.match(name) and len(name) >= 2:
                 return name
-    match = _WIRE.search(text)
-    return match.group(1) if match else None
+    wire = _WIRE.search(text)
+    return wire.group(1) if wire else None
 
 
 def find_date(text: str) -> str | None:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from graphkit.extract import lexicon
 from graphkit.extract.amounts import Amount, find_amounts
@@ -140,11 +142,11 @@ _LEAD_TITLE = r"(会长|副会长|院长|副院长|校长|董事长|总经理|�
 _TITLES_OF_A_LEADER = re.compile(_LEAD_TITLE + "(、[^,,。;;:“”]{0,24}?(" + "|".join(lexicon.TITLES) + "))*")
 
 
-def _actor(ctx: Context, m: Mention, sentence: Sentence) -> str:
+def _actor(ctx: Context, m: Mention, sentence: Sentence | None) -> str:
     """The party acting. A person, or a delegation named after one (王某一行), introduced by the unit
     they lead (某协会会长王某) acts for that unit, not as a private person."""
     person = m.type == "Person" or (m.type == "WorkTeam" and m.affiliation is not None)
-    if person:
+    if person and sentence is not None:
         for o in sentence.mentions:
             leads = _TITLES_OF_A_LEADER.fullmatch(ctx.text[o.end : m.start])
             if leads and o.type not in ("Person", "Region", "WorkTeam"):
@@ -299,8 +301,8 @@ def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
             verb = _AGREE.search(text[ms[pairs[-1][1]].end : clause_end])
             if verb and not _is_trade(text[sentence.start : clause_end], False):
                 mode = _mode_in(text, sentence) or verb.group(0)
-                for a, b in pairs:
-                    _pairing(ctx, _name(ctx, ms[a]), _name(ctx, ms[b]), mode, sentence)
+                for first, second in pairs:
+                    _pairing(ctx, _name(ctx, ms[first]), _name(ctx, ms[second]), mode, sentence)
                 covered.update(range(i, pairs[-1][1] + 1))
                 continue
         clause_end = _clause_end(text, ms[targets[-1]].end, sentence.end)
@@ -468,7 +470,7 @@ def pairings_by_dispatch(ctx: Context, sentence: Sentence) -> None:
 # --- secondments ------------------------------------------------------------------------------
 
 
-def _secondment(ctx: Context, person: str, origin: str | None, host: str, role: str | None,
+def _secondment(ctx: Context, person: str, origin: str | None, host: str | None, role: str | None,
                 sentence: Sentence) -> None:
     """Record a secondment."""
     if person and host and person != host:
@@ -956,6 +958,8 @@ def _anaphor(ctx: Context, trig: re.Match[str], sentence: Sentence) -> list[str]
     if match is None or any(clause_start <= m.start < match.start() for m in sentence.mentions):
         return []  # the clause names its own subject before the anaphor
     count = int(match.group(1)) if match.group(1).isdigit() else chinese_number(match.group(1).replace("两", "二"))
+    if not count:
+        return []
     kinds = _ANAPHOR_TYPES[match.group(3)]
     earlier = [m for m in ctx.canon.mentions if m.end <= match.start()]
     for end in range(len(earlier) - 1, count - 2, -1):
@@ -1127,7 +1131,8 @@ def donations_received(ctx: Context, sentence: Sentence) -> None:
         amounts = _amounts_for(text, ms[after[0]].end, end, verb.start(), sentence.start)
         recipient = _name(ctx, ms[before[-1]])
         for j in _list_after(ms, after[0], text):
-            for amount in amounts or [None]:
+            stated: list[Amount | None] = list(amounts) or [None]
+            for amount in stated:
                 ctx.relations.append(_donation(_name(ctx, ms[j]), recipient, amount, [], sentence, text,
                                                ms[j].end))
 
@@ -1190,7 +1195,7 @@ PAIRING_RULES = (
 )
 
 
-def _apply(ctx: Context, rule, *args) -> None:  # type: ignore[no-untyped-def]
+def _apply(ctx: Context, rule: Callable[..., None], *args: Any) -> None:
     """Run one rule; every relation it adds is named after it (`graphkit eval --rules` counts them)."""
     before = len(ctx.relations)
     rule(ctx, *args)

@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, cached_property
+from typing import Any
 
 from graphkit.extract import lexicon
 
@@ -140,10 +141,10 @@ class Tagging:
             return True  # 由集团 (由 + 集团) before a title is no one's name
         for word_start, word_end, label in over:
             if (word_start, word_end) != (start, end):
-                inside = label == "ORG" and word_start <= start and end <= word_end
+                within_org = label == "ORG" and word_start <= start and end <= word_end
                 # a region stands inside an organisation it begins (六盘水市 of 六盘水市委会), a person
                 # anywhere in one (the tagger joins 卫生院 and the name after it)
-                inside_org = inside and (person or word_start == start)
+                inside_org = within_org and (person or word_start == start)
                 if not inside_org and (start not in self.boundaries or end not in self.boundaries):
                     return True
         return False
@@ -164,7 +165,7 @@ def _plausible(name: str, label: str) -> bool:
 
 
 @cache
-def _lac():  # type: ignore[no-untyped-def]
+def _lac() -> Any:
     """The tagger, loaded once per process. ONNX Runtime's warnings stay off stderr, where a command's
     one error line must stand alone: the one its import prints when HOME is read-only (it cannot
     persist a telemetry id) is written straight to file descriptor 2, so that is what is silenced."""
@@ -288,7 +289,7 @@ def run_batched(sentences: list[str]) -> list[list[tuple[str, str]]]:
     return out
 
 
-def _viterbi(emissions, transitions, lengths):  # type: ignore[no-untyped-def]
+def _viterbi(emissions: Any, transitions: Any, lengths: Any) -> list[list[int]]:
     """Best tag paths of a padded batch sorted by length: the CRF recursion over all sequences at once.
 
     With rows in ascending length, the rows still running at step t are a suffix of the batch, so each

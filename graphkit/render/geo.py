@@ -33,7 +33,7 @@ Ring = list[Point]
 
 # ECharts' 南海诸岛 inset (lib/coord/geo/fix/nanhai.js): drawn in a box south-east of Taiwan.
 _NANHAI_ORIGIN = (126.0, 25.0)
-_NANHAI = [
+_NANHAI: list[list[list[float]]] = [
     [[0, 3.5], [7, 11.2], [15, 11.9], [30, 7], [42, 0.7], [52, 0.7], [56, 7.7], [59, 0.7], [64, 0.7], [64, 0],
      [5, 0], [0, 3.5]],
     [[13, 16.1], [19, 14.7], [16, 21.7], [11, 23.1], [13, 16.1]],
@@ -120,8 +120,9 @@ def build_outline(source: dict[str, Any], tolerance: float = 0.03, min_area: flo
 
     Each province keeps at least its largest ring, so small ones (澳门) never vanish.
     """
-    out = []
-    for feature in source["features"]:
+    out: list[dict[str, Any]] = []
+    features: list[dict[str, Any]] = source["features"]
+    for feature in features:
         geometry = feature["geometry"]
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
         offsets = geometry["encodeOffsets"] if geometry["type"] == "MultiPolygon" else [geometry["encodeOffsets"]]

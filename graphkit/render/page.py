@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import networkx as nx
 import pyvis
@@ -108,6 +108,10 @@ def render_page(graph: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, served: b
     return re.sub(r"\{\{([A-Z_]+)\}\}", lambda match: values[match.group(1)], _asset("page.html"))
 
 
+@overload
+def served_page(page: str) -> str: ...
+@overload
+def served_page(page: bytes) -> bytes: ...
 def served_page(page: str | bytes) -> str | bytes:
     """A page written by `render_page` (served=False) turned into the served one, without the graph.
 
@@ -116,7 +120,7 @@ def served_page(page: str | bytes) -> str | bytes:
     `render_page(g, served=True)`. Anything else is returned unchanged.
     """
     if isinstance(page, bytes):
-        return served_page(page.decode("utf-8")).encode("utf-8")  # type: ignore[union-attr]
+        return served_page(page.decode("utf-8")).encode("utf-8")
     head, sep, body = page.partition("</head>")
     if not sep or MODE_META.format("file") not in head:
         return page
@@ -535,7 +539,7 @@ def static_positions(
     them biggest first gives a stable, readable map even for thousands of entities. Unlinked entities
     share one compact grid instead of each taking a component's margin.
     """
-    simple = nx.Graph()
+    simple: nx.Graph[str] = nx.Graph()
     simple.add_nodes_from(nodes)
     simple.add_edges_from((u, v) for u, v in links if u != v)
     components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
@@ -591,7 +595,7 @@ def _skeleton(component: nx.Graph, core: list[str]) -> nx.Graph:
                     owner[neighbour] = owner[node]
                     following.append(neighbour)
         frontier = following
-    skeleton = nx.Graph()
+    skeleton: nx.Graph[str] = nx.Graph()
     skeleton.add_nodes_from(core)
     skeleton.add_edges_from((owner[u], owner[v]) for u, v in component.edges if owner[u] != owner[v])
     return skeleton

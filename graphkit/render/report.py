@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
-from typing import Any
+from typing import Any, cast
 
 import networkx as nx
 import pandas as pd
@@ -138,7 +138,7 @@ def stacked_columns(
         )
     for i, period in enumerate(periods):
         x = left + step * i + (step - col_w) / 2
-        base = top + plot_h
+        base = float(top + plot_h)
         for name, colour, values in series:
             value = values[i]
             if not value:
@@ -207,7 +207,7 @@ def heatmap(
             value = values[i, j]
             events = 0
             if counts is not None and row_label in counts.index and col in counts.columns:
-                events = int(counts.loc[row_label, col])
+                events = int(cast(Any, counts.loc[row_label, col]))
             x = label_w + cell_w * j
             share = math.log10(value + 1) / peak if value > 0 else 0
             fill = _shade(share) if value > 0 else ("#e4ecf5" if events else "#f5f7fa")
@@ -318,6 +318,7 @@ def report_data(graph: nx.MultiDiGraph, top: int = 15) -> dict[str, Any]:
              "date": event.get("sourceDate"), "url": event.get("url"), "events": 0},
         )
         entry["events"] += 1
+    source_rows = sorted(sources.values(), key=lambda s: str(s["source_id"]))
     return {
         "counts": {
             "entities": graph.number_of_nodes(),
@@ -343,7 +344,7 @@ def report_data(graph: nx.MultiDiGraph, top: int = 15) -> dict[str, Any]:
         "brokers": analysis.brokers(graph),
         "centrality": analysis.centrality(graph),
         "communities": analysis.communities_frame(graph),
-        "sources": pd.DataFrame(sorted(sources.values(), key=lambda s: s["source_id"])),
+        "sources": pd.DataFrame(source_rows),
     }
 
 

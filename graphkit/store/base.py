@@ -8,7 +8,7 @@ against this interface, so a graph moves from memory to disk to a server with no
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -43,7 +43,7 @@ class QueryResult:
     """Rows of rdflib terms (None where a variable is unbound), or a boolean for ASK."""
 
     variables: list[str] = field(default_factory=list)
-    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    rows: Sequence[tuple[Node | None, ...]] = field(default_factory=list)
     boolean: bool | None = None
 
     def __len__(self) -> int:

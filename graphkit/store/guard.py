@@ -101,12 +101,9 @@ def inspect(text: str, kind: str = "query", base: str | None = None) -> Operatio
     if len(text) > MAX_TEXT:
         raise SparqlSyntaxError(f"the {kind} is longer than {MAX_TEXT} characters")
     try:
-        if kind == "query":
-            tree = parseQuery(text)
-            parsed = translateQuery(tree, base=base)
-        else:
-            tree = parseUpdate(text)
-            parsed = translateUpdate(tree, base=base)
+        # rdflib's syntax tree and algebra are dynamically shaped (a CompValue, or a list for updates)
+        tree: Any = parseQuery(text) if kind == "query" else parseUpdate(text)
+        parsed: Any = translateQuery(tree, base=base) if kind == "query" else translateUpdate(tree, base=base)
     except ParseBaseException as exc:
         raise SparqlSyntaxError(f"bad {kind}: {' '.join(str(exc).split())}") from None
     except RecursionError:

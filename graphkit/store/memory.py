@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rdflib import Dataset, URIRef
+from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
-from rdflib.term import Node, Variable
+from rdflib.term import Variable
 
 from graphkit.rdf import Quad, Triple
 from graphkit.store.base import Bindings, Graphs, QueryResult, Store, normal_term
@@ -29,7 +29,7 @@ class MemoryStore(Store):
         self.dataset = Dataset(default_union=True)
 
     def add_quads(self, quads: Iterable[Quad]) -> None:
-        graphs: dict[URIRef, object] = {}
+        graphs: dict[URIRef, Graph] = {}
         for s, p, o, g in quads:
             graph = graphs.get(g)
             if graph is None:
@@ -56,15 +56,15 @@ class MemoryStore(Store):
                 key: value for key, value in dict.items(prepared.algebra) if key != "datasetClause"
             })
             prepared = Query(prepared.prologue, algebra)
-        result = dataset.query(prepared, initBindings=init)
+        result = dataset.query(prepared, initBindings=init)  # type: ignore[arg-type]  # rdflib takes Variables too
         if result.type == "ASK":
             return QueryResult(boolean=bool(result.askAnswer))
         if result.type in ("CONSTRUCT", "DESCRIBE"):
             rows = [tuple(normal_term(t) for t in triple) for triple in result.graph]  # type: ignore[union-attr]
             return QueryResult(variables=["subject", "predicate", "object"], rows=rows)
         variables = [str(v) for v in result.vars or []]
-        rows: list[tuple[Node | None, ...]] = [tuple(normal_term(t) for t in row) for row in result]  # type: ignore[union-attr]
-        return QueryResult(variables=variables, rows=rows)
+        solutions = [tuple(normal_term(t) for t in row) for row in result]  # type: ignore[union-attr]
+        return QueryResult(variables=variables, rows=solutions)
 
     def _chosen(self, graphs: Graphs) -> Dataset:
         """A dataset of copies of the chosen graphs: their merge as default graph, and the named ones."""

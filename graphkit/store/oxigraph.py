@@ -99,7 +99,8 @@ class OxigraphStore(Store):
         name = ox.NamedNode(str(graph))
         if self.store.contains_named_graph(name):
             self.store.remove_graph(name)
-        self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)
+        # the subjects and predicates of a graph's triples are IRIs or blank nodes, never literals
+        self.store.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o), name) for s, p, o in triples)  # type: ignore[arg-type]
 
     def query(
         self, sparql: str, bindings: Bindings | None = None, *, graphs: Graphs | None = None, base: str | None = None
@@ -114,8 +115,8 @@ class OxigraphStore(Store):
         variables = [v.value for v in result.variables]
         # A solution iterates over its values in the order of the variables (None when unbound),
         # several times faster than looking each variable up by name.
-        rows = [tuple(from_ox(term) for term in solution) for solution in result]
-        return QueryResult(variables=variables, rows=rows)
+        solutions = [tuple(from_ox(term) for term in solution) for solution in result]
+        return QueryResult(variables=variables, rows=solutions)
 
     def raw_query(
         self, sparql: str, graphs: Graphs | None = None, base: str | None = None, substitutions: dict | None = None,

@@ -440,7 +440,7 @@ class RemoteStore(Store):
 
     def __len__(self) -> int:
         result = self.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return int(result.rows[0][0]) if result.rows else 0  # type: ignore[arg-type]
+        return int(str(result.rows[0][0])) if result.rows else 0
 
     # Loading --------------------------------------------------------------------------------
 

@@ -281,11 +281,19 @@
     network.on("stabilizationProgress", function (p) {
       bar.style.width = Math.round((100 * p.iterations) / Math.max(p.total, 1)) + "%";
     });
-    network.once("stabilizationIterationsDone", function () {
+    function settle() {
+      if (gk.ready) return;
       network.setOptions({ physics: false });
       fitVisible(false);
       markReady();
-    });
+    }
+    // vis may finish a small graph's stabilization before these listeners exist (it runs on its own
+    // timers from the constructor on): then its state says so; and a layout that never reports
+    // settling is frozen after a while rather than leaving the page waiting.
+    network.once("stabilizationIterationsDone", settle);
+    network.once("stabilized", settle);
+    if (network.physics && network.physics.stabilized) settle();
+    setTimeout(settle, 15000);
   }
 
   /* ------------------------------------------------------------------ selection in the graph */
