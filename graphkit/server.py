@@ -848,8 +848,9 @@ def serve(
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
     bound_host, bound_port = _address(server)
     mode = "read-write" if config.allow_update else "read-only"
+    url = f"http://{bound_host if ':' not in bound_host else f'[{bound_host}]'}:{bound_port}"
     print(
-        f"graphkit serving {config.store or config.out} at http://{bound_host}:{bound_port}/sparql "
+        f"graphkit serving {config.store or config.out}: explorer {url}/ · SPARQL {url}/sparql "
         f"({mode}, {server.pool.size} workers, timeout {config.timeout:g} s, row cap {config.max_rows})",
         flush=True,
     )
