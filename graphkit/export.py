@@ -28,6 +28,7 @@ import networkx as nx
 from graphkit import vocabulary
 from graphkit.analysis.rollups import events, label, money_by_entity, type_zh
 from graphkit.files import atomic_write
+from graphkit.money import written
 from graphkit.results import spreadsheet_cell
 
 FORMATS: tuple[str, ...] = ("graphml", "gexf", "jsonld", "csv")
@@ -67,13 +68,6 @@ def event_id(iri: str, source_id: str | None = None) -> str:
     if source_id:
         return f"{source_id}/{local}"
     return unquote(iri.split("/event/", 1)[-1])
-
-
-def format_amount(value: float | None) -> str:
-    """Yuan as written: 150000, 1234.5; empty when not stated."""
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 # --- GraphML and GEXF ------------------------------------------------------------------------------
@@ -213,7 +207,7 @@ def event_rows(graph: nx.MultiDiGraph) -> list[dict[str, str]]:
                 "event_id": event_id(iri, event.get("sourceId")),
                 "type": event.get("relation", ""),
                 **names,
-                "amount_cny": format_amount(amount),
+                "amount_cny": written(amount),
                 "approximate": ("true" if event.get("approximate") else "false") if amount is not None else "",
                 "items": event.get("items") or "",
                 "quantity": event.get("quantity") or "",

@@ -21,6 +21,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit.analysis.rollups import events, giving_side, label, resolve
+from graphkit.money import written
 
 # Kinds of link; events first when several link the same pair.
 EVENT_KINDS = ("relation", "sent", "brokerage")
@@ -96,7 +97,7 @@ class Hop:
             words = ["sent on secondment"]
         if self.amount is not None and self.relation == "donation":
             per = {"month": "/月", "year": "/年"}.get(self.period or "", f"/{self.period}" if self.period else "")
-            words.append(("约" if self.approximate else "") + f"{format_yuan(self.amount)} 元{per}")
+            words.append(("约" if self.approximate else "") + f"{written(self.amount)} 元{per}")
         elif self.items:
             words.append(self.items)
         if self.mode:
@@ -106,11 +107,6 @@ class Hop:
         if self.detail:
             words.append(f"({self.detail})")
         return " ".join(w for w in words if w)
-
-
-def format_yuan(value: float) -> str:
-    """150000.0 -> "150000", 1234.5 -> "1234.5": amounts as written in the data."""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
 def link_graph(graph: nx.MultiDiGraph, structure: bool = True) -> nx.MultiGraph:

@@ -29,6 +29,7 @@ import pandas as pd
 from graphkit import analysis, vocabulary
 from graphkit.analysis.rollups import donation_amount
 from graphkit.files import atomic_write
+from graphkit.money import grouped, wan
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 FONT_SIZE = 13
@@ -37,21 +38,6 @@ FONT_SIZE = 13
 def esc(value: Any) -> str:
     """HTML-escape any value (quotes included, so it is safe in attributes too)."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def yuan(value: float | None) -> str:
-    """150000 -> "150,000"; the full figure, for tables."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def wan(value: float) -> str:
-    """A compact figure for charts: 53659900 -> "5,365.99万", 6000 -> "6,000"."""
-    if abs(value) >= 10000:
-        text = f"{value / 10000:,.2f}".rstrip("0").rstrip(".")
-        return f"{text}万"
-    return yuan(value)
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -212,7 +198,7 @@ def heatmap(
             share = math.log10(value + 1) / peak if value > 0 else 0
             fill = _shade(share) if value > 0 else ("#e4ecf5" if events else "#f5f7fa")
             ink = "#fff" if share > 0.6 else "#1f2933"
-            hover = f"{row_label} → {col}: {yuan(value)} 元" + (f", {events} events" if counts is not None else "")
+            hover = f"{row_label} → {col}: {grouped(value)} 元" + (f", {events} events" if counts is not None else "")
             parts.append(
                 f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" rx="3" '
                 f'fill="{fill}"><title>{esc(hover)}</title></rect>'
@@ -358,7 +344,7 @@ def _entity_bars(frame: pd.DataFrame, field: str) -> list[Bar]:
                 value=float(row[field]),
                 colour=vocabulary.entity_type(row["type"]).color,
                 value_text=f"{wan(float(row[field]))} 元",
-                hover=f"{row['label']}（{row['type_zh']}）: {yuan(float(row[field]))} 元",
+                hover=f"{row['label']}（{row['type_zh']}）: {grouped(float(row[field]))} 元",
             )
         )
     return bars
@@ -434,7 +420,7 @@ def _donors(data: dict[str, Any]) -> str:
     frame = data["donors"]
     columns: list[Column] = [
         ("label", "Donor 捐赠方", None, False), ("type_zh", "Type 类型", None, False),
-        ("money_given", "Money 金额 (元)", yuan, True), ("donations_given", "Donations 次数", count, True),
+        ("money_given", "Money 金额 (元)", grouped, True), ("donations_given", "Donations 次数", count, True),
         ("joint_given", "Joint 联合", count, True), ("approximate", "Approx. 约数", count, True),
     ]
     return _section(
@@ -451,7 +437,7 @@ def _recipients(data: dict[str, Any]) -> str:
     frame = data["recipients"]
     columns: list[Column] = [
         ("label", "Recipient 受助方", None, False), ("type_zh", "Type 类型", None, False),
-        ("money_received", "Money 金额 (元)", yuan, True), ("donations_received", "Donations 次数", count, True),
+        ("money_received", "Money 金额 (元)", grouped, True), ("donations_received", "Donations 次数", count, True),
         ("approximate", "Approx. 约数", count, True),
     ]
     return _section(
@@ -467,14 +453,14 @@ def _regions(data: dict[str, Any], top: int = 20) -> str:
     counties = counties[(counties["events_received"] > 0) | (counties["events_given"] > 0)]
     bars = [
         Bar(f"{row['label']}", float(row["money_received"]), "#9b2c2c", f"{wan(float(row['money_received']))} 元",
-            f"{row['label']}（{row['within']}）: {yuan(float(row['money_received']))} 元")
+            f"{row['label']}（{row['within']}）: {grouped(float(row['money_received']))} 元")
         for _, row in counties[counties["money_received"] > 0].head(top).iterrows()
     ]
     columns: list[Column] = [
         ("label", "Region 地区", None, False), ("within", "In 所属", None, False),
-        ("money_received", "Received 受助金额", yuan, True), ("donations_received", "Donations in", count, True),
+        ("money_received", "Received 受助金额", grouped, True), ("donations_received", "Donations in", count, True),
         ("pairings_received", "Pairings in", count, True), ("secondments_hosted", "Cadres hosted", count, True),
-        ("money_given", "Given 捐出金额", yuan, True), ("events_given", "Events out", count, True),
+        ("money_given", "Given 捐出金额", grouped, True), ("events_given", "Events out", count, True),
         ("approximate", "Approx.", count, True), ("periodic", "Per month", count, True),
         ("items_received", "Goods received 物资", shorten, False),
     ]
@@ -500,7 +486,7 @@ def _flows(data: dict[str, Any], side: int = 16) -> str:
     flows = data["province_flows"]
     columns: list[Column] = [
         ("from_label", "From 帮扶方所在", None, False), ("to_label", "To 受助方所在", None, False),
-        ("money", "Money 金额 (元)", yuan, True), ("donations", "Donations", count, True),
+        ("money", "Money 金额 (元)", grouped, True), ("donations", "Donations", count, True),
         ("pairings", "Pairings", count, True), ("secondments", "Secondments", count, True),
         ("modes", "Modes 方式", shorten, False), ("items", "Goods 物资", shorten, False),
     ]
@@ -542,7 +528,7 @@ def _time(data: dict[str, Any]) -> str:
     columns: list[Column] = [
         ("period", "Year 年份", None, False), ("pairing", "Pairings", count, True),
         ("donation", "Donations", count, True), ("secondment", "Secondments", count, True),
-        ("money", "Money 金额 (元)", yuan, True),
+        ("money", "Money 金额 (元)", grouped, True),
     ]
     undated = frame.attrs.get("undated", 0)
     return _section(
@@ -576,7 +562,7 @@ def _brokers(data: dict[str, Any]) -> str:
         ("label", "Broker 对接人", None, False), ("type_zh", "Type 类型", None, False),
         ("role", "Role 职务", None, False),
         ("member_of", "Unit/team 所属", None, False), ("events", "Events 次数", count, True),
-        ("money", "Money 金额 (元)", yuan, True), ("donors", "Donors 捐赠方", shorten, False),
+        ("money", "Money 金额 (元)", grouped, True), ("donors", "Donors 捐赠方", shorten, False),
         ("recipients", "Recipients 受助方", shorten, False),
     ]
     bars = [Bar(row["label"], float(row["events"]), vocabulary.entity_type(row["type"]).color,
@@ -599,7 +585,7 @@ def _network(data: dict[str, Any]) -> str:
     ]
     community_columns: list[Column] = [
         ("community", "#", count, True), ("size", "Size 规模", count, True), ("hub", "Hub 核心", None, False),
-        ("money_inside", "Money inside 内部金额", yuan, True), ("members", "Members 成员", shorten, False),
+        ("money_inside", "Money inside 内部金额", grouped, True), ("members", "Members 成员", shorten, False),
     ]
     return _section(
         "network", "Bridges and communities", "网络结构：桥梁与社群",
