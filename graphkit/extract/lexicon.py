@@ -194,6 +194,12 @@ DONATION_VERBS: tuple[str, ...] = tuple(
     )
 )
 
+#: Goods delivered to a recipient, a regex (送达, 运抵 …): read by the delivery rule and the tagger.
+DELIVERY = r"送达|运抵|发往|送往|运往|送进|交付给?|送到|送至"
+#: A cadre of an assistance team (援藏干部, 援青工作队, 援疆指挥部), a regex: read by the rule that seconds
+#: such a cadre to the post they hold, and by the tagger.
+AID_CADRE = r"援[\u4e00-\u9fff]{1,2}(?:干部|工作队|指挥部)"
+
 #: Help in kind, a regex: 帮助 R 修建/新建/建成/购置 … (a gift only with a count or a sum).
 HELP_IN_KIND = r"帮助(?=[^,,。]{2,24}?(修建|新建|建成|购置))"
 

@@ -347,9 +347,12 @@ def _is_trade(clause: str, between_companies: bool) -> bool:
     return bool(_TRADE.search(clause)) or (between_companies and bool(_BUSINESS.search(clause)))
 
 
+_CLAUSE_MARK = re.compile(r"[,,。;;]")
+
+
 def _clause_end(text: str, pos: int, limit: int) -> int:
     """End of the clause containing pos."""
-    match = re.compile(r"[,,。;;]").search(text, pos, limit)
+    match = _CLAUSE_MARK.search(text, pos, limit)
     return match.start() if match else limit
 
 
@@ -362,7 +365,7 @@ def _mode_in(text: str, sentence: Sentence) -> str | None:
 #: A count that gathers the list before it into a subject (两市, 三家企业), and the adverbs of a plural subject.
 _GATHERED = r"([两二三四五六七八九十\d]+[个家所位名]?(市|县|区|省|地|村|镇|乡|企业|单位|学校|医院|部门)?)?"
 _ADVERBS = re.compile(_GATHERED + r"(分别|均|都|各|共同|一起|一同|先后)?")
-_SUBJECT_THEN_WITH = re.compile(_GATHERED + r"(分别|均|都|各|共同|一起|一同|先后)?(与|同|和)")
+_SUBJECT_THEN_WITH = re.compile(_ADVERBS.pattern + r"(与|同|和)")
 
 
 def _pairs_of_pairs(ms: list[Mention], i: int, text: str) -> list[tuple[int, int]]:
@@ -497,7 +500,7 @@ def secondments_of_persons(ctx: Context, sentence: Sentence) -> None:
 # A post in a local government or party committee (县委常委, 副县长, 副镇长 …), held by a cadre of an
 # assistance team (援青干部, 援藏工作队领队, 挂职干部): the dual title that says where they serve.
 _POST = re.compile(r"(常委|副书记|副[县市州区旗镇乡]长)|[、,]?副[县市州区旗镇乡]长")  # used with .match(text, pos)
-_CADRE = re.compile(r"援[\u4e00-\u9fff]{1,2}(干部|工作队|指挥部)|挂职干部|挂职|工作队(领队|队长|副队长)?")
+_CADRE = re.compile(lexicon.AID_CADRE + r"|挂职干部|挂职|工作队(领队|队长|副队长)?")
 
 
 def secondments_by_post(ctx: Context, sentence: Sentence) -> None:
@@ -716,7 +719,7 @@ def coordinate(
     return [(d, r, a) for a in sums for d in donors for r in recipients]
 
 
-_DELIVERY = re.compile(r"送达|运抵|发往|送往|运往|送进|交付给?|送到|送至")
+_DELIVERY = re.compile(lexicon.DELIVERY)
 #: How a sentence says the goods are the donor's to give: raised or bought by them (筹集的 …), handed over
 #: by them (将/把 … 送进), or sent from them (从 A 发往 B).
 _HANDED_OVER = re.compile(r"^[^,,。;]{0,4}?(将|把)")

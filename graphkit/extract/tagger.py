@@ -27,15 +27,15 @@ from graphkit.extract import lexicon
 
 #: Sentences worth tagging: those naming a way of helping (a gift, a pairing, a posting). The general
 #: verbs of lexicon.GENERAL_HELP_VERBS (提供, 投入, 赴 …) fill most sentences of a news report without
-#: stating a relation; they count only with an amount of money, or as 在…帮扶下. This leaves about half
+#: stating a relation; they count only with an amount of money. This leaves about half
 #: of an article's text to the tagger (it is most of extraction's time), at no cost in recall on the
 #: seed, dev or own articles.
 _SPECIFIC = {*lexicon.DONATION_VERBS, *lexicon.PAIRING_MODES, *lexicon.SECONDMENT_VERBS} - lexicon.GENERAL_HELP_VERBS
 _TRIGGER = re.compile(
     "|".join(map(re.escape, sorted(_SPECIFIC, key=len)))
     + "|结对|援[建疆藏助]|对口|协作|挂职|支教|派驻|捐|赠|资助|工作队|筹集|筹措|出资"
-    + "|送达|运抵|发往|送往|运往|送进|送到|送至|交付"  # goods delivered
-    + "|援[\u4e00-\u9fff]{1,2}(?:干部|工作队|指挥部)|常委|副[县市州区旗镇乡]长"  # a cadre and the post they hold
+    + "|" + lexicon.DELIVERY  # goods delivered
+    + "|" + lexicon.AID_CADRE + "|常委|副[县市州区旗镇乡]长"  # a cadre and the post they hold
     + "|" + lexicon.HELP_IN_KIND
     + "|(?:" + "|".join(map(re.escape, sorted(lexicon.GENERAL_HELP_VERBS))) + r")[^。!?！？]*?\d[\d.]*\s*[万亿]?元"
 )
