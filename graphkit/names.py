@@ -58,26 +58,23 @@ def pinyin_keys(names: Iterable[str]) -> list[str]:
 
 def suggestions(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:
     """Up to `limit` of `candidates` a user who typed `name` most likely meant: names that contain it
-    or that it contains, names that read like it in pinyin (heishui), then the closest spellings."""
-    pool = list(dict.fromkeys(c for c in candidates if c))
+    or that it contains, names that read like it in pinyin (heishui), then the closest spellings.
+    Each candidate's key (and pinyin, for a name typed in Latin letters) is worked out once."""
+    keys = {c: name_key(c) for c in dict.fromkeys(candidates) if c}
     key = name_key(name)
     if not key:
         return []
-    out = [c for c in pool if key in name_key(c) or (len(name_key(c)) >= 2 and name_key(c) in key)]
+    out = [c for c, k in keys.items() if key in k or (len(k) >= 2 and k in key)]
+    distance: dict[str, int] = {c: abs(len(k) - len(key)) for c, k in keys.items()}
     if not _CJK.search(key):
         typed = key.lower()
-        out += [c for c in pool if any(k.startswith(typed) for k in pinyin_keys([c]))]
-    keys = {name_key(c): c for c in pool}
-    out += [keys[k] for k in difflib.get_close_matches(key, list(keys), n=limit, cutoff=0.5)]
+        for c in keys:
+            read = [len(p) - len(typed) for p in pinyin_keys([c]) if p.startswith(typed)]
+            distance[c] = min(read, default=99)
+            if read:
+                out.append(c)
+    by_key = {k: c for c, k in keys.items()}
+    out += [by_key[k] for k in difflib.get_close_matches(key, list(by_key), n=limit, cutoff=0.5)]
     out = list(dict.fromkeys(out))
-    out.sort(key=lambda c: _distance(key, c))
+    out.sort(key=lambda c: distance[c])  # in characters of the typed script: 黑水县 before 黑水县人民医院
     return out[:limit]
-
-
-def _distance(key: str, candidate: str) -> int:
-    """How far a candidate is from what was typed, in characters of the same script (so that 黑水县
-    comes before 黑水县人民医院 for both 黑水 and heishui)."""
-    if _CJK.search(key):
-        return abs(len(name_key(candidate)) - len(key))
-    typed = key.lower()
-    return min((len(k) - len(typed) for k in pinyin_keys([candidate]) if k.startswith(typed)), default=99)

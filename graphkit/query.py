@@ -199,6 +199,13 @@ def run(
     return store.query(text, bindings)
 
 
+_NAMED = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+ASK {{
+  VALUES ?property {{ rdfs:label skos:altLabel }}
+  ?entity ?property ?name .
+  FILTER(STRSTARTS(STR(?entity), "{namespace}"))
+}}"""
 _NAMES = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
 SELECT ?name ?label WHERE {{
@@ -223,12 +230,18 @@ def check_entities(store: Store, bindings: Mapping[str, Node], names: tuple[str,
     from graphkit.names import name_key, suggestions
     from graphkit.ontology import ID
 
-    label_of = {str(name): str(label) for name, label in store.query(_NAMES.format(namespace=ID["entity/"])).rows}
+    namespace = ID["entity/"]
+    # A name as written is one look-up (the usual case); only a miss reads the graph's names, to fold
+    # script and width or to suggest, so a query on a large graph does not fetch them all every time.
+    missing = [p for p in wanted if not store.query(_NAMED.format(namespace=namespace), {"name": out[p]}).boolean]
+    if not missing:
+        return out
+    label_of = {str(name): str(label) for name, label in store.query(_NAMES.format(namespace=namespace)).rows}
     known = list(label_of)
     by_key = {name_key(n): n for n in known}
-    for param in wanted:
+    for param in missing:
         raw = str(out[param])
-        if raw in by_key.values():
+        if raw in label_of:
             continue
         if name_key(raw) in by_key:
             out[param] = Literal(by_key[name_key(raw)], lang="zh")
