@@ -22,8 +22,7 @@ Like networkx algorithms these are plain functions taking the MultiDiGraph of
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -206,12 +205,17 @@ def _side_at(graph: nx.MultiDiGraph, nodes: Iterable[str], level: str) -> set[st
     return {region_at(graph, node, level) for node in nodes}
 
 
-def donation_amount(event: dict[str, Any]) -> float | None:
+def donation_amount(event: Mapping[str, Any]) -> float | None:
     """The money a total adds for an event (graphkit.model.counted): a donation's stated sum, None
     for other events, donations without an amount and amounts per period."""
     if event.get("relation") != "donation":
         return None
     return counted(event.get("amount"), event.get("period"))
+
+
+def total_donated(events: Iterable[Mapping[str, Any]]) -> float:
+    """The money the given events donated, each once: the figure of the page's header and the report."""
+    return sum(donation_amount(event) or 0.0 for event in events)
 
 
 # --- region roll-ups ------------------------------------------------------------------------------
@@ -397,21 +401,6 @@ def flow_matrix(
 # --- other aggregates the report draws ------------------------------------------------------------
 
 
-def money_by_node(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
-    """Money given and received per node, each donation once per party, counted by the rule of
-    every total (donation_amount): the sizes and side panel of the page."""
-    totals: dict[str, dict[str, float]] = defaultdict(lambda: {"given": 0.0, "received": 0.0})
-    for event in events(graph).values():
-        amount = donation_amount(event)
-        if amount is None:
-            continue
-        for party in set(event.get("from", ())):
-            totals[party]["given"] += amount
-        for party in set(event.get("to", ())):
-            totals[party]["received"] += amount
-    return dict(totals)
-
-
 def money_by_entity(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """Money and donations given and received per entity (each event once per party).
 
@@ -440,6 +429,15 @@ def money_by_entity(graph: nx.MultiDiGraph) -> pd.DataFrame:
                "donations_received", "joint_given", "approximate"]
     frame = pd.DataFrame(list(rows.values()), columns=columns)
     return frame.set_index("entity", drop=False).rename_axis(None)
+
+
+def money_by_node(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
+    """money_by_entity as {node: {"given", "received"}}: the sizes and side panel of the page."""
+    frame = money_by_entity(graph)
+    return {
+        str(node): {"given": float(given), "received": float(received)}
+        for node, given, received in zip(frame["entity"], frame["money_given"], frame["money_received"], strict=True)
+    }
 
 
 def top_donors(graph: nx.MultiDiGraph, n: int = 10) -> pd.DataFrame:

@@ -33,7 +33,7 @@ import pyvis
 from pyvis.network import Network
 
 from graphkit import gazetteer, vocabulary
-from graphkit.analysis.rollups import donation_amount, money_by_node
+from graphkit.analysis.rollups import donation_amount, money_by_node, total_donated
 from graphkit.files import atomic_write
 from graphkit.names import pinyin_keys
 from graphkit.render import geo
@@ -252,8 +252,9 @@ def _event_edge(giver: str, taker: str, data: Mapping[str, Any]) -> Json:
 def _event_record(data: Mapping[str, Any]) -> Json:
     """The event's attributes, its parties and its brokers, as plain JSON values."""
     record = {key: _plain(data[key]) for key in EVENT_FIELDS if data.get(key) not in (None, "")}
-    if donation_amount(dict(data)) is not None:
-        record["counted"] = donation_amount(dict(data))  # what the map's flows add (a rate adds nothing)
+    counted = donation_amount(data)
+    if counted is not None:
+        record["counted"] = counted  # what the map's flows add (a rate adds nothing)
     labels = list(data.get("broker_labels") or [])
     brokers = list(data.get("brokers") or [])
     if brokers:
@@ -516,7 +517,7 @@ def contained_money(graph: nx.MultiDiGraph) -> dict[str, Json]:
     totals: dict[str, Json] = {c: {"within": n, "givenAll": 0.0, "receivedAll": 0.0} for c, n in within.items()}
     counted: set[tuple[str, str, str]] = set()
     for giver, taker, key, data in graph.edges(keys=True, data=True):
-        amount = donation_amount(dict(data))
+        amount = donation_amount(data)
         if amount is None:
             continue
         for party, side in ((giver, "givenAll"), (taker, "receivedAll")):
@@ -753,7 +754,7 @@ def _summary(graph: nx.MultiDiGraph) -> Json:
     for _, _, key, data in graph.edges(keys=True, data=True):
         events.setdefault(str(key), data)
     by_relation = Counter(str(data.get("relation")) for data in events.values())
-    donated = sum(donation_amount(dict(data)) or 0.0 for data in events.values())
+    donated = total_donated(events.values())
     sources = {str(data["sourceId"]) for data in events.values() if data.get("sourceId") is not None}
     return {
         "entities": graph.number_of_nodes(),

@@ -27,7 +27,7 @@ import networkx as nx
 import pandas as pd
 
 from graphkit import analysis, vocabulary
-from graphkit.analysis.rollups import donation_amount
+from graphkit.analysis.rollups import donation_amount, total_donated
 from graphkit.files import atomic_write
 from graphkit.money import grouped, wan
 
@@ -313,7 +313,7 @@ def report_data(graph: nx.MultiDiGraph, top: int = 15) -> dict[str, Any]:
             "donation": len(donations),
             "secondment": sum(e.get("relation") == "secondment" for e in evs.values()),
             "sources": len(sources),
-            "money": sum(donation_amount(e) or 0.0 for e in donations),
+            "money": total_donated(donations),
             "with_amount": sum(donation_amount(e) is not None for e in donations),
         },
         "donors": analysis.top_donors(graph, top),
