@@ -22,6 +22,12 @@ from graphkit import vocabulary
 from graphkit.terminal import OutDir, RawCsv, StoreOpt, console, done, errors, fail
 
 
+class Via(StrEnum):
+    assistance = "assistance"
+    events = "events"
+    any = "any"
+
+
 class ExportFormat(StrEnum):
     graphml = "graphml"
     gexf = "gexf"
@@ -36,15 +42,19 @@ def _open(out: Path, store: str | None):
     try:
         return open_graph(out, store)
     except (BuildError, ValueError, OSError) as exc:
-        raise fail(str(exc).replace("[", r"\[")) from None
+        raise fail(str(exc)) from None
 
 
 def path_cmd(
     a: Annotated[str, typer.Argument(help="One entity, by Chinese name, alias or IRI (彭州市综合执法局).")],
     b: Annotated[str, typer.Argument(help="The other entity (黑水县).")],
-    events_only: Annotated[
-        bool, typer.Option("--events-only", help="Connect only through events, not through containment/membership.")
-    ] = False,
+    via: Annotated[
+        Via,
+        typer.Option(
+            help="assistance: events, stepping into what either end contains (a county's town); "
+            "events: events only; any: also the register upwards (located in, member of)."
+        ),
+    ] = Via.assistance,
     as_json: Annotated[bool, typer.Option("--json", help="Print the hops as JSON.")] = False,
     out: OutDir = Path("out"),
     store: StoreOpt = None,
@@ -55,7 +65,7 @@ def path_cmd(
     with _open(out, store) as kg:
         graph = kg.network()
         try:
-            hops = connection(graph, a, b, structure=not events_only)
+            hops = connection(graph, a, b, via=via.value)
         except (EntityNotFound, AmbiguousEntity) as exc:
             raise fail(str(exc)) from None
         except NoPath as exc:
@@ -68,6 +78,11 @@ def path_cmd(
         return
     first, last = hops[0].source_label, hops[-1].target_label
     console.print(f"{first} ↔ {last}: {len(hops)} hop{'s' if len(hops) != 1 else ''}", style="bold", highlight=False)
+    register = [n for n, hop in enumerate(hops, start=1) if hop.event is None]
+    if register and via is Via.assistance:
+        steps = ", ".join(map(str, register))
+        console.print(f"(step{'s' if len(register) > 1 else ''} {steps}: containment, stepping into an end)",
+                      style="dim", highlight=False)
     for number, hop in enumerate(hops, start=1):
         console.print(f"{number}. {hop.text()}", highlight=False, soft_wrap=True)
         where = hop.url or (f"source {hop.source_id}" if hop.source_id else "")

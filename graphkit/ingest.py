@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from graphkit import gazetteer, vocabulary
+from graphkit import containment, gazetteer, vocabulary
 from graphkit.dataset import (
     DATE_RE,
     EXTRACTED_REGISTER,
@@ -191,16 +191,12 @@ class Register:
         return entity_id in self.curated or entity_id in self.extracted
 
     def ancestors(self, entity_id: str) -> list[str]:
-        """Like Dataset.ancestors, over both registers as they are now."""
-        chain: list[str] = []
-        current = self.curated.get(entity_id) or self.extracted.get(entity_id)
-        while current is not None:
-            parent = current.part_of or current.located_in
-            if parent is None or parent in chain:
-                break
-            chain.append(parent)
-            current = self.curated.get(parent) or self.extracted.get(parent)
-        return chain
+        """Everything containing an entity, over both registers as they are now."""
+        return containment.chain(entity_id, self._container)
+
+    def _container(self, entity_id: str) -> str | None:
+        entity = self.curated.get(entity_id) or self.extracted.get(entity_id)
+        return entity.container if entity is not None else None
 
     def related(self, a: str | None, b: str | None) -> bool:
         """Whether two anchors (parent region or unit) may denote the same place: unknown, equal or nested."""

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TypeVar
 
+from graphkit import containment
+
 T = TypeVar("T")
 
 ENTITY_TYPES: tuple[str, ...] = (
@@ -53,6 +55,11 @@ class Entity:
     adcode: str | None = None
     note: str | None = None
     status: str = "reviewed"
+
+    @property
+    def container(self) -> str | None:
+        """What the entity lies directly within (`graphkit.containment.direct`)."""
+        return containment.direct(self.part_of, self.located_in)
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -160,17 +167,9 @@ class Dataset:
             yield from source.events
 
     def ancestors(self, entity_id: str) -> list[str]:
-        """The regions (and parent organisations) containing an entity, nearest first.
+        """Everything containing an entity, nearest first (the rule: `graphkit.containment`)."""
+        return containment.chain(entity_id, self._container)
 
-        An organisation counts towards the region it is located in, so the chain follows
-        `part_of` and then `located_in` until it reaches the top.
-        """
-        chain: list[str] = []
-        current = self.entities.get(entity_id)
-        while current is not None:
-            parent = current.part_of or current.located_in
-            if parent is None or parent in chain:
-                break
-            chain.append(parent)
-            current = self.entities.get(parent)
-        return chain
+    def _container(self, entity_id: str) -> str | None:
+        entity = self.entities.get(entity_id)
+        return entity.container if entity is not None else None

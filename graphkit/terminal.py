@@ -15,8 +15,8 @@ T = TypeVar("T")
 # Piped output is not cut to 80 columns: tables of Chinese names need the room. Markup is off: what
 # the commands print quotes names, queries and paths, where `[bold]` or `[/]` are data; styles are
 # given as Text styles instead.
-console = Console(width=None if sys.stdout.isatty() else 200)
-errors = Console(stderr=True)
+console = Console(width=None if sys.stdout.isatty() else 200, markup=False)
+errors = Console(stderr=True, markup=False)
 
 DataDir = Annotated[Path, typer.Option("--data", help="The curated dataset folder.")]
 OutDir = Annotated[Path, typer.Option("--out", help="The built graph folder (output of `graphkit build`).")]

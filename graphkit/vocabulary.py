@@ -22,7 +22,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 __all__ = [
-    "OTHER", "WITHIN", "Term", "entity_type", "entity_types", "label", "level", "levels", "relation", "relations",
+    "OTHER", "REGISTER_LINKS", "WITHIN", "Term", "entity_type", "entity_types", "label", "level", "levels", "relation", "relations",
 ]
 
 
@@ -46,6 +46,13 @@ LEVEL_COLOR = "#4e79a7"  # regions of every level are drawn in the Region colour
 
 #: Containment edges (part of, located in, member of) drawn beside the events; not an event class.
 WITHIN = Term("within", "隶属/所在地", "part of", "#c3c9d2")
+#: The register's links between entities, keyed by the networkx node attribute that holds each
+#: (network.py): drawn as `WITHIN` edges, shown in panels, followed by `graphkit path`.
+REGISTER_LINKS: tuple[Term, ...] = (
+    Term("parent", "隶属于", "part of", WITHIN.color),
+    Term("based", "所在地", "located in", WITHIN.color),
+    Term("member", "所属单位", "member of", WITHIN.color),
+)
 #: An entity of a type the vocabulary does not know (never in valid data; kept visible, never hidden).
 OTHER = Term("Other", "其他", "other", "#9aa3ad")
 
@@ -96,6 +103,15 @@ def entity_type(key: str | None) -> Term:
 def relation(key: str | None) -> Term:
     """The term of an event type (WITHIN for containment edges, OTHER for an unknown one)."""
     return WITHIN if key == WITHIN.key else _find(relations(), key)
+
+
+def register_link(key: str) -> Term:
+    """The term of a register link (`parent`, `based`, `member`).
+
+    >>> register_link("based").zh, register_link("based").en
+    ('所在地', 'located in')
+    """
+    return _find(REGISTER_LINKS, key)
 
 
 def level(key: str | None) -> Term:

@@ -298,19 +298,34 @@ def test_path_one_donation_hop_with_source(graph) -> None:
     assert not backwards.forward and "←[donation 150000 元" in backwards.text()
 
 
-def test_path_through_structure_and_events_only(graph) -> None:
+def test_path_follows_assistance_and_steps_only_into_the_ends(graph) -> None:
+    # The bureau's own gift to a government in the county, then down into the county: not "the bureau
+    # is located in 彭州市, which pairs with 黑水县", which credits the city's pairing to the bureau.
     hops = analysis.connection(graph, "彭州市综合执法局", "黑水县")
-    assert [h.kind for h in hops] == ["located_in", "relation"]
-    assert hops[1].mode == "对口支援"
-    assert "entity register" in hops[0].text()
-    only_events = analysis.connection(graph, "彭州市综合执法局", "黑水县", structure=False)
+    assert [h.kind for h in hops][0] == "relation" and hops[0].amount == 150000
+    assert all(h.kind in analysis.paths.STRUCTURE_KINDS for h in hops[1:])
+    assert hops[-1].target_label == "黑水县" and hops[-1].forward
+    assert "entity register" in hops[-1].text()
+    # the same route read from the other end steps down from the county first
+    back = analysis.connection(graph, "黑水县", "彭州市综合执法局")
+    assert [h.event for h in back] == [h.event for h in reversed(hops)]
+    assert back[0].kind in analysis.paths.STRUCTURE_KINDS and not back[0].forward  # down from the county
+
+
+def test_path_via_any_climbs_and_via_events_uses_no_register(graph) -> None:
+    anything = analysis.connection(graph, "彭州市综合执法局", "黑水县", via="any")
+    assert [h.kind for h in anything] == ["located_in", "relation"]
+    assert anything[1].mode == "对口支援"
+    only_events = analysis.connection(graph, "彭州市综合执法局", "黑水县", via="events")
     assert all(h.kind in analysis.paths.EVENT_KINDS for h in only_events)
     assert [h.kind for h in only_events] == ["brokerage", "sent", "relation"]
     assert [h.target_label for h in only_events] == ["魏国庆", "彭州市", "黑水县"]
-    with pytest.raises(analysis.NoPath):
+    with pytest.raises(analysis.NoPath, match="--via any"):
         analysis.connection(graph, "国家烟草专卖局", "大连市")
     with pytest.raises(analysis.EntityNotFound):
         analysis.connection(graph, "新华村", "大连市")
+    with pytest.raises(ValueError, match="via must be one of"):
+        analysis.connection(graph, "黑水", "大连市", via="roads")
     assert analysis.connection(graph, "黑水", "黑水县") == []
 
 
@@ -318,7 +333,7 @@ def test_path_prefers_gifts_with_amounts_and_counts_others(graph) -> None:
     hops = analysis.connection(graph, "民建大连市委会", "中寨乡中学")
     assert len(hops) == 1 and hops[0].amount == 100000 and hops[0].others == 1
     assert "(+1 more)" in hops[0].text()
-    joint = analysis.connection(graph, "民进大连市委会", "辽宁省民政厅", structure=False)
+    joint = analysis.connection(graph, "民进大连市委会", "辽宁省民政厅", via="events")
     assert [h.target_label for h in joint] == ["中寨乡小学", "辽宁省民政厅"]
     dicts = analysis.hops_as_dicts(joint)
     assert dicts[0]["text"] == joint[0].text() and dicts[1]["forward"] is False

@@ -33,3 +33,17 @@ def test_county_rollup_of_heishui(built: Path) -> None:
     heishui = next(r for r in rows if r["region"] == "黑水县")
     assert float(heishui["money_received"]) == 450000 and heishui["donations_received"] == "15"
     assert heishui["within"] == "阿坝藏族羌族自治州"
+
+
+def test_path_shows_the_companys_own_gift_not_its_citys_pairing(built: Path) -> None:
+    result = graphkit_cli("path", "四川交联电缆有限公司", "黑水县", "--out", str(built))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "四川交联电缆有限公司 ↔ 黑水县: 3 hops"
+    assert "steps 2, 3: containment" in lines[1]
+    assert lines[2].startswith("1. 四川交联电缆有限公司 —[donation 6000 元") and lines[2].endswith("]→ 色尔古村")
+    assert "3. 色尔古镇 —[part of, entity register]→ 黑水县" in result.stdout  # brackets are text, not markup
+    climbing = graphkit_cli("path", "四川交联电缆有限公司", "黑水县", "--via", "any", "--out", str(built))
+    assert "1. 四川交联电缆有限公司 —[located in, entity register]→ 彭州市" in climbing.stdout
+    apart = graphkit_cli("path", "黑水县", "大连市", "--out", str(built))
+    assert apart.returncode == 1 and "not connected through assistance" in apart.stderr and "--via any" in apart.stderr

@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from graphkit import vocabulary
 from graphkit.analysis.rollups import described, donation_amount, events, giving_side, label, type_zh
 
 
@@ -55,7 +56,6 @@ def brokers(graph: nx.MultiDiGraph) -> pd.DataFrame:
 
 
 EVENT_RELATIONS = {"pairing", "donation", "secondment", "brokerage"}
-STRUCTURE_LINKS = {"parent": "part_of", "based": "located_in", "member": "member_of"}
 
 
 def helps_graph(
@@ -91,9 +91,9 @@ def helps_graph(
                     link(broker, party, "brokerage")
     if structure:
         for node, attrs in graph.nodes(data=True):
-            for field, relation in STRUCTURE_LINKS.items():
-                if attrs.get(field):
-                    link(node, attrs[field], relation, structure_weight)
+            for term in vocabulary.REGISTER_LINKS:
+                if attrs.get(term.key):
+                    link(node, attrs[term.key], term.en.replace(" ", "_"), structure_weight)
     return simple
 
 

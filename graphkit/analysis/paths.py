@@ -1,15 +1,18 @@
 """How two entities are connected, hop by hop, each hop with the event and article behind it.
 
-"How is this Dalian committee connected to that Guizhou village?" is answered by a shortest path
-over everything that links entities: the relations derived from events (pairing, donation,
-secondment), brokerage (a cadre who 对接ed a gift is linked to its donor and recipient), the sending
-unit of a secondment, and the register's structure (a school located in a township, a township
-part of a county, a cadre member of a team). The search is undirected, since a connection is a
-connection whichever way help flowed, but each hop remembers its direction for printing.
+"How is this company connected to that county?" In a who-helps-whom graph the answer is assistance:
+the company gave to a town in the county. So the default search (`via="assistance"`) follows the
+links assistance makes (pairings, donations, secondments, a broker's 对接, a secondment's sending
+unit) and uses the register's containment (`graphkit.containment`) only to step *into* an end:
+from a county down to the town that received, from a city down to its bureau that gave. It never
+climbs out of an end, because "the company sits in 彭州市, which pairs with 黑水县" attributes the
+city's help to the company. `via="events"` uses no containment at all; `via="any"` also climbs and
+follows membership (a cadre to their team), which answers "how are these two related at all".
 
-Fewest hops wins; among equally short paths, one through events beats one through containment,
-because "A gave to B" explains more than "A and B are both in 四川省", and among those a gift with
-a stated amount beats one without.
+The search is undirected, since a connection is a connection whichever way help flowed, but each
+hop remembers its direction for printing. Fewest hops wins (with `assistance`: fewest assistance
+links, then fewest steps into the ends); among equally short paths, one through events beats one
+through the register, and a gift with a stated amount beats one without.
 """
 
 from __future__ import annotations
@@ -20,15 +23,23 @@ from typing import Any
 
 import networkx as nx
 
-from graphkit.analysis.rollups import events, giving_side, label, resolve
+from graphkit import vocabulary
+from graphkit.analysis.rollups import containers, events, giving_side, label, resolve
 from graphkit.money import written
 
 # Kinds of link; events first when several link the same pair.
 EVENT_KINDS = ("relation", "sent", "brokerage")
-STRUCTURE_KINDS = ("part_of", "located_in", "member_of")
+STRUCTURE_KINDS = tuple(term.en.replace(" ", "_") for term in vocabulary.REGISTER_LINKS)  # part_of ...
+KIND_OF_ATTR = {term.key: kind for term, kind in zip(vocabulary.REGISTER_LINKS, STRUCTURE_KINDS, strict=True)}
+KIND_TEXT = {kind: term.en for term, kind in zip(vocabulary.REGISTER_LINKS, STRUCTURE_KINDS, strict=True)}
 STRUCTURE_WEIGHT = 1.001  # a hop through the register costs a hair more than one through an event
+#: With via="assistance", stepping into an end is a refinement of that end, not a connection: the
+#: fewest assistance links win (a company's own gift to a village in the county beats a detour
+#: through the cadre who brokered it), then the fewest steps into the ends.
+STEP_INTO_WEIGHT = 0.01
 MONEY_BONUS = 0.0001  # and one through a gift with a stated amount a hair less, as it says more
-KIND_TEXT = {"part_of": "part of", "located_in": "located in", "member_of": "member of"}
+#: What a path may follow (see the module docstring).
+VIA = ("assistance", "events", "any")
 
 
 class NoPath(LookupError):
@@ -138,13 +149,57 @@ def link_graph(graph: nx.MultiDiGraph, structure: bool = True) -> nx.MultiGraph:
                 add(broker, party, "brokerage", event, key)
     if structure:
         for node, attrs in graph.nodes(data=True):
-            if attrs.get("parent"):
-                add(node, attrs["parent"], "part_of")
-            if attrs.get("based"):
-                add(node, attrs["based"], "located_in")
-            if attrs.get("member"):
-                add(node, attrs["member"], "member_of")
+            for attr, kind in KIND_OF_ATTR.items():
+                if attrs.get(attr):
+                    add(node, attrs[attr], kind)
     return links
+
+
+def _container_link(graph: nx.MultiDiGraph, node: str) -> dict[str, Any] | None:
+    """The register link from a node to what directly contains it, as a `link_graph` edge."""
+    chain = containers(graph, node)
+    if not chain:
+        return None
+    attrs = graph.nodes[node]
+    kind = KIND_OF_ATTR["parent"] if attrs.get("parent") == chain[0] else KIND_OF_ATTR["based"]
+    return {"kind": kind, "tail": node, "head": chain[0], "event_data": None, "event": None,
+            "weight": STRUCTURE_WEIGHT}
+
+
+def _assistance_route(
+    graph: nx.MultiDiGraph, links: nx.MultiGraph, start: str, end: str
+) -> list[tuple[str, str, dict[str, Any] | None]]:
+    """The shortest steps from `start` to `end` through assistance, stepping down by containment only
+    from `start` into what it contains and up only into `end`: (source, target, containment link or
+    None for an event step).
+
+    The search runs on three copies of each entity: "down" (still inside `start`), "event" and "up"
+    (already inside `end`); a containment link joins down-copies from container to contained and
+    up-copies from contained to container, an event joins event-copies, and each entity's copies
+    are joined down → event → up at no cost, so no route can climb out of `start` or into the
+    middle of the path.
+    """
+    search: nx.DiGraph = nx.DiGraph()
+    best: dict[tuple[str, str], dict[str, Any]] = {}
+    for u, v, data in links.edges(data=True):
+        for a, b in ((u, v), (v, u)):
+            if (a, b) not in best or data["weight"] < best[a, b]["weight"]:
+                best[a, b] = data
+    for (a, b), data in best.items():
+        search.add_edge(("event", a), ("event", b), weight=data["weight"])
+    for node in graph.nodes:
+        search.add_edge(("down", node), ("event", node), weight=0.0)
+        search.add_edge(("event", node), ("up", node), weight=0.0)
+        link = _container_link(graph, node)
+        if link is not None:
+            search.add_edge(("down", link["head"]), ("down", node), weight=STEP_INTO_WEIGHT, link=link)
+            search.add_edge(("up", node), ("up", link["head"]), weight=STEP_INTO_WEIGHT, link=link)
+    route = nx.shortest_path(search, ("down", start), ("up", end), weight="weight")
+    return [
+        (a, b, search[step][following].get("link"))
+        for step, following in itertools.pairwise(route)
+        if (a := step[1]) != (b := following[1])
+    ]
 
 
 def _rank(edge: dict[str, Any]) -> tuple:
@@ -190,23 +245,38 @@ def _hop(graph: nx.MultiDiGraph, source: str, target: str, edge: dict[str, Any],
     )
 
 
-def connection(graph: nx.MultiDiGraph, a: str, b: str, structure: bool = True) -> list[Hop]:
+def connection(graph: nx.MultiDiGraph, a: str, b: str, via: str = "assistance") -> list[Hop]:
     """The shortest chain of links from `a` to `b` (names, aliases or IRIs), as hops.
 
-    Raises EntityNotFound or AmbiguousEntity for a name that does not pick one entity, and NoPath
-    when the two are not connected. An entity connected to itself is an empty path.
+    `via` is one of `VIA` (see the module docstring). Raises EntityNotFound or AmbiguousEntity for a
+    name that does not pick one entity, ValueError for an unknown `via`, and NoPath when the two are
+    not connected that way. An entity connected to itself is an empty path.
     """
+    if via not in VIA:
+        raise ValueError(f"via must be one of {', '.join(VIA)}, not {via!r}")
     start, end = resolve(graph, a), resolve(graph, b)
     if start == end:
         return []
-    links = link_graph(graph, structure=structure)
+    links = link_graph(graph, structure=via == "any")
     try:
-        nodes = nx.shortest_path(links, start, end, weight="weight")
+        if via == "assistance":
+            steps = _assistance_route(graph, links, start, end)
+        else:
+            nodes = nx.shortest_path(links, start, end, weight="weight")
+            steps = [(source, target, None) for source, target in itertools.pairwise(nodes)]
     except nx.NetworkXNoPath:
-        how = "events, brokerage or the register" if structure else "events"
-        raise NoPath(f"{label(graph, start)} and {label(graph, end)} are not connected through {how}") from None
+        how = {
+            "assistance": "assistance (events, brokerage, or stepping into what either contains)",
+            "events": "events and brokerage",
+            "any": "events, brokerage or the register",
+        }[via]
+        hint = "" if via == "any" else "; --via any also follows the register (located in, member of) upwards"
+        raise NoPath(f"{label(graph, start)} and {label(graph, end)} are not connected through {how}{hint}") from None
     hops = []
-    for source, target in itertools.pairwise(nodes):
+    for source, target, link in steps:
+        if link is not None:
+            hops.append(_hop(graph, source, target, link, 0))
+            continue
         candidates = sorted(links.get_edge_data(source, target).values(), key=_rank)
         hops.append(_hop(graph, source, target, candidates[0], len(candidates) - 1))
     return hops

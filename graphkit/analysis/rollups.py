@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
-from graphkit import vocabulary
+from graphkit import containment, vocabulary
 from graphkit.model import counted
 from graphkit.names import name_key
 
@@ -114,20 +114,17 @@ def _ambiguity(graph: nx.MultiDiGraph, name: str, hits: list[str]) -> str:
 
 
 def containers(graph: nx.MultiDiGraph, node: str) -> list[str]:
-    """What contains a node, nearest first: its `part_of` parent, else the region it is located in.
+    """What contains a node, nearest first (the rule: `graphkit.containment`).
 
-    This is `Dataset.ancestors` on the networkx view, so the regions it reaches are exactly the
-    node's `gk:withinRegion` in the RDF.
+    The networkx view of `Dataset.ancestors`, so the regions it reaches are exactly the node's
+    `gk:withinRegion` in the RDF.
     """
-    chain: list[str] = []
-    current = node
-    while True:
-        attrs = graph.nodes.get(current) or {}
-        parent = attrs.get("parent") or attrs.get("based")
-        if parent is None or parent in chain or parent == node:
-            return chain
-        chain.append(parent)
-        current = parent
+
+    def container_of(iri: str) -> str | None:
+        attrs = graph.nodes.get(iri) or {}
+        return containment.direct(attrs.get("parent"), attrs.get("based"))
+
+    return containment.chain(node, container_of)
 
 
 def regions_of(graph: nx.MultiDiGraph, node: str) -> list[str]:

@@ -33,7 +33,7 @@ import pyvis
 from pyvis.network import Network
 
 from graphkit import gazetteer, vocabulary
-from graphkit.analysis.rollups import donation_amount, money_by_node, total_donated
+from graphkit.analysis.rollups import containers, donation_amount, money_by_node, total_donated
 from graphkit.files import atomic_write
 from graphkit.names import pinyin_keys
 from graphkit.render import geo
@@ -72,10 +72,6 @@ EVENT_FIELDS = (
     "purpose", "date", "mode", "role", "planned",
 )  # fmt: skip
 NODE_FIELDS = ("type", "level", "aliases", "parent", "based", "member", "role", "adcode", "lon", "lat")
-STRUCTURE_LINKS = ("parent", "based", "member")
-# Where an entity sits on the map: its own coordinates, else those of the place it is based in, of its
-# parent, of the unit it belongs to (a cadre -> bureau -> city), in this order of preference.
-GEO_LINKS = ("based", "parent", "member")
 # The page's scripts, in load order after vis-network: shared core, then each view, then the app.
 SCRIPTS = ("core.js", "graph.js", "map.js", "timeline.js", "sparql.js", "app.js")
 MODE_META = '<meta name="graphkit-mode" content="{}">'
@@ -287,7 +283,7 @@ def structure_links(graph: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
     links: list[tuple[str, str, str]] = []
     for iri, attrs in graph.nodes(data=True):
         targets: set[str] = set()
-        for kind in STRUCTURE_LINKS:
+        for kind in (link.key for link in vocabulary.REGISTER_LINKS):
             target = attrs.get(kind)
             if target and target != iri and target in graph and target not in targets:
                 targets.add(target)
@@ -413,14 +409,14 @@ def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
     return extras
 
 
-def _containers(attrs: Mapping[str, Any], graph: nx.MultiDiGraph, iri: str) -> list[str]:
-    """The entities this one belongs to (based-in place first), drawn ones only."""
-    out: list[str] = []
-    for kind in GEO_LINKS:
-        target = attrs.get(kind)
-        if target and target != iri and target in graph and target not in out:
-            out.append(str(target))
-    return out
+def _placement(graph: nx.MultiDiGraph, iri: str) -> list[str]:
+    """Where a node's map position comes from, in order: itself, what contains it, and for someone
+    contained in nothing (a cadre), the unit they belong to and what contains that."""
+    found = [iri, *containers(graph, iri)]
+    member = graph.nodes[iri].get("member")
+    if len(found) == 1 and member in graph and member != iri:
+        found += [str(member), *containers(graph, str(member))]
+    return found
 
 
 def places(graph: nx.MultiDiGraph) -> dict[str, Json]:
@@ -433,38 +429,23 @@ def places(graph: nx.MultiDiGraph) -> dict[str, Json]:
     """
     out: dict[str, Json] = {}
     for iri in graph.nodes:
-        current, seen = str(iri), set()
-        anchor = None
-        while current not in seen:
-            seen.add(current)
-            data = graph.nodes[current]
-            if data.get("lon") is not None and data.get("lat") is not None:
-                anchor = current
-                break
-            following = _containers(data, graph, current)
-            if not following:
-                break
-            current = following[0]
-        if anchor is None:
+        chain = _placement(graph, str(iri))
+        at = next((i for i, n in enumerate(chain) if graph.nodes[n].get("lon") is not None
+                   and graph.nodes[n].get("lat") is not None), None)
+        if at is None:
             continue
+        anchor = chain[at]
         data = graph.nodes[anchor]
         place: Json = {"geo": [round(float(data["lon"]), 4), round(float(data["lat"]), 4)]}
         if anchor != iri:
             place["at"] = anchor
         # the administrative roll-up comes from the nearest adcode at or above the anchor
-        coded, seen = anchor, set()
-        while coded not in seen and not graph.nodes[coded].get("adcode"):
-            seen.add(coded)
-            following = _containers(graph.nodes[coded], graph, coded)
-            if not following:
-                break
-            coded = following[0]
-        adcode = graph.nodes[coded].get("adcode")
+        adcode = next((graph.nodes[n]["adcode"] for n in chain[at:] if graph.nodes[n].get("adcode")), None)
         division = gazetteer.by_adcode(str(adcode)) if adcode else None
         if division is not None:
-            chain = [division, *gazetteer.parents(division)]
+            parents = [division, *gazetteer.parents(division)]
             for level, key in (("province", "prov"), ("prefecture", "pref")):
-                found = next((d for d in chain if d.level == level), None)
+                found = next((d for d in parents if d.level == level), None)
                 if found is not None:
                     place[key] = found.code6
         out[str(iri)] = place
@@ -493,26 +474,16 @@ def region_table(graph: nx.MultiDiGraph, extras: Mapping[str, Json]) -> dict[str
 def contained_money(graph: nx.MultiDiGraph) -> dict[str, Json]:
     """Money given and received by each container together with everything within it.
 
-    Containment follows part-of, based-in and member-of links transitively. Each donation counts once
+    Containment is the project's one rule (`graphkit.containment`), as in gk:withinRegion. Each donation counts once
     per container even when several of its parties sit inside (a county's bureau and its township
     giving together), with the same rule as the node's own totals. Only containers are returned, with
     `within` (how many entities they contain), `givenAll` and `receivedAll`.
     """
-    ancestors: dict[str, set[str]] = {}
-
-    def up(iri: str) -> set[str]:
-        if iri not in ancestors:
-            ancestors[iri] = set()  # guards a cycle in bad data
-            found: set[str] = set()
-            for parent in _containers(graph.nodes[iri], graph, iri):
-                found |= {parent, *up(parent)}
-            found.discard(iri)
-            ancestors[iri] = found
-        return ancestors[iri]
+    ancestors = {str(iri): containers(graph, str(iri)) for iri in graph.nodes}
 
     within: Counter[str] = Counter()
     for iri in graph.nodes:
-        for container in up(str(iri)):
+        for container in ancestors[str(iri)]:
             within[container] += 1
     totals: dict[str, Json] = {c: {"within": n, "givenAll": 0.0, "receivedAll": 0.0} for c, n in within.items()}
     counted: set[tuple[str, str, str]] = set()
@@ -521,7 +492,7 @@ def contained_money(graph: nx.MultiDiGraph) -> dict[str, Json]:
         if amount is None:
             continue
         for party, side in ((giver, "givenAll"), (taker, "receivedAll")):
-            for container in {str(party), *up(str(party))}:
+            for container in {str(party), *ancestors[str(party)]}:
                 if container in totals and (container, side, key) not in counted:
                     counted.add((container, side, key))
                     totals[container][side] += float(amount)
@@ -664,6 +635,8 @@ def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> J
         "csv": {"formulaStarts": FORMULA_STARTS, "number": NUMBER_RE.pattern},
         "entityTypes": [asdict(style) for style in _entity_styles()],
         "relations": [asdict(style) for style in _relation_styles()],
+        "levels": [asdict(term) for term in vocabulary.levels()],
+        "registerLinks": [asdict(term) for term in vocabulary.REGISTER_LINKS],
         "edgeStyles": edge_styles(),
         "eventBase": event_base,
         "nodes": nodes,

@@ -103,10 +103,12 @@
   /* ------------------------------------------------------------------ format */
 
   const NUM = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
-  const LEVELS = { province: "省级", prefecture: "地级", county: "县级", district: "区级", township: "乡镇级",
-    village: "村级" };
+  // Level and register-link names come from graphkit.vocabulary (the ontology's labels), key -> zh.
+  const LEVELS = {};
+  DATA.levels.forEach(function (t) { LEVELS[t.key] = t.zh; });
+  const LINK_KINDS = {};
+  DATA.registerLinks.forEach(function (t) { LINK_KINDS[t.key] = t.zh; });
   const PERIODS = { month: "月", year: "年" };
-  const LINK_KINDS = { parent: "隶属于", based: "所在地", member: "所属单位" };
 
   /** 150000 → "15 万元"; readers of Chinese sources think in 万 and 亿. */
   function yuanShort(value) {
