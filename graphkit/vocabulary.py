@@ -22,7 +22,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 __all__ = [
-    "OTHER", "REGISTER_LINKS", "WITHIN", "Term", "entity_type", "entity_types", "label", "level", "levels", "relation", "relations",
+    "OTHER", "REGISTER_LINKS", "WITHIN", "Term", "entity_type", "entity_types", "label", "level", "levels",
+    "register_link", "relation", "relations",
 ]
 
 

@@ -302,7 +302,7 @@ def test_path_follows_assistance_and_steps_only_into_the_ends(graph) -> None:
     # The bureau's own gift to a government in the county, then down into the county: not "the bureau
     # is located in 彭州市, which pairs with 黑水县", which credits the city's pairing to the bureau.
     hops = analysis.connection(graph, "彭州市综合执法局", "黑水县")
-    assert [h.kind for h in hops][0] == "relation" and hops[0].amount == 150000
+    assert hops[0].kind == "relation" and hops[0].amount == 150000
     assert all(h.kind in analysis.paths.STRUCTURE_KINDS for h in hops[1:])
     assert hops[-1].target_label == "黑水县" and hops[-1].forward
     assert "entity register" in hops[-1].text()
