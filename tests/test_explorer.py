@@ -9,6 +9,7 @@ the page asked for nothing outside its own origin.
 from __future__ import annotations
 
 import importlib.util
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ from graphkit.render import render_page, served_page
 from graphkit.render.geo import decode_ring, provinces, simplify
 from graphkit.render.page import read_payload
 from graphkit.results import spreadsheet_cell
-from tests.conftest import CHROMIUM, BrowserPage, Served
+from tests.conftest import CHROMIUM, BrowserPage, Served, graphkit_cli
 from tests.test_endpoint_limits import CELLS_QUERY, HOSTILE_CELLS, cells
 
 REPO = Path(__file__).resolve().parents[1]
@@ -161,7 +162,26 @@ def test_filters_hide_what_they_should(seed: BrowserPage) -> None:
     assert amounts and all(a >= 1_000_000 for a in amounts)
     assert any(g["relation"] == "pairing" for g in seed.evaluate(events))  # the amount filter is for donations
     # the legend counts follow the filters
-    assert page.locator("#gk-relation-filters .gk-filter").nth(1).locator(".gk-count").inner_text() == str(len(amounts))
+    assert page.locator("#gk-relation-filters .gk-filter").nth(1).locator(".gk-count").inner_text() == f"{len(amounts)} / 43"
+    seed.check()
+
+
+@pytest.mark.browser
+def test_entities_hidden_for_having_no_relation_are_announced(seed: BrowserPage, built: Path) -> None:
+    """The legend counts what is shown of what the data holds, as `graphkit stats` counts it."""
+    page = seed.page
+    stats = graphkit_cli("stats", "--out", str(built))
+    assert stats.returncode == 0, stats.stderr
+    in_data = int(re.search(r"政府机关\s*│\s*(\d+)", stats.stdout).group(1))
+    row = page.locator("#gk-type-GovernmentAgency").locator("xpath=..").locator(".gk-count")
+    shown, total = (int(x) for x in row.inner_text().split(" / "))
+    assert total == in_data == 20 and shown < total
+    hidden = seed.evaluate("() => window.graphkit.index.NODE.size - window.graphkit.visible.nodes.size")
+    note = page.locator("#gk-hidden-note")
+    assert note.is_visible() and note.inner_text().startswith(f"{hidden} 个实体没有可见关系")
+    note.locator("button").click()
+    assert not note.is_visible() and row.inner_text() == "20"
+    assert not page.locator("#gk-hide-orphans").is_checked()
     seed.check()
 
 

@@ -28,8 +28,10 @@
     return row;
   }
 
+  // How many of each relation and type the data holds (the legend shows how many of them are on screen).
+  const relCounts = new Map(), typeCounts = new Map();
+
   function renderFilters() {
-    const relCounts = new Map();
     DATA.edges.forEach(function (e) { relCounts.set(e.gk.relation, (relCounts.get(e.gk.relation) || 0) + 1); });
     const relBox = byId("gk-relation-filters");
     DATA.relations.forEach(function (r) {
@@ -37,7 +39,6 @@
         toggleIn(gk.state.relations, k, on); gk.applyFilters();
       }));
     });
-    const typeCounts = new Map();
     DATA.nodes.forEach(function (n) { typeCounts.set(n.gk.type, (typeCounts.get(n.gk.type) || 0) + 1); });
     const typeBox = byId("gk-type-filters");
     DATA.entityTypes.forEach(function (t) {
@@ -127,16 +128,36 @@
       if (i) box.append(el("span", { className: "gk-sep", text: "·" }));
       box.append(el("b", { text: part[0] }), part[1]);
     });
+    renderHiddenNote();
     const relShown = new Map(), typeShown = new Map();
     vis.edges.forEach(function (id) { const r = EDGE.get(id).gk.relation; relShown.set(r, (relShown.get(r) || 0) + 1); });
     vis.nodes.forEach(function (id) { const t = NODE.get(id).gk.type; typeShown.set(t, (typeShown.get(t) || 0) + 1); });
     document.querySelectorAll("#gk-relation-filters .gk-filter, #gk-type-filters .gk-filter").forEach(function (row) {
       const input = row.querySelector("input");
       const key = input.dataset.key;
-      const shown = (input.id.startsWith("gk-rel-") ? relShown : typeShown).get(key) || 0;
-      row.querySelector(".gk-count").textContent = NUM.format(shown);
+      const relation = input.id.startsWith("gk-rel-");
+      const shown = (relation ? relShown : typeShown).get(key) || 0;
+      const total = (relation ? relCounts : typeCounts).get(key) || 0;
+      const counter = row.querySelector(".gk-count");
+      counter.textContent = shown === total ? NUM.format(total) : NUM.format(shown) + " / " + NUM.format(total);
+      counter.title = shown === total ? "" : "显示 " + NUM.format(shown) + "，共 " + NUM.format(total) + " · shown / in the data";
       row.classList.toggle("gk-empty-filter", !shown);
     });
+  }
+
+  /** Said, not silent: entities "hide orphans" keeps off screen are in the data (and in `graphkit
+   * stats`), so the legend shows "shown / total" and this note offers them back in one click. */
+  function renderHiddenNote() {
+    const box = byId("gk-hidden-note");
+    const orphans = gk.hiddenOrphans();
+    const view = gk.view || "graph";
+    if (!orphans || (view !== "graph" && view !== "map")) { box.hidden = true; clear(box); return; }
+    fill(box, [
+      el("span", { text: NUM.format(orphans) + " 个实体没有可见关系，未画出" }),
+      el("button", { className: "gk-link", type: "button", text: "显示", title: "show entities with no visible relation",
+        onClick: function () { gk.state.hideOrphans = false; syncControls(); gk.applyFilters(); } }),
+    ]);
+    box.hidden = false;
   }
 
   /* ------------------------------------------------------------------ focus bar */
@@ -482,6 +503,7 @@
   });
 
   gk.bus.on("visibility", function () { renderCounts(); renderFocus(); });
+  gk.bus.on("view", renderHiddenNote);
   gk.bus.on("focus", renderFocus);
 
   renderFilters();

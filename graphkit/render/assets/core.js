@@ -297,6 +297,18 @@
     return app.visible;
   }
 
+  /** How many entities "hide orphans" alone keeps off screen: they pass the type and province
+   * filters but no visible relation touches them (brokers, for one, have no edge of their own). */
+  function hiddenOrphans() {
+    const st = app.state;
+    if (st.focus || !st.hideOrphans) return 0;
+    let count = 0;
+    DATA.nodes.forEach(function (n) {
+      if (!app.visible.nodes.has(n.id) && st.types.has(n.gk.type) && (!st.province || n.gk.prov === st.province)) count++;
+    });
+    return count;
+  }
+
   function applyFilters() {
     computeVisible();
     bus.emit("visibility", app.visible);
@@ -411,7 +423,7 @@
   }
 
   Object.assign(app, {
-    applyFilters: applyFilters, computeVisible: computeVisible, eventPasses: eventPasses,
+    applyFilters: applyFilters, computeVisible: computeVisible, hiddenOrphans: hiddenOrphans, eventPasses: eventPasses,
     neighbourhood: neighbourhood, focusOn: focusOn, expand: expand, clearFocus: clearFocus,
     search: searchNodes, totals: totals, defaultState: defaultState,
   });
