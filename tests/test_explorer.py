@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from graphkit import money
 from graphkit.names import pinyin_keys
 from graphkit.render import render_page, served_page
 from graphkit.render.geo import decode_ring, provinces, simplify
@@ -183,6 +184,15 @@ def test_entities_hidden_for_having_no_relation_are_announced(seed: BrowserPage,
     assert not note.is_visible() and row.inner_text() == "20"
     assert not page.locator("#gk-hide-orphans").is_checked()
     seed.check()
+
+
+@pytest.mark.browser
+def test_page_writes_amounts_as_python_does(seed: BrowserPage) -> None:
+    """The page formats figures it computes itself with graphkit.money's rule: same figures, same text."""
+    values = [0, 6000, 9999.5, 10000, 150000, 1234567.5, 58394200, 99999999, 100000000, 123456789, -25000]
+    in_page = seed.evaluate("(xs) => xs.map(x => window.graphkit.fmt.yuanShort(x))", values)
+    assert in_page == [money.short(v) for v in values]
+    assert in_page[6] == "5,839.42 万元" and in_page[9] == "1.23 亿元"
 
 
 @pytest.mark.browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from graphkit.money import grouped, wan, written
+from graphkit.money import grouped, short, written
 
 
 def test_written_never_uses_exponents_or_loses_cents() -> None:
@@ -15,4 +15,5 @@ def test_written_never_uses_exponents_or_loses_cents() -> None:
 
 def test_tables_and_charts() -> None:
     assert grouped(53659900) == "53,659,900" and grouped(1234.5) == "1,234.50"
-    assert wan(53659900) == "5,365.99万" and wan(450000) == "45万" and wan(6000) == "6,000"
+    assert short(53659900) == "5,365.99 万元" and short(450000) == "45 万元" and short(6000) == "6,000 元"
+    assert short(123456789) == "1.23 亿元" and short(450000, currency="") == "45 万"

@@ -32,7 +32,7 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from graphkit import gazetteer, vocabulary
+from graphkit import gazetteer, money, vocabulary
 from graphkit.analysis.rollups import containers, donation_amount, money_by_node, total_donated
 from graphkit.files import atomic_write
 from graphkit.names import pinyin_keys
@@ -636,6 +636,7 @@ def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> J
         "entityTypes": [asdict(style) for style in _entity_styles()],
         "relations": [asdict(style) for style in _relation_styles()],
         "levels": [asdict(term) for term in vocabulary.levels()],
+        "money": money.short_rule(),
         "registerLinks": [asdict(term) for term in vocabulary.REGISTER_LINKS],
         "edgeStyles": edge_styles(),
         "eventBase": event_base,

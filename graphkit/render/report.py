@@ -29,7 +29,7 @@ import pandas as pd
 from graphkit import analysis, vocabulary
 from graphkit.analysis.rollups import donation_amount, total_donated
 from graphkit.files import atomic_write
-from graphkit.money import grouped, wan
+from graphkit.money import grouped, short
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 FONT_SIZE = 13
@@ -78,7 +78,7 @@ def bar_chart(bars: Sequence[Bar], width: int = 960, label_width: int | None = N
     row, bar_h, top = 26, 17, 6
     widest = max(text_width(b.label) for b in bars) + 14
     label_w = label_width or int(min(max(widest, 80), width * 0.42))
-    value_w = int(max(text_width(b.value_text or wan(b.value), 12) for b in bars)) + 16
+    value_w = int(max(text_width(b.value_text or short(b.value), 12) for b in bars)) + 16
     plot_w = max(width - label_w - value_w, 60)
     peak = max((b.value for b in bars), default=0) or 1
     height = top + row * len(bars) + 6
@@ -89,14 +89,14 @@ def bar_chart(bars: Sequence[Bar], width: int = 960, label_width: int | None = N
     for i, b in enumerate(bars):
         y = top + i * row
         w = max(plot_w * b.value / peak, 1.5 if b.value > 0 else 0)
-        hover = b.hover or f"{b.label}: {b.value_text or wan(b.value)}"
+        hover = b.hover or f"{b.label}: {b.value_text or short(b.value)}"
         parts.append(
             f'<g><title>{esc(hover)}</title>'
             f'<text x="{label_w - 8}" y="{y + bar_h - 4}" text-anchor="end" font-size="{FONT_SIZE}" '
             f'fill="#1f2933">{esc(clip(b.label, label_w - 12))}</text>'
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{esc(b.colour)}"/>'
             f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h - 4}" font-size="12" fill="#52606d">'
-            f"{esc(b.value_text or wan(b.value))}</text></g>"
+            f"{esc(b.value_text or short(b.value))}</text></g>"
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -155,7 +155,7 @@ def _ticks(peak: float) -> list[float]:
 
 
 def heatmap(
-    matrix: pd.DataFrame, counts: pd.DataFrame | None = None, fmt: Callable[[float], str] = wan, width_cap: int = 1060
+    matrix: pd.DataFrame, counts: pd.DataFrame | None = None, width_cap: int = 1060
 ) -> str:
     """A from × to matrix as coloured cells (log scale, so small flows stay visible) with values.
 
@@ -203,7 +203,7 @@ def heatmap(
                 f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" rx="3" '
                 f'fill="{fill}"><title>{esc(hover)}</title></rect>'
             )
-            text = fmt(value) if value > 0 else (f"{events} 项" if events else "")
+            text = short(value, currency="") if value > 0 else (f"{events} 项" if events else "")
             if text:
                 parts.append(
                     f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="middle" '
@@ -343,7 +343,7 @@ def _entity_bars(frame: pd.DataFrame, field: str) -> list[Bar]:
                 label=f"{row['label']}{joint}",
                 value=float(row[field]),
                 colour=vocabulary.entity_type(row["type"]).color,
-                value_text=f"{wan(float(row[field]))} 元",
+                value_text=short(float(row[field])),
                 hover=f"{row['label']}（{row['type_zh']}）: {grouped(float(row[field]))} 元",
             )
         )
@@ -388,7 +388,7 @@ def render_report(graph: nx.MultiDiGraph, title: str = "graphkit report · 帮�
     c = data["counts"]
     generated = generated or dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     cards = [
-        (f"{wan(c['money'])} 元", f"money stated, {c['with_amount']} of {c['donation']} donations 捐赠金额"),
+        (short(c["money"]), f"money stated, {c['with_amount']} of {c['donation']} donations 捐赠金额"),
         (f"{c['donation']:,}", "donations 捐赠"),
         (f"{c['pairing']:,}", "pairings 结对关系"),
         (f"{c['secondment']:,}", "secondments 挂职/派驻"),
@@ -452,7 +452,7 @@ def _regions(data: dict[str, Any], top: int = 20) -> str:
     counties = data["counties"]
     counties = counties[(counties["events_received"] > 0) | (counties["events_given"] > 0)]
     bars = [
-        Bar(f"{row['label']}", float(row["money_received"]), "#9b2c2c", f"{wan(float(row['money_received']))} 元",
+        Bar(f"{row['label']}", float(row["money_received"]), "#9b2c2c", short(float(row["money_received"])),
             f"{row['label']}（{row['within']}）: {grouped(float(row['money_received']))} 元")
         for _, row in counties[counties["money_received"] > 0].head(top).iterrows()
     ]
@@ -566,7 +566,7 @@ def _brokers(data: dict[str, Any]) -> str:
         ("recipients", "Recipients 受助方", shorten, False),
     ]
     bars = [Bar(row["label"], float(row["events"]), vocabulary.entity_type(row["type"]).color,
-                f"{int(row['events'])} · {wan(float(row['money']))} 元") for _, row in frame.head(15).iterrows()]
+                f"{int(row['events'])} · {short(float(row['money']))}") for _, row in frame.head(15).iterrows()]
     return _section(
         "brokers", "Brokers", "对接人（促成捐赠的干部、工作队和单位）",
         _note("Who facilitated gifts (对接, 联系, 协调): events brokered and the money of those gifts, each once."),

@@ -110,13 +110,16 @@
   DATA.registerLinks.forEach(function (t) { LINK_KINDS[t.key] = t.zh; });
   const PERIODS = { month: "月", year: "年" };
 
-  /** 150000 → "15 万元"; readers of Chinese sources think in 万 and 亿. */
+  /** 150000 → "15 万元": graphkit.money.short, with the rule (units, decimals) from the page data. */
+  const MONEY = DATA.money;
+  const COMPACT = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: MONEY.decimals });
   function yuanShort(value) {
-    if (value >= 1e8) return NUM.format(value / 1e8) + " 亿元";
-    if (value >= 1e4) return NUM.format(value / 1e4) + " 万元";
-    return NUM.format(value) + " 元";
+    for (let i = 0; i < MONEY.units.length; i++) {
+      const size = MONEY.units[i][0];
+      if (Math.abs(value) >= size) return COMPACT.format(value / size) + " " + MONEY.units[i][1] + "元";
+    }
+    return COMPACT.format(value) + " 元";
   }
-
   /** The amount as stated: 约 for approximate figures, "/月" for rates, the exact yuan beside 万/亿. */
   function amountText(gk) {
     if (gk.amount === undefined || gk.amount === null) return null;
