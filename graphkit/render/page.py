@@ -404,8 +404,8 @@ def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
             extras[iri]["py"] = keys
     for iri, place in places(graph).items():
         extras[iri].update(place)
-    for iri, money in contained_money(graph).items():
-        extras[iri].update(money)
+    for iri, inside in contained_money(graph).items():
+        extras[iri].update(inside)
     return extras
 
 
