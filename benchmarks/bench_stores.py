@@ -3,7 +3,7 @@
 One run, per size (10k, 100k, 1M triples by default), measures:
 - build: records -> quads (rdf.py, the ontology, the roll-ups) -> an N-Quads file, as `graphkit build` does;
 - load: into on-disk Oxigraph (the default store, bulk load), into rdflib in memory (parsing the
-  N-Quads, as load_built does), and into a real Oxigraph server over the Graph Store Protocol
+  N-Quads, as open_built does), and into a real Oxigraph server over the Graph Store Protocol
   (one PUT per source graph, as `graphkit build --store URL` does);
 - each named query's median latency on each store, through graphkit's own query runner, and the
   ratio to rdflib. rdflib runs in a killable worker process, so one very slow query cannot stall the

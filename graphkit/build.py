@@ -8,14 +8,12 @@ replaces the previous good one.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Dataset as RdfDataset
 from rdflib import Graph
 
 from graphkit import dataset as data_io
@@ -25,7 +23,7 @@ from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph
 from graphkit.rdf import Quad, dataset_quads, to_nquads
 from graphkit.rollup import rollup_quads
-from graphkit.store import Store, open_store
+from graphkit.store import Store, StoreSpec
 from graphkit.validate import Validation, validate
 
 GRAPH_TTL = "graph.ttl"
@@ -151,19 +149,18 @@ def _fill_store(spec: str | None, staging: Path, out_dir: Path, quads: list[Quad
     The default on-disk store is built in staging and swapped in with the other outputs; any
     other store gets one named graph per source, each replaced as a unit.
     """
-    default = out_dir / STORE_DIR
-    spec = spec or f"oxigraph:{default}"
-    if spec.startswith("oxigraph:") and os.path.abspath(spec.removeprefix("oxigraph:")) == os.path.abspath(default):
-        target = open_store(f"oxigraph:{staging / STORE_DIR}")
-        target.load_file(staging / GRAPH_NQ)  # type: ignore[attr-defined]
-        return spec, target
-    target = open_store(spec)
+    chosen = StoreSpec.parse(spec) if spec else StoreSpec.directory(out_dir / STORE_DIR)
+    if chosen.names_directory(out_dir / STORE_DIR):
+        target = StoreSpec.directory(staging / STORE_DIR).open()
+        target.load_file(staging / GRAPH_NQ)
+        return str(chosen), target
+    target = chosen.open()
     by_graph: dict = {}
     for s, p, o, g in quads:
         by_graph.setdefault(g, []).append((s, p, o))
     for graph, triples in by_graph.items():
         target.replace_graph(graph, triples)
-    return spec, target
+    return str(chosen), target
 
 
 def _write_page(store: Store, path: Path) -> None:
@@ -174,23 +171,4 @@ def _write_page(store: Store, path: Path) -> None:
     write_page(to_networkx(store), path)
 
 
-def load_built(out_dir: Path, store: str | None = None):
-    """Open the built graph: the given store, else out/store, else out/graph.nq read into memory.
-
-    `memory` means rdflib in memory filled from out/graph.nq, the way the baseline is measured.
-    """
-    if store and store != "memory":
-        return open_store(store, read_only=store.startswith("oxigraph:"))
-    if store is None and (out_dir / STORE_DIR).is_dir():
-        return open_store(f"oxigraph:{out_dir / STORE_DIR}", read_only=True)
-    nquads = out_dir / GRAPH_NQ
-    if not nquads.is_file():
-        raise BuildError(f"no built graph in {out_dir}/ (run `graphkit build` first)")
-    memory = open_store("memory")
-    rdf = RdfDataset()
-    rdf.parse(nquads, format="nquads")
-    memory.add_quads(rdf.quads((None, None, None, None)))  # type: ignore[arg-type]
-    return memory
-
-
-__all__ = ["ENTITIES_GRAPH", "BuildError", "BuildResult", "build", "load_built"]
+__all__ = ["ENTITIES_GRAPH", "BuildError", "BuildResult", "build"]

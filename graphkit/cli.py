@@ -145,11 +145,12 @@ def query(
     raw_csv: RawCsv = False,
 ) -> None:
     """Run SPARQL on the built graph; parameters are bound as variables, never pasted into the text."""
-    from graphkit.build import BuildError, load_built
+    from graphkit.build import BuildError
+    from graphkit.graph import open_built
     from graphkit.query import run
 
     try:
-        with load_built(out, store) as graph:
+        with open_built(out, store) as graph:
             result = run(graph, query, _params(param), allow_network=allow_network)
     except (QueryError, BuildError, Refused, SparqlSyntaxError) as exc:
         raise fail(str(exc)) from None
@@ -174,11 +175,12 @@ def queries() -> None:
 @app.command()
 def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
     """Counts by entity type and relation type, and money totals."""
-    from graphkit.build import BuildError, load_built
+    from graphkit.build import BuildError
+    from graphkit.graph import open_built
     from graphkit.query import run
 
     try:
-        with load_built(out, store) as graph:
+        with open_built(out, store) as graph:
             for name in ("entity-counts", "event-counts"):
                 console.print(named_queries()[name].description, style="bold")
                 print_result(run(graph, name), Format.table)

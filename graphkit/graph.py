@@ -17,7 +17,7 @@ import networkx as nx
 from graphkit import dataset as data_io
 from graphkit.model import Dataset
 from graphkit.query import run
-from graphkit.store import MemoryStore, Store
+from graphkit.store import MemoryStore, Store, StoreSpec
 from graphkit.store.base import QueryResult
 
 
@@ -70,6 +70,28 @@ class KnowledgeGraph:
 
 def open_graph(out_dir: Path | str = "out", store: str | None = None) -> KnowledgeGraph:
     """Open a built graph: the given store spec, else out/store, else out/graph.nq in memory."""
-    from graphkit.build import load_built
+    return KnowledgeGraph(open_built(Path(out_dir), store))
 
-    return KnowledgeGraph(load_built(Path(out_dir), store))
+
+def open_built(out_dir: Path, store: str | None = None, *, writable: bool = False, in_memory: bool = False) -> Store:
+    """The store of a graph `graphkit build` wrote to `out_dir`, as a setting chooses it.
+
+    No setting: the on-disk store out/store, else out/graph.nq read into memory. `memory`: rdflib in
+    memory filled from out/graph.nq (the benchmarks' baseline). `oxigraph`, or `in_memory` with no
+    setting: an in-memory Oxigraph filled from out/graph.nq (the endpoint's fastest, at the price of
+    the graph's size in RAM). `oxigraph:DIR` or a URL: that store. On-disk stores open read-only
+    unless `writable`, so several processes can read one. BuildError when nothing was built.
+    """
+    from graphkit.build import GRAPH_NQ, STORE_DIR, BuildError
+
+    spec = StoreSpec.parse(store) if store else None
+    if spec is None and not in_memory and (out_dir / STORE_DIR).is_dir():
+        spec = StoreSpec.directory(out_dir / STORE_DIR)
+    if spec is not None and spec.location is not None:
+        return spec.open(read_only=not writable)
+    nquads = out_dir / GRAPH_NQ
+    if not nquads.is_file():
+        raise BuildError(f"no built graph in {out_dir}/ (run `graphkit build` first)")
+    opened = (spec or StoreSpec.parse("oxigraph" if in_memory else "memory")).open()
+    opened.load_file(nquads)
+    return opened

@@ -37,7 +37,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from itertools import islice
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import parse_qs, urlsplit
@@ -51,7 +50,6 @@ from graphkit.render.page import served_page
 from graphkit.results import SERIALIZERS, to_csv
 from graphkit.store.base import Graphs, QueryResult, Store
 from graphkit.store.guard import Refused, SparqlSyntaxError, guard
-from graphkit.store.remote import inject_values
 from graphkit.terminal import OutDir, RawCsv, StoreOpt
 
 DEFAULT_PORT = 8000
@@ -160,31 +158,10 @@ class StoreOpener:
     in_memory: bool = False
 
     def open(self) -> Store:
-        """The store to serve: oxigraph (read-only unless updates are allowed), memory or remote.
+        """The store to serve (`graphkit.graph.open_built`): read-only unless updates are allowed."""
+        from graphkit.graph import open_built
 
-        `in_memory` loads out/graph.nq into an in-memory Oxigraph instead of reading the on-disk
-        store: several times faster per query, for the price of the graph's size in RAM per worker.
-        """
-        from graphkit.build import GRAPH_NQ, load_built
-        from graphkit.store import MemoryStore, OxigraphStore
-
-        if self.in_memory and not self.writable and self.spec in (None, "oxigraph"):
-            if not (self.out / GRAPH_NQ).is_file():
-                raise FileNotFoundError(f"--in-memory needs {self.out / GRAPH_NQ} (run `graphkit build`)")
-            store = OxigraphStore()
-            store.load_file(self.out / GRAPH_NQ)
-            return store
-        if self.spec == "memory":
-            memory = MemoryStore()
-            if (self.out / GRAPH_NQ).is_file():
-                memory.dataset.parse(self.out / GRAPH_NQ, format="nquads")
-            return memory
-        path = Path(self.spec.removeprefix("oxigraph:")) if self.spec and self.spec.startswith("oxigraph:") else None
-        if path is None and not self.spec and (self.out / "store").is_dir():
-            path = self.out / "store"
-        if path is not None:
-            return OxigraphStore(path, read_only=not self.writable)
-        return load_built(self.out, self.spec)
+        return open_built(self.out, self.spec, writable=self.writable, in_memory=self.in_memory and not self.writable)
 
 
 @dataclass(frozen=True)
@@ -222,9 +199,10 @@ def _worker_main(connection: Any, opener: StoreOpener, max_memory_mb: int) -> No
     """A worker: cut off from the network (unless the store is remote), memory capped, the store
     opened once; then it answers jobs until the server goes away."""
     from graphkit.isolation import cut_network, limit_memory
-    from graphkit.store import store_class
+    from graphkit.store import StoreSpec
 
-    isolation = "" if store_class(opener.spec or "oxigraph").needs_network else cut_network()
+    remote = opener.spec is not None and StoreSpec.parse(opener.spec).kind.needs_network
+    isolation = "" if remote else cut_network()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         limit_memory(max_memory_mb)
@@ -262,14 +240,21 @@ def _execute(store: Store, job: Job) -> Reply:
             return Reply(204, b"", "")
         graph = operation.form in ("CONSTRUCT", "DESCRIBE")
         fmt, _ = negotiate(job.accept, job.explicit, graph)
-        if fmt == "json" and not graph and _is_oxigraph(store):
-            reply = _oxigraph_json(store, job, operation.has_dataset)
+        # own_dataset: the guard's parse says whether the query has FROM; the bindings do not change it
+        cap, own = job.max_rows, operation.has_dataset
+        if fmt == "json" and not graph:
+            body, rows, truncated = store.sparql_json(
+                job.text, job.bindings, cap=cap, graphs=job.graphs, base=job.base, own_dataset=own
+            )
+            reply = Reply(200, body, RESULT_TYPES["json"][0], _row_headers(rows, truncated, job))
         else:
-            result, truncated = capped_query(store, job, operation.has_dataset)
+            result, truncated = store.query_capped(
+                job.text, job.bindings, cap=cap, graphs=job.graphs, base=job.base, own_dataset=own
+            )
             reply = _answer(result, truncated, job, fmt, graph)
         if len(reply.body) > job.max_bytes:
-            cap = job.max_bytes / (1 << 20)
-            return _error_reply(400, f"the answer is larger than the {cap:g} MB response cap: add a LIMIT")
+            megabytes = job.max_bytes / (1 << 20)
+            return _error_reply(400, f"the answer is larger than the {megabytes:g} MB response cap: add a LIMIT")
         return reply
     except HttpError as exc:
         return _error_reply(exc.status, str(exc))
@@ -287,101 +272,22 @@ def _execute(store: Store, job: Job) -> Reply:
         return _error_reply(500, f"{job.kind} failed: {type(exc).__name__}: {' '.join(str(exc).split())}")
 
 
-def _is_oxigraph(store: Store) -> bool:
-    from graphkit.store.oxigraph import OxigraphStore
-
-    return isinstance(store, OxigraphStore)
-
-
-def _oxigraph_json(store: Any, job: Job, own_dataset: bool) -> Reply:
-    """SPARQL JSON straight from Oxigraph's terms: the hot path, without building rdflib terms.
-
-    The output is what results.to_json writes for the same rows (xsd:string literals plain).
-    """
-    import pyoxigraph as ox
-
-    result = store.raw_query(inject_values(job.text, job.bindings), job.graphs, job.base, own_dataset=own_dataset)
-    if isinstance(result, ox.QueryBoolean):
-        return Reply(200, json.dumps({"head": {}, "boolean": bool(result)}).encode(), RESULT_TYPES["json"][0])
-    variables = [v.value for v in result.variables]
-    columns = range(len(variables))
-    solutions = list(islice(result, job.max_rows + 1))
-    bindings = [
-        {variables[i]: _ox_json_term(solution[i]) for i in columns if solution[i] is not None}
-        for solution in solutions[: job.max_rows]
-    ]
-    document = {"head": {"vars": variables}, "results": {"bindings": bindings}}
-    truncated = len(solutions) > job.max_rows
-    headers = {
-        "X-Graphkit-Rows": str(len(bindings)),
-        "X-Graphkit-Row-Cap": str(job.max_rows),
-        "X-Graphkit-Truncated": "true" if truncated else "false",
-    }
-    body = json.dumps(document, ensure_ascii=False).encode("utf-8")
-    return Reply(200, body, RESULT_TYPES["json"][0], headers)
-
-
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-def _ox_json_term(term: Any) -> dict[str, str]:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    if term.language:
-        return {"type": "literal", "value": term.value, "xml:lang": term.language}
-    datatype = term.datatype.value
-    if datatype == XSD_STRING:
-        return {"type": "literal", "value": term.value}
-    return {"type": "literal", "value": term.value, "datatype": datatype}
-
-
 def _error_reply(status: int, message: str) -> Reply:
     return Reply(status, json.dumps({"error": message, "status": status}, ensure_ascii=False).encode("utf-8"))
 
 
-def capped_query(store: Store, job: Job, own_dataset: bool) -> tuple[QueryResult, bool]:
-    """At most `job.max_rows` rows, and whether there were more; Oxigraph stops evaluating at cap + 1.
-
-    `own_dataset` (the query has FROM) comes from the guard's parse of the job's text, which the
-    bindings do not change, so the injected text is not parsed again."""
-    if _is_oxigraph(store):
-        return _capped_oxigraph(store, job, own_dataset)
-    result = store.query(job.text, job.bindings, graphs=job.graphs, base=job.base)
-    truncated = len(result.rows) > job.max_rows
-    result.rows = result.rows[: job.max_rows]
-    return result, truncated
-
-
-def _capped_oxigraph(store: Any, job: Job, own_dataset: bool) -> tuple[QueryResult, bool]:
-    import pyoxigraph as ox
-
-    from graphkit.store.oxigraph import from_ox
-
-    cap = job.max_rows
-    result = store.raw_query(inject_values(job.text, job.bindings), job.graphs, job.base, own_dataset=own_dataset)
-    if isinstance(result, ox.QueryBoolean):
-        return QueryResult(boolean=bool(result)), False
-    if isinstance(result, ox.QueryTriples):
-        triples = list(islice(result, cap + 1))
-        rows = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples[:cap]]
-        return QueryResult(["subject", "predicate", "object"], rows), len(triples) > cap
-    variables = [v.value for v in result.variables]
-    solutions = list(islice(result, cap + 1))
-    values = [tuple(from_ox(solution[v]) for v in variables) for solution in solutions[:cap]]
-    return QueryResult(variables, values), len(solutions) > cap
+def _row_headers(rows: int, truncated: bool, job: Job) -> dict[str, str]:
+    """How many rows the answer holds, the cap, and whether the cap cut it."""
+    return {
+        "X-Graphkit-Rows": str(rows),
+        "X-Graphkit-Row-Cap": str(job.max_rows),
+        "X-Graphkit-Truncated": "true" if truncated else "false",
+    }
 
 
 def _answer(result: QueryResult, truncated: bool, job: Job, fmt: str, graph: bool) -> Reply:
     """Serialise in the negotiated format, with the row count and cap in headers."""
-    headers = {
-        "X-Graphkit-Rows": str(len(result.rows)),
-        "X-Graphkit-Row-Cap": str(job.max_rows),
-        "X-Graphkit-Truncated": "true" if truncated else "false",
-    }
+    headers = _row_headers(len(result.rows), truncated, job)
     if graph and result.boolean is None:
         body, media = _graph_body(result, fmt)
     elif fmt == "csv":

@@ -31,14 +31,15 @@ def render_cmd(
     ] = False,
 ) -> None:
     """Write the interactive page (graph, map, timeline) as one offline HTML file from the built graph."""
-    from graphkit.build import BuildError, load_built
+    from graphkit.build import BuildError
+    from graphkit.graph import open_built
     from graphkit.network import to_networkx
     from graphkit.render.page import write_page
 
     target = output or out / "index.html"
     started = time.perf_counter()
     try:
-        opened = load_built(out, store)
+        opened = open_built(out, store)
     except BuildError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from None

@@ -11,7 +11,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from pathlib import Path
+from typing import Any, cast
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
@@ -107,13 +108,28 @@ def normal_term(term: Node | None) -> Node | None:
 
 
 class Store(ABC):
-    """A quad store that answers SPARQL. Subclasses: memory (rdflib), oxigraph, remote (HTTP)."""
+    """A quad store that answers SPARQL. Subclasses: memory (rdflib), oxigraph, remote (HTTP).
+
+    Like rdflib's `Store` (context_aware, graph_aware...), each backend declares what it can do in
+    class attributes, and every operation works on every store: a capability only says whether the
+    store does it natively or through this class's general fallback. Callers read the flags where
+    the difference matters to them (the endpoint cuts a worker's network only for a store that does
+    not need it); they never test a store's class or reach into its engine.
+    """
 
     #: How the store was opened, e.g. "memory" or "oxigraph:out/store".
     spec: str = ""
     #: Whether answering a query needs the network (a remote server); a store that does not can be
     #: run where the network is cut off, so that no query can reach it (see graphkit.server).
     needs_network: bool = False
+    #: Fills itself from an N-Quads file in its engine (else `load_file` parses it in Python).
+    loads_files_in_bulk: bool = False
+    #: Stops evaluating at a row cap (else `query_capped` computes every row, then cuts).
+    stops_at_row_cap: bool = False
+    #: Binds parameters in its engine (else they are written into the query text, as VALUES or BIND).
+    binds_parameters: bool = True
+    #: Writes SPARQL JSON from its own terms (`sparql_json`), without building rdflib terms first.
+    writes_sparql_json: bool = False
 
     @abstractmethod
     def add_quads(self, quads: Iterable[Quad]) -> None:
@@ -136,6 +152,39 @@ class Store(ABC):
     @abstractmethod
     def __len__(self) -> int:
         """The number of quads held."""
+
+    def query_capped(
+        self, sparql: str, bindings: Bindings | None = None, *, cap: int, graphs: Graphs | None = None,
+        base: str | None = None, own_dataset: bool | None = None,
+    ) -> tuple[QueryResult, bool]:
+        """At most `cap` rows, and whether there were more. `own_dataset` says whether the query has
+        FROM / FROM NAMED, for a caller that parsed it already (a store that needs to know reads it)."""
+        result = self.query(sparql, bindings, graphs=graphs, base=base)
+        truncated = len(result.rows) > cap
+        result.rows = result.rows[:cap]
+        return result, truncated
+
+    def sparql_json(
+        self, sparql: str, bindings: Bindings | None = None, *, cap: int, graphs: Graphs | None = None,
+        base: str | None = None, own_dataset: bool | None = None,
+    ) -> tuple[bytes, int, bool]:
+        """A SELECT or ASK answer as SPARQL JSON: (document, rows written, whether there were more
+        than `cap`). The same document as `results.to_json` of `query_capped`, which is what this
+        general version writes; stores with `writes_sparql_json` write it from their own terms."""
+        from graphkit.results import jsonresults
+
+        result, truncated = self.query_capped(sparql, bindings, cap=cap, graphs=graphs, base=base,
+                                              own_dataset=own_dataset)
+        return jsonresults.to_json(result).encode("utf-8"), len(result.rows), truncated
+
+    def load_file(self, path: Path) -> None:
+        """Add the quads of an N-Quads file (the built graph's out/graph.nq)."""
+        from rdflib import Dataset
+
+        data = Dataset()
+        data.parse(path, format="nquads")
+        quads = ((s, p, o, g) for s, p, o, g in data.quads((None, None, None, None)) if isinstance(g, URIRef))
+        self.add_quads(cast("Iterable[Quad]", quads))  # rdflib types a parsed term as any Node
 
     def update(self, sparql: str, *, using: Graphs | None = None, base: str | None = None) -> None:
         """Run a SPARQL update (`using`: the protocol's using-graph-uri / using-named-graph-uri).

@@ -9,6 +9,7 @@ dataset made of the chosen graphs, and refuses USING in updates rather than let 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
 from rdflib.plugins.sparql.parserutils import CompValue
@@ -35,6 +36,9 @@ class MemoryStore(Store):
             if graph is None:
                 graph = graphs[g] = self.dataset.graph(g)
             graph.add((s, p, o))
+
+    def load_file(self, path: Path) -> None:
+        self.dataset.parse(path, format="nquads")
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
         self.dataset.remove_graph(graph)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -12,6 +13,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graphkit.rdf import Quad, Triple, to_nquads
+from graphkit.results import jsonresults
 from graphkit.store.base import Bindings, Graphs, QueryResult, Store, normal_literal
 
 BATCH = 200_000
@@ -52,6 +54,14 @@ def _from_ox(term: object) -> Node:
     raise TypeError(f"unexpected Oxigraph term {term!r}")
 
 
+def _json_cell(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> dict[str, str]:
+    if isinstance(term, ox.NamedNode):
+        return jsonresults.cell("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return jsonresults.cell("bnode", term.value)
+    return jsonresults.cell("literal", term.value, term.datatype.value, term.language)
+
+
 def names_dataset(sparql: str) -> bool:
     """Whether the query has FROM / FROM NAMED (parsed only when the word, or an escape, could be there)."""
     if "\\u" not in sparql and "\\U" not in sparql and "from" not in sparql.lower():
@@ -66,6 +76,10 @@ def names_dataset(sparql: str) -> bool:
 
 class OxigraphStore(Store):
     """pyoxigraph.Store on disk (or in memory when no path is given)."""
+
+    loads_files_in_bulk = True
+    stops_at_row_cap = True
+    writes_sparql_json = True
 
     def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path else None
@@ -105,8 +119,7 @@ class OxigraphStore(Store):
     def query(
         self, sparql: str, bindings: Bindings | None = None, *, graphs: Graphs | None = None, base: str | None = None
     ) -> QueryResult:
-        substitutions = {ox.Variable(name): to_ox(term) for name, term in (bindings or {}).items()}
-        result = self.raw_query(sparql, graphs, base, substitutions or None)
+        result = self._raw_query(sparql, graphs, base, self._substitutions(bindings))
         if isinstance(result, ox.QueryBoolean):
             return QueryResult(boolean=bool(result))
         if isinstance(result, ox.QueryTriples):
@@ -118,7 +131,46 @@ class OxigraphStore(Store):
         solutions = [tuple(from_ox(term) for term in solution) for solution in result]
         return QueryResult(variables=variables, rows=solutions)
 
-    def raw_query(
+    def query_capped(
+        self, sparql: str, bindings: Bindings | None = None, *, cap: int, graphs: Graphs | None = None,
+        base: str | None = None, own_dataset: bool | None = None,
+    ) -> tuple[QueryResult, bool]:
+        result = self._raw_query(sparql, graphs, base, self._substitutions(bindings), own_dataset)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResult(boolean=bool(result)), False
+        if isinstance(result, ox.QueryTriples):
+            triples = list(islice(result, cap + 1))
+            rows = [(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in triples[:cap]]
+            return QueryResult(["subject", "predicate", "object"], rows), len(triples) > cap
+        variables = [v.value for v in result.variables]
+        solutions = list(islice(result, cap + 1))
+        values = [tuple(from_ox(term) for term in solution) for solution in solutions[:cap]]
+        return QueryResult(variables, values), len(solutions) > cap
+
+    def sparql_json(
+        self, sparql: str, bindings: Bindings | None = None, *, cap: int, graphs: Graphs | None = None,
+        base: str | None = None, own_dataset: bool | None = None,
+    ) -> tuple[bytes, int, bool]:
+        """The endpoint's hot path: JSON cells straight from Oxigraph's terms, no rdflib term built."""
+        result = self._raw_query(sparql, graphs, base, self._substitutions(bindings), own_dataset)
+        if isinstance(result, ox.QueryBoolean):
+            return jsonresults.boolean_document(bool(result)), 0, False
+        if isinstance(result, ox.QueryTriples):
+            raise ValueError("SPARQL JSON results are for SELECT and ASK; CONSTRUCT and DESCRIBE give triples")
+        variables = [v.value for v in result.variables]
+        columns = range(len(variables))
+        solutions = list(islice(result, cap + 1))
+        bindings_out = [
+            {variables[i]: _json_cell(solution[i]) for i in columns if solution[i] is not None}
+            for solution in solutions[:cap]
+        ]
+        return jsonresults.document(variables, bindings_out), len(bindings_out), len(solutions) > cap
+
+    @staticmethod
+    def _substitutions(bindings: Bindings | None) -> dict | None:
+        return {ox.Variable(name): to_ox(term) for name, term in (bindings or {}).items()} or None
+
+    def _raw_query(
         self, sparql: str, graphs: Graphs | None = None, base: str | None = None, substitutions: dict | None = None,
         own_dataset: bool | None = None,
     ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:

@@ -33,11 +33,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from graphkit import results
 from graphkit.rdf import Quad, Triple
-from graphkit.store.base import Bindings, Graphs, QueryResult, Store, normal_literal
+from graphkit.store.base import Bindings, Graphs, QueryResult, Store
 
 SKOLEM_AUTHORITY = "https://w3id.org/graphkit"
 DEFAULT_BATCH = 50_000
@@ -323,63 +324,6 @@ def ntriples(triples: Iterable[Triple]) -> bytes:
     return "".join(lines).encode("utf-8")
 
 
-def json_term(cell: Mapping[str, str]) -> Node:
-    """An rdflib term from a SPARQL JSON results cell (also Virtuoso's older `typed-literal`)."""
-    kind, value = cell["type"], cell["value"]
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    return normal_literal(value, cell.get("datatype"), cell.get("xml:lang"))
-
-
-def parse_json_results(data: bytes) -> QueryResult:
-    """application/sparql-results+json -> QueryResult."""
-    document = json.loads(data)
-    if "boolean" in document:
-        return QueryResult(boolean=bool(document["boolean"]))
-    variables = list(document.get("head", {}).get("vars", []))
-    rows = [
-        tuple(json_term(binding[v]) if v in binding else None for v in variables)
-        for binding in document.get("results", {}).get("bindings", [])
-    ]
-    return QueryResult(variables=variables, rows=rows)
-
-
-def parse_response(content_type: str, data: bytes) -> QueryResult:
-    """A query response in whichever format the server chose among those we accept."""
-    media = content_type.split(";")[0].strip().lower()
-    if media in ("application/sparql-results+json", "application/json"):
-        return parse_json_results(data)
-    graph_formats = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle"}
-    if media in graph_formats:
-        graph = Graph().parse(data=data.decode("utf-8"), format=graph_formats[media])
-        return QueryResult(variables=["subject", "predicate", "object"], rows=[tuple(t) for t in graph])
-    if media in ("application/sparql-results+xml", "application/xml", "text/xml"):
-        return _parse_xml_results(data)
-    raise RemoteError(f"unexpected response type {content_type!r}")
-
-
-def _parse_xml_results(data: bytes) -> QueryResult:
-    from io import BytesIO
-
-    from rdflib.query import Result
-
-    result = Result.parse(BytesIO(data), format="xml")
-    if result.type == "ASK":
-        return QueryResult(boolean=bool(result.askAnswer))
-    variables = [str(v) for v in result.vars or []]
-    rows = [tuple(_normal(term) for term in row) for row in result]  # type: ignore[union-attr]
-    return QueryResult(variables=variables, rows=rows)
-
-
-def _normal(term: Node | None) -> Node | None:
-    if isinstance(term, Literal):
-        datatype = str(term.datatype) if term.datatype else None
-        return normal_literal(str(term), datatype, term.language)
-    return term
-
-
 def _error_message(status: int, data: bytes) -> str:
     """The server's own explanation, trimmed: a one-line message, never a page of HTML."""
     text = data.decode("utf-8", "replace").strip()
@@ -399,6 +343,7 @@ class RemoteStore(Store):
     """A SPARQL server: queries and updates over the SPARQL Protocol, data over the Graph Store Protocol."""
 
     needs_network = True
+    binds_parameters = False  # written into the query as VALUES or BIND (inject_values)
 
     def __init__(self, spec: str) -> None:
         self.spec = spec
@@ -420,7 +365,10 @@ class RemoteStore(Store):
         status, content_type, data = self._post(self.endpoints.query, fields, RESULTS_ACCEPT)
         if status != 200:
             raise RemoteError(f"query failed: {_error_message(status, data)}", status)
-        return parse_response(content_type, data)
+        try:
+            return results.read(content_type, data)
+        except ValueError as exc:
+            raise RemoteError(str(exc)) from None
 
     def update(self, sparql: str, *, using: Graphs | None = None, base: str | None = None) -> None:
         if not self.endpoints.update:
