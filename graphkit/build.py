@@ -1,4 +1,8 @@
-"""`graphkit build`: data/ -> validated graph (Turtle, N-Quads, store) and the interactive page.
+"""`graphkit build`: data/ -> validated graph (Turtle, N-Quads, SHACL report, store).
+
+Views of the graph (the interactive page) are not this module's business: a caller passes them as
+`views`, each writing its files from the filled store into the same build folder, so they are
+published with the graph they show (the command line's `build` and `ingest` pass the page).
 
 Everything is produced in a new build folder (out/.builds/<id>/) and published in one rename only
 when the whole build has succeeded (graphkit.publish), so a failure (bad data, a graph that breaks
@@ -9,7 +13,7 @@ replaces the previous good one.
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,8 +33,11 @@ from graphkit.validate import Validation, validate
 GRAPH_TTL = "graph.ttl"
 GRAPH_NQ = "graph.nq"
 REPORT = "validation.ttl"
-PAGE = "index.html"
 STORE_DIR = "store"
+
+
+#: A view of the built graph: writes its files from the filled store into the build folder.
+View = Callable[[Store, Path], None]
 
 
 class BuildError(RuntimeError):
@@ -68,14 +75,10 @@ def graph_quads(dataset: Dataset) -> list[Quad]:
     return [*dataset_quads(dataset, region_coordinates), *support_quads(dataset)]
 
 
-def build(
-    data_dir: Path,
-    out_dir: Path,
-    store: str | None = None,
-    page: bool = True,
-) -> BuildResult:
-    """Build the knowledge graph; `store` is a store spec (default: oxigraph in out/store)."""
-    with staged_build(data_dir, out_dir, store, page) as staged:
+def build(data_dir: Path, out_dir: Path, store: str | None = None, views: Sequence[View] = ()) -> BuildResult:
+    """Build the knowledge graph; `store` is a store spec (default: oxigraph in out/store), `views`
+    write files from it that are published together with it (`graphkit.render.page_view`)."""
+    with staged_build(data_dir, out_dir, store, views) as staged:
         return staged.publish()
 
 
@@ -93,7 +96,7 @@ class StagedBuild:
 
 @contextmanager
 def staged_build(
-    data_dir: Path, out_dir: Path, store: str | None = None, page: bool = True
+    data_dir: Path, out_dir: Path, store: str | None = None, views: Sequence[View] = ()
 ) -> Iterator[StagedBuild]:
     """Build into out/.builds/<id>/ with out/'s lock held; unless published inside the block, the
     build is thrown away and out/ is as it was (ingest publishes only after data/ is written)."""
@@ -113,8 +116,8 @@ def staged_build(
             staged.result.store, target = _fill_store(store, staging, out_dir, everything)
             publishing.crash_point("build:store-filled")
             with target:
-                if page:
-                    _write_page(target, staging / PAGE)
+                for view in views:
+                    view(target, staging)
             yield staged
         finally:
             if publishing.current_build(out_dir) != staging:
@@ -163,12 +166,4 @@ def _fill_store(spec: str | None, staging: Path, out_dir: Path, quads: list[Quad
     return str(chosen), target
 
 
-def _write_page(store: Store, path: Path) -> None:
-    """Draw the interactive page from the store just built."""
-    from graphkit.network import to_networkx
-    from graphkit.render import write_page
-
-    write_page(to_networkx(store), path)
-
-
-__all__ = ["ENTITIES_GRAPH", "BuildError", "BuildResult", "build"]
+__all__ = ["ENTITIES_GRAPH", "BuildError", "BuildResult", "View", "build"]

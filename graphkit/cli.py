@@ -66,9 +66,10 @@ def build(
     """Build the knowledge graph from data/ into out/: Turtle, N-Quads, SHACL report, store and page."""
     from graphkit.build import BuildError
     from graphkit.build import build as run_build
+    from graphkit.render import page_view
 
     try:
-        result = run_build(data, out, store=store, page=page)
+        result = run_build(data, out, store=store, views=[page_view] if page else [])
     except DataError as exc:
         raise fail(str(exc)) from None
     except BuildError as exc:

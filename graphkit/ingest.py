@@ -703,11 +703,12 @@ def _checked(staged: Path, out_dir: Path, rebuild: bool, store: str | None) -> I
     from graphkit.build import BuildError, staged_build
     from graphkit.build import region_coordinates as coordinates
     from graphkit.rdf import dataset_quads
+    from graphkit.render import page_view
     from graphkit.validate import validate
 
     try:
         if rebuild:
-            with staged_build(staged, out_dir, store=store) as build:
+            with staged_build(staged, out_dir, store=store, views=[page_view]) as build:
                 yield build
             return
         validation = validate((s, p, o) for s, p, o, _ in dataset_quads(load(staged), coordinates))
