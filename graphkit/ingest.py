@@ -31,9 +31,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from graphkit import containment, gazetteer, vocabulary
 from graphkit.dataset import (
@@ -65,17 +63,7 @@ from graphkit.publish import write_together
 
 if TYPE_CHECKING:
     from graphkit.build import StagedBuild
-from graphkit.terminal import (
-    ArticleFiles,
-    DataDir,
-    MaxBytes,
-    MinConfidence,
-    OutDir,
-    console,
-    done,
-    errors,
-    fail,
-    os_problem,
+from graphkit.cli.common import (
     with_progress,
 )
 
@@ -830,63 +818,3 @@ def _finish_reports(
             i for i, creator in register.creator.items()
             if creator == source_id and i in plan.entities and i not in dataset.entities
         )
-
-
-# --- the command ------------------------------------------------------------------------------------
-
-
-def ingest_cmd(
-    files: ArticleFiles,
-    data: DataDir = Path("data"),
-    out: OutDir = Path("out"),
-    build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild out/ after adding.")] = True,
-    max_bytes: MaxBytes = MAX_BYTES,
-    min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
-) -> None:
-    """Extract articles into data/ as unreviewed records (curated ones always win), then rebuild."""
-    try:
-        report = ingest(
-            files, data, out, rebuild=build, progress=True, max_bytes=max_bytes, min_confidence=min_confidence
-        )
-    except DataError as exc:
-        raise fail(str(exc)) from None
-    except IngestError as exc:
-        if exc.details:
-            errors.print(exc.details, highlight=False)
-        raise fail(str(exc), 1) from None
-    except OSError as exc:
-        raise fail(os_problem(exc)) from None
-    for item in report.failed:
-        errors.print(f"skipped: {item.message}", highlight=False, soft_wrap=True)
-    console.print(summary_table(report))
-    if report.build is not None:
-        result = report.build
-        events = sum(1 for _ in result.dataset.events())
-        done(
-            "built",
-            f"{len(result.dataset.entities)} entities, {events} events from "
-            f"{len(result.dataset.sources)} sources into {result.out_dir}/: SHACL conforms",
-        )
-    raise typer.Exit(report.exit_code)
-
-
-def summary_table(report: IngestReport):
-    """One row per file: its status, the events it added by type and the entities it introduced."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(header_style="bold")
-    for column in ("file", "status", "pairings", "donations", "secondments", "new entities", "note"):
-        table.add_column(column, overflow="fold")
-    style = {ADDED: "green", UPDATED: "yellow", UNCHANGED: "dim", KEPT: "cyan", FAILED: "red"}
-    for item in report.files:
-        counts = [str(item.events[t]) if item.events else "" for t in EVENT_TYPES]
-        notes = [item.message or ""] if item.status in (KEPT, FAILED) else []
-        if item.skipped_relations:
-            notes.append(f"{item.skipped_relations} relation(s) with unresolved parties skipped")
-        table.add_row(
-            item.path.name, Text(item.status, style=style[item.status]), *counts,
-            str(len(item.new_entities)) if item.status in (ADDED, UPDATED, UNCHANGED) else "",
-            "; ".join(n for n in notes if n),
-        )
-    return table

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from typer.testing import CliRunner
 
-from graphkit.extract.commands import evaluate_cmd, extract
+from graphkit.cli import app
 from graphkit.extract.pipeline import ArticleError, extract_file, extract_text
 
 ARTICLES = Path(__file__).resolve().parent / "articles"
@@ -83,13 +82,6 @@ def test_schema_shape() -> None:
     assert names["天津市红十字会"]["type"] == "SocialOrganization"
 
 
-def _app() -> typer.Typer:
-    app = typer.Typer()
-    app.command("extract")(extract)
-    app.command("eval")(evaluate_cmd)
-    return app
-
-
 def test_cli_batch_skips_bad_files(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text(ARTICLE, "utf-8")
@@ -98,7 +90,7 @@ def test_cli_batch_skips_bad_files(tmp_path: Path) -> None:
     binary = tmp_path / "blob.bin"
     binary.write_bytes(bytes(range(256)) * 8)
     out = tmp_path / "out"
-    result = CliRunner().invoke(_app(), ["extract", str(good), str(empty), str(binary), "-o", str(out)])
+    result = CliRunner().invoke(app, ["extract", str(good), str(empty), str(binary), "-o", str(out)])
     assert result.exit_code == 1
     assert "empty.txt" in result.output and "blob.bin" in result.output
     assert sorted(p.name for p in out.iterdir()) == ["good.json"]
@@ -108,14 +100,14 @@ def test_cli_batch_skips_bad_files(tmp_path: Path) -> None:
 def test_cli_stdout_json_and_yaml(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_text(ARTICLE, "utf-8")
-    result = CliRunner().invoke(_app(), ["extract", str(good)])
+    result = CliRunner().invoke(app, ["extract", str(good)])
     assert result.exit_code == 0
     assert json.loads(result.stdout)[0]["id"] == "good"
-    result = CliRunner().invoke(_app(), ["extract", str(good), "--format", "yaml"])
+    result = CliRunner().invoke(app, ["extract", str(good), "--format", "yaml"])
     assert result.exit_code == 0 and "id: good" in result.stdout
 
 
 def test_cli_eval_prints_table() -> None:
-    result = CliRunner().invoke(_app(), ["eval", str(ARTICLES)])
+    result = CliRunner().invoke(app, ["eval", str(ARTICLES)])
     assert result.exit_code == 0
     assert "overall" in result.stdout and "amount accuracy" in result.stdout

@@ -1,4 +1,4 @@
-"""The `graphkit` command line: build, query, queries, stats (and the commands of later stages)."""
+"""`graphkit query`, `graphkit queries` and `graphkit stats`: SPARQL and the named queries on the built graph."""
 
 from __future__ import annotations
 
@@ -12,80 +12,19 @@ import typer
 from rdflib import URIRef
 from rich.table import Table
 
-from graphkit.commands_analysis import export_cmd, flows_cmd, path_cmd, regions_cmd, report_cmd
-from graphkit.dataset import DataError
-from graphkit.extract.commands import evaluate_cmd
-from graphkit.extract.commands import extract as extract_cmd
-from graphkit.ingest import ingest_cmd
+from graphkit.cli.common import OutDir, RawCsv, StoreOpt, console, fail
 from graphkit.query import QueryError, named_queries
-from graphkit.render.commands import render_cmd
 from graphkit.results import SERIALIZERS, short, to_csv
-from graphkit.server import serve_cmd
 from graphkit.store.base import QueryResult
 from graphkit.store.guard import Refused, SparqlSyntaxError
-from graphkit.terminal import DataDir, OutDir, RawCsv, StoreOpt, console, done, errors, fail, os_problem
-
-app = typer.Typer(
-    help="graphkit: a knowledge graph of who helps whom in China's assistance programmes.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-)
 
 
-def _version(value: bool) -> None:
-    if value:
-        from importlib.metadata import version
-
-        console.print(f"graphkit {version('graphkit')}")
-        raise typer.Exit()
-
-
-@app.callback()
-def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
-    ] = False,
-) -> None:
-    """graphkit: a knowledge graph of who helps whom in China's assistance programmes."""
 class Format(StrEnum):
     table = "table"
     csv = "csv"
     tsv = "tsv"
     json = "json"
     xml = "xml"
-
-
-@app.command()
-def build(
-    data: DataDir = Path("data"),
-    out: OutDir = Path("out"),
-    store: StoreOpt = None,
-    page: Annotated[bool, typer.Option(help="Also write the interactive page (index.html).")] = True,
-) -> None:
-    """Build the knowledge graph from data/ into out/: Turtle, N-Quads, SHACL report, store and page."""
-    from graphkit.build import BuildError
-    from graphkit.build import build as run_build
-    from graphkit.render import page_view
-
-    try:
-        result = run_build(data, out, store=store, views=[page_view] if page else [])
-    except DataError as exc:
-        raise fail(str(exc)) from None
-    except BuildError as exc:
-        if exc.validation is not None:
-            errors.print(exc.validation.text, highlight=False)
-        raise fail(str(exc), 1) from None
-    except OSError as exc:
-        raise fail(os_problem(exc)) from None
-    events = sum(1 for _ in result.dataset.events())
-    done(
-        "built",
-        f"{len(result.dataset.entities)} entities, {events} events from "
-        f"{len(result.dataset.sources)} sources: {result.quads} quads, SHACL conforms",
-    )
-    for path in result.files:
-        console.print(f"  {path}", highlight=False)
 
 
 def _params(values: list[str]) -> dict[str, str]:
@@ -130,10 +69,9 @@ def print_result(result: QueryResult, fmt: Format, params: Iterable[str] = (), r
     for row in result.rows:
         table.add_row(*(short(row[i]) for i in shown))
     console.print(table)
-    console.print(f"{len(result.rows)} rows", style="dim")
+    console.print(f"{len(result.rows)} row{'' if len(result.rows) == 1 else 's'}", style="dim")
 
 
-@app.command()
 def query(
     query: Annotated[str, typer.Argument(help="A named query, a .rq file, or SPARQL text.")],
     param: Annotated[list[str], typer.Option("--param", "-p", help="name=value, bound to ?name.")] = [],  # noqa: B006
@@ -162,7 +100,6 @@ def query(
     print_result(result, format, echoed, raw_csv)
 
 
-@app.command()
 def queries() -> None:
     """List the named queries with their descriptions and parameters."""
     table = Table("name", "parameters", "description", header_style="bold")
@@ -173,7 +110,6 @@ def queries() -> None:
     console.print(table)
 
 
-@app.command()
 def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
     """Counts by entity type and relation type, and money totals."""
     from graphkit.build import BuildError
@@ -187,15 +123,3 @@ def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
                 print_result(run(graph, name), Format.table)
     except BuildError as exc:
         raise fail(str(exc)) from None
-
-
-app.command("extract")(extract_cmd)
-app.command("eval")(evaluate_cmd)
-app.command("ingest")(ingest_cmd)
-app.command("render")(render_cmd)
-app.command("serve")(serve_cmd)
-app.command("path")(path_cmd)
-app.command("regions")(regions_cmd)
-app.command("flows")(flows_cmd)
-app.command("report")(report_cmd)
-app.command("export")(export_cmd)

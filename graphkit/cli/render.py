@@ -1,7 +1,4 @@
-"""`graphkit render`: write the interactive explorer page from the built graph.
-
-The lead registers it in cli.py: ``app.command("render")(render_cmd)``.
-"""
+"""`graphkit render`: write the interactive explorer page from the built graph."""
 
 from __future__ import annotations
 
@@ -11,11 +8,11 @@ from typing import Annotated
 
 import typer
 
+from graphkit.cli.common import OutDir, StoreOpt, done, fail, os_problem
 from graphkit.render.page import DEFAULT_TITLE
-from graphkit.terminal import OutDir, StoreOpt
 
 
-def render_cmd(
+def render(
     out: OutDir = Path("out"),
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The page to write (default: OUT/index.html).")
@@ -34,31 +31,25 @@ def render_cmd(
     from graphkit.build import BuildError
     from graphkit.graph import open_built
     from graphkit.network import to_networkx
-    from graphkit.render.page import write_page
+    from graphkit.render import PAGE, write_page
 
-    target = output or out / "index.html"
+    target = output or out / PAGE
     started = time.perf_counter()
     try:
-        opened = open_built(out, store)
-    except BuildError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    try:
-        graph = to_networkx(opened)
-    finally:
-        close = getattr(opened, "close", None)
-        if close is not None:
-            close()
+        with open_built(out, store) as opened:
+            graph = to_networkx(opened)
+    except (BuildError, ValueError) as exc:
+        raise fail(str(exc)) from None
     try:
         write_page(graph, target, title=title, served=served)
     except OSError as exc:
-        typer.echo(f"error: cannot write {target}: {exc}", err=True)
-        raise typer.Exit(2) from None
+        raise fail(os_problem(exc)) from None
     size = target.stat().st_size
-    typer.echo(
-        f"wrote {target}: {graph.number_of_nodes()} entities, {graph.number_of_edges()} relations, "
-        f"{size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s"
+    done(
+        "wrote",
+        f"{target}: {graph.number_of_nodes()} entities, {graph.number_of_edges()} relations, "
+        f"{size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s",
     )
 
 
-__all__ = ["render_cmd"]
+__all__ = ["render"]

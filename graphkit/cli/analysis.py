@@ -1,8 +1,4 @@
-"""The analysis commands of the command line: `graphkit path`, `graphkit report`, `graphkit export`.
-
-They are plain Typer command functions, registered in `graphkit.cli` as
-
-    app.command("path")(path_cmd); app.command("report")(report_cmd); app.command("export")(export_cmd)
+"""The analysis commands: `graphkit path`, `regions`, `flows`, `report` and `export`.
 
 Each opens the built graph with `graphkit.graph.open_graph(out, store)`, so it works on the
 on-disk store, on `graph.nq` or on a SPARQL endpoint alike, and reports problems as one-line errors.
@@ -19,7 +15,7 @@ from typing import Annotated
 import typer
 
 from graphkit import vocabulary
-from graphkit.terminal import OutDir, RawCsv, StoreOpt, console, done, errors, fail
+from graphkit.cli.common import OutDir, RawCsv, StoreOpt, console, done, errors, fail
 
 
 class Via(StrEnum):

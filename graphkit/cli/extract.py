@@ -1,8 +1,7 @@
-"""CLI commands `graphkit extract` and `graphkit eval` (registered on the main app by graphkit.cli).
+"""`graphkit extract` and `graphkit eval`: candidates from articles, and their score against gold.
 
-Plain typer-annotated functions, so the main app can register them with ``app.command("extract")(extract)``
-and ``app.command("eval")(evaluate_cmd)``. A batch never stops on one bad file: it is reported on
-stderr and skipped, and the exit code is 1 when any file failed.
+A batch never stops on one bad file: it is reported on stderr and skipped, and the exit code is 1
+when any file failed.
 """
 
 from __future__ import annotations
@@ -15,11 +14,11 @@ from typing import Annotated
 
 import typer
 
+from graphkit.cli.common import ArticleFiles, MaxBytes, MinConfidence, skipped, with_progress
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE, THRESHOLDS
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import MAX_BYTES, Batch
 from graphkit.files import atomic_write
-from graphkit.terminal import ArticleFiles, MaxBytes, MinConfidence, with_progress
 
 
 class OutputFormat(StrEnum):
@@ -84,14 +83,14 @@ def extract(
     confidence)."""
     records, errors = run_batch(files, format, output, max_bytes, min_confidence)
     for message in errors:
-        typer.echo(f"skipped: {message}", err=True)
+        skipped(message)
     if output is None:
         sys.stdout.write(_dump(records, format))
     if errors:
         raise typer.Exit(code=1)
 
 
-def evaluate_cmd(
+def evaluate(
     gold_dir: Annotated[Path, typer.Argument(help="Folder of gold annotations (*.json, SCHEMA.md format).")],
     articles_dir: Annotated[
         Path | None, typer.Argument(help="Folder of the articles (default: beside the gold files or one up).")
@@ -113,4 +112,4 @@ def evaluate_cmd(
         typer.echo("")
         typer.echo(candidates.at(min_confidence).rule_table())
     for path in candidates.failed:
-        typer.echo(f"failed: {path}", err=True)
+        skipped(f"{path}: not scored")

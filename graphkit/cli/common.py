@@ -1,4 +1,9 @@
-"""What every command of the command line shares: the consoles, the error exit, common options."""
+"""What every command of the command line shares: the consoles, the one way to fail, common options.
+
+A command that cannot go on raises `fail(message)`: one line on stderr, `error: …`, exit code 2 for
+bad input (1 when the input was read but the result is refused, as a graph that breaks the shapes).
+A batch that goes on past a bad file reports it with `skipped(message)`. Nothing else prints errors.
+"""
 
 from __future__ import annotations
 
@@ -50,6 +55,15 @@ def fail(message: str, code: int = 2) -> typer.Exit:
     line.append(" ".join(message.split()))
     errors.print(line, highlight=False, soft_wrap=True)
     return typer.Exit(code)
+
+
+def skipped(message: str) -> None:
+    """Report a file a batch skipped (the batch goes on; its exit code says that some failed)."""
+    from rich.text import Text
+
+    line = Text("skipped: ", style="yellow")
+    line.append(" ".join(message.split()))
+    errors.print(line, highlight=False, soft_wrap=True)
 
 
 def os_problem(exc: OSError) -> str:

@@ -1,0 +1,62 @@
+"""The `graphkit` command line: one Typer app, one module per command family.
+
+    build.py     graphkit build
+    query.py     graphkit query | queries | stats
+    analysis.py  graphkit path | regions | flows | report | export
+    render.py    graphkit render
+    extract.py   graphkit extract | eval
+    ingest.py    graphkit ingest
+    serve.py     graphkit serve
+    common.py    consoles, options and the one way to fail (`fail`, `skipped`)
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from graphkit.cli import analysis, build, extract, ingest, query, render, serve
+from graphkit.cli.common import console
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="graphkit: a knowledge graph of who helps whom in China's assistance programmes.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        console.print(f"graphkit {version('graphkit')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """graphkit: a knowledge graph of who helps whom in China's assistance programmes."""
+
+
+app.command()(build.build)
+app.command()(query.query)
+app.command()(query.queries)
+app.command()(query.stats)
+app.command("extract")(extract.extract)
+app.command("eval")(extract.evaluate)
+app.command("ingest")(ingest.ingest)
+app.command("render")(render.render)
+app.command("serve")(serve.serve)
+app.command("path")(analysis.path_cmd)
+app.command("regions")(analysis.regions_cmd)
+app.command("flows")(analysis.flows_cmd)
+app.command("report")(analysis.report_cmd)
+app.command("export")(analysis.export_cmd)

@@ -1,0 +1,42 @@
+"""`graphkit build`: the graph from data/ into out/ (Turtle, N-Quads, SHACL report, store) and the page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from graphkit.cli.common import DataDir, OutDir, StoreOpt, console, done, errors, fail, os_problem
+from graphkit.dataset import DataError
+
+
+def build(
+    data: DataDir = Path("data"),
+    out: OutDir = Path("out"),
+    store: StoreOpt = None,
+    page: Annotated[bool, typer.Option(help="Also write the interactive page (index.html).")] = True,
+) -> None:
+    """Build the knowledge graph from data/ into out/: Turtle, N-Quads, SHACL report, store and page."""
+    from graphkit.build import BuildError
+    from graphkit.build import build as run_build
+    from graphkit.render import page_view
+
+    try:
+        result = run_build(data, out, store=store, views=[page_view] if page else [])
+    except DataError as exc:
+        raise fail(str(exc)) from None
+    except BuildError as exc:
+        if exc.validation is not None:
+            errors.print(exc.validation.text, highlight=False)
+        raise fail(str(exc), 1) from None
+    except OSError as exc:
+        raise fail(os_problem(exc)) from None
+    events = sum(1 for _ in result.dataset.events())
+    done(
+        "built",
+        f"{len(result.dataset.entities)} entities, {events} events from "
+        f"{len(result.dataset.sources)} sources: {result.quads} quads, SHACL conforms",
+    )
+    for path in result.files:
+        console.print(f"  {path}", highlight=False)
