@@ -26,7 +26,9 @@ from urllib.parse import unquote
 import networkx as nx
 
 from graphkit import vocabulary
-from graphkit.analysis.rollups import events, label, money_by_entity, type_zh
+from graphkit.analysis.aggregates import money_by_entity
+from graphkit.analysis.entities import label, type_zh
+from graphkit.analysis.events import events
 from graphkit.files import atomic_write
 from graphkit.money import written
 from graphkit.results import spreadsheet_cell

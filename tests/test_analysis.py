@@ -177,7 +177,7 @@ def test_province_flows_table_and_matrix(graph) -> None:
     assert "图书" in row["items"]
     internal = flows[(flows["from_label"] == "四川省") & (flows["to_label"] == "四川省")].iloc[0]
     assert internal["money"] == 150000
-    unplaced = flows[flows["from_label"] == analysis.rollups.UNPLACED].iloc[0]
+    unplaced = flows[flows["from_label"] == analysis.entities.UNPLACED].iloc[0]
     assert (unplaced["to_label"], unplaced["money"]) == ("四川省", 30000)
     matrix = analysis.flow_matrix(graph, "province")
     assert matrix.loc["辽宁省", "贵州省"] == 120000

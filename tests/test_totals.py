@@ -11,7 +11,7 @@ import pytest
 
 from benchmarks.generate import generate
 from graphkit import KnowledgeGraph, analysis
-from graphkit.analysis.rollups import money_by_node
+from graphkit.analysis.aggregates import money_by_node
 from graphkit.model import Dataset, counted
 from graphkit.query import run
 from graphkit.render.page import build_network, contained_money

@@ -15,31 +15,20 @@ DataFrames, so they compose with the rest of the Python data stack.
 
 from __future__ import annotations
 
-from graphkit.analysis.brokers import brokers, centrality, communities, communities_frame, helps_graph
-from graphkit.analysis.paths import Hop, NoPath, connection, explain, hops_as_dicts, link_graph
-from graphkit.analysis.rollups import (
-    AmbiguousEntity,
-    EntityNotFound,
-    containers,
-    described,
-    events,
+from graphkit.analysis.aggregates import (
     events_over_time,
-    flow_matrix,
-    flows,
-    label,
     money_by_entity,
-    money_within,
     pairing_modes,
-    region_at,
-    region_rollup,
-    region_summary,
-    regions_of,
-    resolve,
     secondments_by_host,
     top_donors,
     top_recipients,
-    within,
 )
+from graphkit.analysis.brokers import brokers, centrality, communities, communities_frame, helps_graph
+from graphkit.analysis.containment import containers, region_at, regions_of, within
+from graphkit.analysis.entities import AmbiguousEntity, EntityNotFound, described, label, resolve
+from graphkit.analysis.events import events
+from graphkit.analysis.paths import Hop, NoPath, connection, explain, hops_as_dicts, link_graph
+from graphkit.analysis.regions import flow_matrix, flows, money_within, region_rollup, region_summary
 
 __all__ = [
     "AmbiguousEntity",

@@ -15,7 +15,8 @@ import networkx as nx
 import pandas as pd
 
 from graphkit import vocabulary
-from graphkit.analysis.rollups import described, donation_amount, events, giving_side, label, type_zh
+from graphkit.analysis.entities import described, label, type_zh
+from graphkit.analysis.events import donation_amount, events, giving_side
 
 
 def brokers(graph: nx.MultiDiGraph) -> pd.DataFrame:

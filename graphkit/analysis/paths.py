@@ -24,7 +24,9 @@ from typing import Any
 import networkx as nx
 
 from graphkit import vocabulary
-from graphkit.analysis.rollups import containers, events, giving_side, label, resolve
+from graphkit.analysis.containment import containers
+from graphkit.analysis.entities import label, resolve
+from graphkit.analysis.events import events, giving_side
 from graphkit.money import written
 
 # Kinds of link; events first when several link the same pair.

@@ -33,7 +33,9 @@ import pyvis
 from pyvis.network import Network
 
 from graphkit import gazetteer, money, vocabulary
-from graphkit.analysis.rollups import containers, donation_amount, money_by_node, total_donated
+from graphkit.analysis.aggregates import money_by_node
+from graphkit.analysis.containment import containers
+from graphkit.analysis.events import donation_amount, total_donated
 from graphkit.files import atomic_write
 from graphkit.names import pinyin_keys
 from graphkit.render import geo

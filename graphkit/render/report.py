@@ -27,7 +27,7 @@ import networkx as nx
 import pandas as pd
 
 from graphkit import analysis, vocabulary
-from graphkit.analysis.rollups import donation_amount, total_donated
+from graphkit.analysis.events import donation_amount, total_donated
 from graphkit.files import atomic_write
 from graphkit.money import grouped, short
 
