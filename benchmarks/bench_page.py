@@ -37,8 +37,8 @@ ENTITIES_PER_TRIPLE = 9055 / 400_000  # measured with benchmarks.generate, seed 
 def synthetic_graph(entities: int, seed: int = 7) -> nx.MultiDiGraph:
     """About `entities` entities from benchmarks.generate, through RDF and a store, as graphkit builds them."""
     from benchmarks.generate import generate
-    from graphkit.network import to_networkx
-    from graphkit.rdf import dataset_quads
+    from graphkit.networkx_view import to_networkx
+    from graphkit.rdf_mapping import dataset_quads
     from graphkit.store import open_store
 
     dataset = generate(round(entities / ENTITIES_PER_TRIPLE), seed=seed)

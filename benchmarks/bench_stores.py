@@ -35,7 +35,7 @@ from pathlib import Path
 from benchmarks.generate import generate
 from graphkit.build import GRAPH_NQ, graph_quads
 from graphkit.query import NamedQuery, named_queries, run, with_prefixes
-from graphkit.rdf import to_nquads
+from graphkit.rdf_mapping import to_nquads
 from graphkit.server import HttpError, Job, StoreOpener, WorkerPool
 from graphkit.store import OxigraphStore, RemoteStore, Store
 from graphkit.store.remote import inject_values

@@ -3,7 +3,7 @@
 The shape follows the real programmes: richer eastern provinces pair their prefectures with
 western ones (东西部协作, 对口支援); agencies, companies, schools and hospitals of the helping side
 donate to townships, villages, schools and agencies of the helped side, mostly along those pairings;
-cadres are seconded as 驻村第一书记 or 挂职副县长. The records go through the real rdf.py, so the
+cadres are seconded as 驻村第一书记 or 挂职副县长. The records go through the real rdf_mapping.py, so the
 benchmark measures the graph graphkit actually builds.
 
 The core of the seed dataset is always present (四川省 › 成都市 › 彭州市, 阿坝州 › 黑水县 › 知木林镇,
@@ -276,8 +276,8 @@ def main() -> None:
     parser.add_argument("--triples", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    from graphkit.rdf import dataset_quads
-    from graphkit.rollup import rollup_quads
+    from graphkit.rdf_mapping import dataset_quads
+    from graphkit.tallies import rollup_quads
 
     dataset = generate(args.triples, args.seed)
     data = sum(1 for _ in dataset_quads(dataset))

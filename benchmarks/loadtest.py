@@ -146,7 +146,7 @@ def prepare_graph(triples: int, seed: int, work: Path) -> Path:
     """Generate and write the graph as a build does: out/graph.nq and out/store."""
     from benchmarks.generate import generate
     from graphkit.build import GRAPH_NQ, graph_quads
-    from graphkit.rdf import to_nquads
+    from graphkit.rdf_mapping import to_nquads
     from graphkit.store import OxigraphStore
 
     dataset = generate(triples, seed)

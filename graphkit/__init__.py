@@ -1,7 +1,7 @@
 """graphkit: a knowledge graph of who helps whom in China's assistance programmes."""
 
+from graphkit.api import KnowledgeGraph, open_graph
 from graphkit.dataset import DataError, load
-from graphkit.graph import KnowledgeGraph, open_graph
 
 open = open_graph
 

@@ -25,9 +25,9 @@ from graphkit import gazetteer
 from graphkit import publish as publishing
 from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph
-from graphkit.rdf import Quad, dataset_quads, to_nquads
-from graphkit.rollup import rollup_quads
+from graphkit.rdf_mapping import Quad, dataset_quads, to_nquads
 from graphkit.store import Store, StoreSpec
+from graphkit.tallies import rollup_quads
 from graphkit.validate import Validation, validate
 
 GRAPH_TTL = "graph.ttl"

@@ -690,7 +690,7 @@ def _checked(staged: Path, out_dir: Path, rebuild: bool, store: str | None) -> I
     """Load and validate the staged data; when asked, build out/ from it, staged but not yet published."""
     from graphkit.build import BuildError, staged_build
     from graphkit.build import region_coordinates as coordinates
-    from graphkit.rdf import dataset_quads
+    from graphkit.rdf_mapping import dataset_quads
     from graphkit.render import page_view
     from graphkit.validate import validate
 

@@ -156,8 +156,8 @@ class StoreOpener:
     in_memory: bool = False
 
     def open(self) -> Store:
-        """The store to serve (`graphkit.graph.open_built`): read-only unless updates are allowed."""
-        from graphkit.graph import open_built
+        """The store to serve (`graphkit.api.open_built`): read-only unless updates are allowed."""
+        from graphkit.api import open_built
 
         return open_built(self.out, self.spec, writable=self.writable, in_memory=self.in_memory and not self.writable)
 

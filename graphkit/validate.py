@@ -9,7 +9,7 @@ from functools import cache
 from rdflib import Graph
 
 from graphkit.ontology import ontology_dir, ontology_graph
-from graphkit.rdf import Triple
+from graphkit.rdf_mapping import Triple
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,7 @@ LEVEL_COLOR = "#4e79a7"  # regions of every level are drawn in the Region colour
 #: Containment edges (part of, located in, member of) drawn beside the events; not an event class.
 WITHIN = Term("within", "隶属/所在地", "part of", "#c3c9d2")
 #: The register's links between entities, keyed by the networkx node attribute that holds each
-#: (network.py): drawn as `WITHIN` edges, shown in panels, followed by `graphkit path`.
+#: (networkx_view.py): drawn as `WITHIN` edges, shown in panels, followed by `graphkit path`.
 REGISTER_LINKS: tuple[Term, ...] = (
     Term("parent", "隶属于", "part of", WITHIN.color),
     Term("based", "所在地", "located in", WITHIN.color),

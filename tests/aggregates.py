@@ -1,6 +1,6 @@
 """The aggregate named queries as they were before the roll-ups: sums and counts over the raw events.
 
-The named queries read totals materialised at build (graphkit/rollup.py) and group listings that
+The named queries read totals materialised at build (graphkit/tallies.py) and group listings that
 used to be one row per event. These queries compute the same answers from the events themselves,
 with GROUP BY and no roll-up, so the tests check the materialised totals against them on every store.
 """

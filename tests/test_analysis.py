@@ -14,11 +14,11 @@ import networkx as nx
 import pytest
 
 from graphkit import analysis
-from graphkit.graph import KnowledgeGraph
+from graphkit.api import KnowledgeGraph
 from graphkit.model import Amount, Dataset, Entity, Event, Source, counted
-from graphkit.network import to_networkx
+from graphkit.networkx_view import to_networkx
 from graphkit.ontology import entity_iri
-from graphkit.rdf import dataset_quads
+from graphkit.rdf_mapping import dataset_quads
 from graphkit.store import MemoryStore
 from tests.conftest import REPO
 
@@ -392,7 +392,7 @@ def test_seed_liaoning_to_guizhou_flow(seed) -> None:
 
 
 def test_seed_agrees_with_build_time_rollups(seed) -> None:
-    from graphkit import rollup
+    from graphkit import tallies as rollup
 
     dataset, graph = seed
     totals = rollup.compute_totals(dataset)

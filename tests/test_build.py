@@ -165,7 +165,7 @@ def test_every_gold_relation_is_in_the_built_graph(seed_graph) -> None:
     Joint gifts are one event with several donors in graphkit, so the gold's per-donor lines for a
     joint gift all match that one event: counted explicitly below.
     """
-    from graphkit.network import event_attributes
+    from graphkit.networkx_view import event_attributes
 
     names = _graph_names(seed_graph)
     events = list(event_attributes(seed_graph.store).values())

@@ -20,7 +20,7 @@ import pytest
 from graphkit import money
 from graphkit.names import pinyin_keys
 from graphkit.render import render_page, served_page
-from graphkit.render.geo import decode_ring, provinces, simplify
+from graphkit.render.geo import provinces
 from graphkit.render.page import read_payload
 from graphkit.results import spreadsheet_cell
 from tests.conftest import CHROMIUM, BrowserPage, Served, graphkit_cli
@@ -48,7 +48,22 @@ def test_outline_is_small_and_complete() -> None:
             assert all(73 < x < 136 and 3 < y < 54 for x, y in ring), p["name"]
 
 
+def _basemap_tool():
+    """scripts/build-basemap, the repository's tool that made the outline asset."""
+    from importlib.machinery import SourceFileLoader
+    from importlib.util import module_from_spec, spec_from_loader
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "build-basemap"
+    spec = spec_from_loader("build_basemap", SourceFileLoader("build_basemap", str(path)))
+    assert spec is not None and spec.loader is not None
+    module = module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_douglas_peucker_and_decoding() -> None:
+    tool = _basemap_tool()
+    simplify, decode_ring = tool.simplify, tool.decode_ring
     line = [(0.0, 0.0), (1.0, 0.01), (2.0, -0.01), (3.0, 5.0), (4.0, 0.0)]
     assert simplify(line, 0.1) == [(0.0, 0.0), (2.0, -0.01), (3.0, 5.0), (4.0, 0.0)]
     assert simplify(line, 10) == [(0.0, 0.0), (4.0, 0.0)]
@@ -140,7 +155,7 @@ def test_filters_hide_what_they_should(seed: BrowserPage) -> None:
     assert any(g["relation"] == "donation" for g in everything)
     page.locator("#gk-rel-donation").uncheck()
     assert not any(g["relation"] == "donation" for g in seed.evaluate(events))
-    drawn = "() => window.graphkit.network.body.edgeIndices.map(id => window.graphkit.index.EDGE.get(id).gk.relation)"
+    drawn = "() => window.graphkit.networkx_view.body.edgeIndices.map(id => window.graphkit.index.EDGE.get(id).gk.relation)"
     assert "donation" not in seed.evaluate(drawn) and "pairing" in seed.evaluate(drawn)  # what vis draws follows
     page.locator("#gk-rel-donation").check()
     # years: only 2021 (undated events excluded too)
@@ -269,8 +284,8 @@ def test_timeline_lists_events_by_date(seed: BrowserPage) -> None:
 @pytest.mark.browser
 def test_hostile_names_stay_inert_in_every_view(browser: Any, tmp_path: Path) -> None:
     from graphkit.model import Dataset
-    from graphkit.network import to_networkx
-    from graphkit.rdf import dataset_quads
+    from graphkit.networkx_view import to_networkx
+    from graphkit.rdf_mapping import dataset_quads
     from graphkit.store import MemoryStore
     from tests.test_page import XSS_NAME, _entities, _sources
 

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 
 from graphkit import export as ex
 from graphkit import files, vocabulary
-from graphkit.rdf import dataset_quads
+from graphkit.rdf_mapping import dataset_quads
 from tests.conftest import REPO, graphkit_cli
 from tests.test_analysis import XSS, iri, kg_of, records
 

@@ -28,7 +28,7 @@ from graphkit.ingest import (
     record_to_source,
 )
 from graphkit.ontology import GK, entity_iri
-from graphkit.rdf import dataset_quads, entity_triples
+from graphkit.rdf_mapping import dataset_quads, entity_triples
 from graphkit.validate import validate
 from tests.conftest import REPO, graphkit_cli
 

@@ -3,7 +3,7 @@
 (a) every term of the ontology is labelled in Chinese and English and commented;
 (b) every graphkit term the code emits is declared;
 (c) every named query has a header, parses and declares its parameters;
-(d) a small graph built by graphkit.rdf conforms to the shapes, and broken variants fail with the
+(d) a small graph built by graphkit.rdf_mapping conforms to the shapes, and broken variants fail with the
     message of the shape they break;
 (e) every named query gives the same rows on rdflib and Oxigraph, and the expected ones.
 """
@@ -24,7 +24,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, PROV, RDF, RDFS, SH
 from rdflib.plugins.sparql import prepareQuery
 
-import graphkit.rdf
+import graphkit.rdf_mapping
 from graphkit import query as gq
 from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
 from graphkit.ontology import (
@@ -40,9 +40,9 @@ from graphkit.ontology import (
     ontology_dir,
     ontology_graph,
 )
-from graphkit.rollup import rollup_quads
 from graphkit.store import MemoryStore, OxigraphStore
 from graphkit.store.base import Store
+from graphkit.tallies import rollup_quads
 from tests.aggregates import check_rollups_against_events
 
 ONTOLOGY = ontology_dir() / "graphkit.ttl"
@@ -254,10 +254,10 @@ def test_reused_vocabularies(ontology: Graph) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# (b) everything graphkit.rdf emits in the gk: namespace is declared
+# (b) everything graphkit.rdf_mapping emits in the gk: namespace is declared
 
 
-PACKAGE = Path(graphkit.rdf.__file__).resolve().parent
+PACKAGE = Path(graphkit.rdf_mapping.__file__).resolve().parent
 
 
 def gk_terms_in(path: Path) -> set[URIRef]:
@@ -269,9 +269,9 @@ def gk_terms_in(path: Path) -> set[URIRef]:
 
 
 def test_every_gk_term_of_rdf_py_is_declared(ontology: Graph) -> None:
-    used = gk_terms_in(PACKAGE / "rdf.py")
+    used = gk_terms_in(PACKAGE / "rdf_mapping.py")
     assert GK.withinRegion in used and GK.amountCNY in used  # the parser found the terms
-    # Terms rdf.py emits through the tables of graphkit.ontology.
+    # Terms rdf_mapping.py emits through the tables of graphkit.ontology.
     for table in (ENTITY_CLASSES, EVENT_CLASSES, LEVELS, DIRECT_EDGES):
         used |= set(table.values())
     assert sorted(used - declared_terms(ontology)) == []
@@ -291,7 +291,7 @@ def test_every_gk_term_in_a_built_graph_is_declared(ontology: Graph) -> None:
     declared = declared_terms(ontology)
     emitted = {
         x
-        for quad in graphkit.rdf.dataset_quads(make_dataset())
+        for quad in graphkit.rdf_mapping.dataset_quads(make_dataset())
         for x in quad[:3]
         if isinstance(x, URIRef) and str(x).startswith(str(GK))
     }
@@ -304,7 +304,7 @@ def test_materialised_totals_are_declared(ontology: Graph) -> None:
 
 
 def test_rollups_conform_to_the_shapes(shapes: Graph) -> None:
-    from graphkit import rollup
+    from graphkit import tallies as rollup
 
     graph = data_graph(make_dataset())
     for s, p, o, _ in rollup.rollup_quads(make_dataset()):
@@ -347,7 +347,7 @@ def test_query_header_and_syntax(path: Path) -> None:
 
 def data_graph(dataset: Dataset) -> Graph:
     graph = Graph()
-    for s, p, o, _ in graphkit.rdf.dataset_quads(dataset):
+    for s, p, o, _ in graphkit.rdf_mapping.dataset_quads(dataset):
         graph.add((s, p, o))
     graph += ontology_graph()
     return graph
@@ -487,7 +487,7 @@ def test_broken_graph_fails_with_the_shape_message(case: str, shapes: Graph) -> 
 @pytest.fixture(scope="module")
 def stores() -> tuple[Store, Store]:
     """The tiny graph as a build makes it: records, ontology and the roll-ups the queries read."""
-    quads = list(graphkit.rdf.dataset_quads(make_dataset())) + list(rollup_quads(make_dataset()))
+    quads = list(graphkit.rdf_mapping.dataset_quads(make_dataset())) + list(rollup_quads(make_dataset()))
     quads += [(s, p, o, ONTOLOGY_GRAPH) for s, p, o in ontology_graph()]
     memory, oxigraph = MemoryStore(), OxigraphStore()
     memory.add_quads(quads)

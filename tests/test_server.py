@@ -29,7 +29,7 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 from graphkit.build import GRAPH_NQ
 from graphkit.ontology import GK, entity_iri
 from graphkit.query import named_queries, with_prefixes
-from graphkit.rdf import to_nquads
+from graphkit.rdf_mapping import to_nquads
 from graphkit.store import OxigraphStore
 from tests.conftest import Served
 from tests.test_stores import donor_totals, example_params, graph_quads, records

@@ -29,7 +29,7 @@ from graphkit.build import graph_quads as built_graph_quads
 from graphkit.model import Amount, Dataset, Entity, Event, Source, Span, counted
 from graphkit.ontology import GK, entity_iri, source_graph
 from graphkit.query import NamedQuery, QueryError, named_queries, run, with_prefixes
-from graphkit.rdf import Quad
+from graphkit.rdf_mapping import Quad
 from graphkit.store import MemoryStore, OxigraphStore, RemoteStore, Store
 from graphkit.store.base import QueryResult, python_value
 from tests.aggregates import check_rollups_against_events

@@ -1,7 +1,7 @@
 """Analytics on the who-helps-whom graph: region roll-ups and flows, brokers and bridges, paths.
 
 Organised like networkx's algorithms: plain functions taking the MultiDiGraph of
-`graphkit.network.to_networkx` (or `KnowledgeGraph.network()`) and returning plain data or pandas
+`graphkit.networkx_view.to_networkx` (or `KnowledgeGraph.network()`) and returning plain data or pandas
 DataFrames, so they compose with the rest of the Python data stack.
 
     import graphkit

@@ -3,7 +3,7 @@
 Assistance moves through people: a seconded cadre or a work team 对接s a donor with a village, and a
 few units sit between otherwise separate programmes. These functions answer "who facilitated the
 most", "who bridges whom" (betweenness) and "which clusters exist" (modularity communities) on the
-MultiDiGraph of `graphkit.network.to_networkx`, naming every entity in Chinese with its type.
+MultiDiGraph of `graphkit.networkx_view.to_networkx`, naming every entity in Chinese with its type.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ the `approximate` and `planned` columns so a reader sees when a total rests on t
 period (5000元/月) is a rate, never added, and counted in the `periodic` column.
 
 Like networkx algorithms these are plain functions taking the MultiDiGraph of
-`graphkit.network.to_networkx` and returning plain data or pandas DataFrames.
+`graphkit.networkx_view.to_networkx` and returning plain data or pandas DataFrames.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The analysis commands: `graphkit path`, `regions`, `flows`, `report` and `export`.
 
-Each opens the built graph with `graphkit.graph.open_graph(out, store)`, so it works on the
+Each opens the built graph with `graphkit.api.open_graph(out, store)`, so it works on the
 on-disk store, on `graph.nq` or on a SPARQL endpoint alike, and reports problems as one-line errors.
 """
 
@@ -32,8 +32,8 @@ class ExportFormat(StrEnum):
 
 
 def _open(out: Path, store: str | None):
+    from graphkit.api import open_graph
     from graphkit.build import BuildError
-    from graphkit.graph import open_graph
 
     try:
         return open_graph(out, store)

@@ -84,8 +84,8 @@ def query(
     raw_csv: RawCsv = False,
 ) -> None:
     """Run SPARQL on the built graph; parameters are bound as variables, never pasted into the text."""
+    from graphkit.api import open_built
     from graphkit.build import BuildError
-    from graphkit.graph import open_built
     from graphkit.query import run
 
     try:
@@ -112,8 +112,8 @@ def queries() -> None:
 
 def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
     """Counts by entity type and relation type, and money totals."""
+    from graphkit.api import open_built
     from graphkit.build import BuildError
-    from graphkit.graph import open_built
     from graphkit.query import run
 
     try:

@@ -28,9 +28,9 @@ def render(
     ] = False,
 ) -> None:
     """Write the interactive page (graph, map, timeline) as one offline HTML file from the built graph."""
+    from graphkit.api import open_built
     from graphkit.build import BuildError
-    from graphkit.graph import open_built
-    from graphkit.network import to_networkx
+    from graphkit.networkx_view import to_networkx
     from graphkit.render import PAGE, write_page
 
     target = output or out / PAGE

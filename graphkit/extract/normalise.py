@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from graphkit.extract import script as script_mod
+from graphkit.extract import writing_system
 
 
 class ArticleError(ValueError):
@@ -278,7 +278,7 @@ def to_simplified(text: str) -> str:
     converter = _t2s()
     out = []
     for line in text.split("\n"):
-        if not script_mod.has_traditional(line):
+        if not writing_system.has_traditional(line):
             out.append(line)
             continue
         converted = converter.convert(line)
@@ -300,7 +300,7 @@ def normalise(raw: str) -> Document:
         text, offsets = raw, list(range(len(raw)))
     text = fold_width(text).replace("\r", "\n")
     text, offsets = delete_spans(text, offsets, pinyin_spans(text))
-    script = script_mod.detect(text)
+    script = writing_system.detect(text)
     if script != "simplified":
         text = to_simplified(text)
     plain = text

@@ -17,6 +17,6 @@ PAGE = "index.html"
 
 def page_view(store: Store, directory: Path) -> None:
     """Draw the interactive page from a filled store into `directory` (a build view)."""
-    from graphkit.network import to_networkx
+    from graphkit.networkx_view import to_networkx
 
     write_page(to_networkx(store), directory / PAGE)

@@ -18,7 +18,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from graphkit.rdf import Quad, Triple
+from graphkit.rdf_mapping import Quad, Triple
 
 Bindings = Mapping[str, Node]
 

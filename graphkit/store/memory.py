@@ -16,7 +16,7 @@ from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Variable
 
-from graphkit.rdf import Quad, Triple
+from graphkit.rdf_mapping import Quad, Triple
 from graphkit.store.base import Bindings, Graphs, QueryResult, Store, normal_term
 from graphkit.store.guard import inspect
 

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from graphkit.rdf import Quad, Triple, to_nquads
+from graphkit.rdf_mapping import Quad, Triple, to_nquads
 from graphkit.results import jsonresults
 from graphkit.store.base import Bindings, Graphs, QueryResult, Store, normal_literal
 

@@ -37,7 +37,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from graphkit import results
-from graphkit.rdf import Quad, Triple
+from graphkit.rdf_mapping import Quad, Triple
 from graphkit.store.base import Bindings, Graphs, QueryResult, Store
 
 SKOLEM_AUTHORITY = "https://w3id.org/graphkit"

@@ -58,7 +58,7 @@ from graphkit.ontology import (
     event_iri,
     mode_index,
 )
-from graphkit.rdf import Quad, decimal_literal, integer_literal
+from graphkit.rdf_mapping import Quad, decimal_literal, integer_literal
 
 ROLLUPS_GRAPH = ID["graph/rollups"]
 FLOW_LEVELS = ("province", "prefecture")
@@ -82,7 +82,7 @@ class Tally:
 
 
 class Regions:
-    """Which regions each entity lies in (gk:withinRegion, as rdf.py materialises it), memoised."""
+    """Which regions each entity lies in (gk:withinRegion, as rdf_mapping.py materialises it), memoised."""
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset

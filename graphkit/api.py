@@ -53,7 +53,7 @@ class KnowledgeGraph:
     def network(self) -> nx.MultiDiGraph:
         """The networkx MultiDiGraph view (entities and the relations derived from events)."""
         if self._network is None:
-            from graphkit.network import to_networkx
+            from graphkit.networkx_view import to_networkx
 
             self._network = to_networkx(self.store)
         return self._network
