@@ -155,7 +155,7 @@ def test_filters_hide_what_they_should(seed: BrowserPage) -> None:
     assert any(g["relation"] == "donation" for g in everything)
     page.locator("#gk-rel-donation").uncheck()
     assert not any(g["relation"] == "donation" for g in seed.evaluate(events))
-    drawn = "() => window.graphkit.networkx_view.body.edgeIndices.map(id => window.graphkit.index.EDGE.get(id).gk.relation)"
+    drawn = "() => window.graphkit.network.body.edgeIndices.map(id => window.graphkit.index.EDGE.get(id).gk.relation)"
     assert "donation" not in seed.evaluate(drawn) and "pairing" in seed.evaluate(drawn)  # what vis draws follows
     page.locator("#gk-rel-donation").check()
     # years: only 2021 (undated events excluded too)

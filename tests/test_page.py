@@ -300,7 +300,7 @@ def test_browser_draws_offline(opened: Opened) -> None:
         "() => Array.from(window.graphkit.visible.nodes, id => window.graphkit.index.NODE.get(id).label)"
     )
     assert len(shown) == 9 and "彭州市对口支援黑水县工作队" not in shown  # a broker only: no link of its own
-    drawn = opened.evaluate("() => window.graphkit.networkx_view.body.nodeIndices.length")
+    drawn = opened.evaluate("() => window.graphkit.network.body.nodeIndices.length")
     assert drawn == 9  # what vis draws is what the filters leave
     colour = opened.evaluate(
         "(id) => window.graphkit.edges.get(id).color.color",
@@ -324,7 +324,7 @@ def test_search_by_alias_selects_the_entity(opened: Opened) -> None:
     assert DONOR in suggestions.first.inner_text() and "别名：彭州综合执法局" in suggestions.first.inner_text()
     page.keyboard.press("Enter")
     assert page.locator("#gk-panel h2").inner_text() == DONOR
-    assert opened.evaluate("() => window.graphkit.networkx_view.getSelectedNodes()") == [iri(DONOR)]
+    assert opened.evaluate("() => window.graphkit.network.getSelectedNodes()") == [iri(DONOR)]
     assert "15 万元" in page.locator("#gk-panel .gk-money").inner_text()
     opened.assert_offline()
 
@@ -332,17 +332,17 @@ def test_search_by_alias_selects_the_entity(opened: Opened) -> None:
 @pytest.mark.browser
 def test_relation_filter_hides_donations(opened: Opened) -> None:
     hidden = """(rel) => window.graphkit.data.edges.filter(e => e.gk.relation === rel)
-                  .map(e => !window.graphkit.visible.edges.has(e.id) && window.graphkit.networkx_view.body.edges[e.id].options.hidden)"""
+                  .map(e => !window.graphkit.visible.edges.has(e.id) && window.graphkit.network.body.edges[e.id].options.hidden)"""
     assert opened.evaluate(hidden, "donation") == [False, False]
     opened.page.locator("#gk-rel-donation").uncheck()
     assert opened.evaluate(hidden, "donation") == [True, True]
     assert opened.evaluate(hidden, "pairing") == [False]
     # the company that only donated is left without visible links, so it goes too
-    assert opened.evaluate("(id) => window.graphkit.networkx_view.body.nodes[id].options.hidden", iri("爱心企业")) is True
+    assert opened.evaluate("(id) => window.graphkit.network.body.nodes[id].options.hidden", iri("爱心企业")) is True
     opened.page.locator("#gk-rel-donation").check()
     assert opened.evaluate(hidden, "donation") == [False, False]
     opened.page.locator("#gk-type-Company").uncheck()
-    assert opened.evaluate("(id) => window.graphkit.networkx_view.body.nodes[id].options.hidden", iri("爱心企业")) is True
+    assert opened.evaluate("(id) => window.graphkit.network.body.nodes[id].options.hidden", iri("爱心企业")) is True
     opened.assert_offline()
 
 

@@ -14,7 +14,8 @@ from graphkit import KnowledgeGraph, analysis
 from graphkit.analysis.aggregates import money_by_node
 from graphkit.model import Dataset, counted
 from graphkit.query import run
-from graphkit.render.page import build_network, contained_money
+from graphkit.render.page import build_network
+from graphkit.render.places import contained_money
 from graphkit.render.report import report_data
 from tests.conftest import REPO, graphkit_cli
 

@@ -22,7 +22,7 @@ import math
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
@@ -32,20 +32,19 @@ import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from graphkit import gazetteer, money, vocabulary
+from graphkit import money, vocabulary
 from graphkit.analysis.aggregates import money_by_node
-from graphkit.analysis.containment import containers
 from graphkit.analysis.events import donation_amount, total_donated
 from graphkit.files import atomic_write
-from graphkit.names import pinyin_keys
 from graphkit.render import geo
+from graphkit.render.layout import static_positions
+from graphkit.render.places import node_extras, region_table
 from graphkit.results import FORMULA_STARTS, NUMBER_RE
 
 DEFAULT_TITLE = "graphkit — 谁帮助谁"
 # Above this many nodes physics in the browser is slow and jittery: positions are computed here instead.
 STATIC_LAYOUT_THRESHOLD = 300
 # The most nodes one component gets a full spring layout for; the rest are set around their neighbours.
-DENSE_LIMIT = 480  # networkx switches to its scipy-only sparse solver at 500
 ASSETS = Path(__file__).resolve().parent / "assets"
 VIS_DIR = Path(pyvis.__file__).resolve().parent / "lib" / "vis-9.1.2"
 FONT_STACK = (
@@ -391,232 +390,6 @@ def vis_options(net: Network, count: int) -> Json:
     options["edges"].update(selectionWidth=1.5, hoverWidth=0.6, arrowStrikethrough=False)
     options["interaction"].update(hover=True, tooltipDelay=120, multiselect=False, navigationButtons=False)
     return options
-
-
-# ---------------------------------------------------------------- search keys, places and roll-ups
-
-
-def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
-    """Per node: pinyin search keys, where it sits on the map, its province and prefecture, and the
-    money given and received by everything it contains (sub-regions, agencies based there, their staff)."""
-    extras: dict[str, Json] = {iri: {} for iri in graph.nodes}
-    for iri, attrs in graph.nodes(data=True):
-        keys = pinyin_keys([str(attrs.get("label") or ""), *(str(a) for a in attrs.get("aliases") or [])])
-        if keys:
-            extras[iri]["py"] = keys
-    for iri, place in places(graph).items():
-        extras[iri].update(place)
-    for iri, inside in contained_money(graph).items():
-        extras[iri].update(inside)
-    return extras
-
-
-def _placement(graph: nx.MultiDiGraph, iri: str) -> list[str]:
-    """Where a node's map position comes from, in order: itself, what contains it, and for someone
-    contained in nothing (a cadre), the unit they belong to and what contains that."""
-    found = [iri, *containers(graph, iri)]
-    member = graph.nodes[iri].get("member")
-    if len(found) == 1 and member in graph and member != iri:
-        found += [str(member), *containers(graph, str(member))]
-    return found
-
-
-def places(graph: nx.MultiDiGraph) -> dict[str, Json]:
-    """Map position and administrative roll-up per node.
-
-    `geo` is [lon, lat], the entity's own or, failing that, the nearest container's that has them
-    (`at` names it): a township without coordinates sits at its county, a bureau at its city, a cadre
-    at the unit that sent them. `prov` and `pref` are the 6-digit adcodes of the province and
-    prefecture of that place, from the gazetteer, so the map and filters can roll up by them.
-    """
-    out: dict[str, Json] = {}
-    for iri in graph.nodes:
-        chain = _placement(graph, str(iri))
-        at = next((i for i, n in enumerate(chain) if graph.nodes[n].get("lon") is not None
-                   and graph.nodes[n].get("lat") is not None), None)
-        if at is None:
-            continue
-        anchor = chain[at]
-        data = graph.nodes[anchor]
-        place: Json = {"geo": [round(float(data["lon"]), 4), round(float(data["lat"]), 4)]}
-        if anchor != iri:
-            place["at"] = anchor
-        # the administrative roll-up comes from the nearest adcode at or above the anchor
-        adcode = next((graph.nodes[n]["adcode"] for n in chain[at:] if graph.nodes[n].get("adcode")), None)
-        division = gazetteer.by_adcode(str(adcode)) if adcode else None
-        if division is not None:
-            parents = [division, *gazetteer.parents(division)]
-            for level, key in (("province", "prov"), ("prefecture", "pref")):
-                found = next((d for d in parents if d.level == level), None)
-                if found is not None:
-                    place[key] = found.code6
-        out[str(iri)] = place
-    return out
-
-
-def region_table(graph: nx.MultiDiGraph, extras: Mapping[str, Json]) -> dict[str, Json]:
-    """The provinces and prefectures the nodes roll up to: name, level, coordinates, and the drawn
-    node of that region if there is one (so an aggregated map point can open the region's panel)."""
-    by_code = {str(a["adcode"])[:6]: str(iri) for iri, a in graph.nodes(data=True) if a.get("adcode")}
-    codes = {extra[key] for extra in extras.values() for key in ("prov", "pref") if key in extra}
-    table: dict[str, Json] = {}
-    for code in sorted(codes):
-        division = gazetteer.by_adcode(code)
-        if division is None:
-            continue
-        row: Json = {"name": division.name, "level": division.level}
-        if division.lon is not None and division.lat is not None:
-            row["geo"] = [round(division.lon, 4), round(division.lat, 4)]
-        if code in by_code:
-            row["id"] = by_code[code]
-        table[code] = row
-    return table
-
-
-def contained_money(graph: nx.MultiDiGraph) -> dict[str, Json]:
-    """Money given and received by each container together with everything within it.
-
-    Containment is the project's one rule (`graphkit.containment`), as in gk:withinRegion. Each donation counts once
-    per container even when several of its parties sit inside (a county's bureau and its township
-    giving together), with the same rule as the node's own totals. Only containers are returned, with
-    `within` (how many entities they contain), `givenAll` and `receivedAll`.
-    """
-    ancestors = {str(iri): containers(graph, str(iri)) for iri in graph.nodes}
-
-    within: Counter[str] = Counter()
-    for iri in graph.nodes:
-        for container in ancestors[str(iri)]:
-            within[container] += 1
-    totals: dict[str, Json] = {c: {"within": n, "givenAll": 0.0, "receivedAll": 0.0} for c, n in within.items()}
-    counted: set[tuple[str, str, str]] = set()
-    for giver, taker, key, data in graph.edges(keys=True, data=True):
-        amount = donation_amount(data)
-        if amount is None:
-            continue
-        for party, side in ((giver, "givenAll"), (taker, "receivedAll")):
-            for container in {str(party), *ancestors[str(party)]}:
-                if container in totals and (container, side, key) not in counted:
-                    counted.add((container, side, key))
-                    totals[container][side] += float(amount)
-    return totals
-
-
-# ---------------------------------------------------------------- static layout for large graphs
-
-
-def static_positions(
-    nodes: Iterable[str], links: Iterable[tuple[str, str]], spacing: float = 46.0
-) -> dict[str, tuple[float, float]]:
-    """Positions in screen pixels: each connected component laid out alone, then packed in rows.
-
-    Laying components out together lets small ones drift to the rim and squeezes the big one; packing
-    them biggest first gives a stable, readable map even for thousands of entities. Unlinked entities
-    share one compact grid instead of each taking a component's margin.
-    """
-    simple: nx.Graph[str] = nx.Graph()
-    simple.add_nodes_from(nodes)
-    simple.add_edges_from((u, v) for u, v in links if u != v)
-    components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
-    laid = [_component_layout(simple.subgraph(c), spacing) for c in components if len(c) > 1]
-    singles = sorted(next(iter(c)) for c in components if len(c) == 1)
-    if singles:
-        laid.append(_grid(singles, spacing * 0.8))
-    return _pack(laid, gap=spacing * 1.5)
-
-
-def _grid(names: list[str], step: float) -> tuple[float, dict[str, tuple[float, float]]]:
-    """(radius, positions) of a square grid centred on 0."""
-    side = math.ceil(math.sqrt(len(names)))
-    offset = (side - 1) * step / 2
-    pos = {name: (i % side * step - offset, i // side * step - offset) for i, name in enumerate(names)}
-    return max(offset * math.sqrt(2), step / 2), pos
-
-
-def _component_layout(component: nx.Graph, spacing: float) -> tuple[float, dict[str, tuple[float, float]]]:
-    """(radius, positions centred on 0) of one connected component.
-
-    Up to DENSE_LIMIT nodes, a spring layout (networkx's dense solver: numpy only, about a second).
-    Beyond that a dense solver is quadratic in time and memory, so only the best-connected nodes get a
-    spring layout and the others are set around the neighbour that reaches them first, which is how
-    these graphs look anyway: counties and cities with their donors and agencies around them.
-    """
-    count = len(component)
-    if count <= DENSE_LIMIT:
-        radius = spacing * math.sqrt(count) * 0.9
-        pos = nx.spring_layout(component, seed=7, iterations=80 if count < 200 else 50)
-        return radius, _scaled(pos, radius)
-    core = sorted(component, key=lambda n: (-component.degree(n), n))[:DENSE_LIMIT]
-    radius = spacing * math.sqrt(count) * 0.9
-    placed = _scaled(nx.spring_layout(_skeleton(component, core), seed=7, iterations=50), radius * 0.8)
-    _attach_around(component, placed, spacing * 0.7)
-    return radius, placed
-
-
-def _skeleton(component: nx.Graph, core: list[str]) -> nx.Graph:
-    """The core nodes, linked when the regions of the component nearest to them touch.
-
-    Each node belongs to the core node a breadth-first search from all of them reaches it from, so the
-    skeleton is connected whenever the component is, and core nodes joined only through other nodes
-    still pull together instead of flying to the rim.
-    """
-    owner = {node: node for node in core}
-    frontier = list(core)
-    while frontier:
-        following = []
-        for node in frontier:
-            for neighbour in sorted(component[node]):
-                if neighbour not in owner:
-                    owner[neighbour] = owner[node]
-                    following.append(neighbour)
-        frontier = following
-    skeleton: nx.Graph[str] = nx.Graph()
-    skeleton.add_nodes_from(core)
-    skeleton.add_edges_from((owner[u], owner[v]) for u, v in component.edges if owner[u] != owner[v])
-    return skeleton
-
-
-def _scaled(pos: Mapping[Any, Any], radius: float) -> dict[str, tuple[float, float]]:
-    """networkx positions rescaled to `radius` pixels, as plain floats."""
-    return {node: (float(x), float(y)) for node, (x, y) in nx.rescale_layout_dict(dict(pos), scale=radius).items()}
-
-
-def _attach_around(component: nx.Graph, placed: dict[str, tuple[float, float]], step: float) -> None:
-    """Place every unplaced node on a sunflower spiral around the placed neighbour found first (BFS)."""
-    frontier = sorted(placed)
-    children: Counter[str] = Counter()
-    golden = math.pi * (3 - math.sqrt(5))
-    while frontier:
-        following: list[str] = []
-        for parent in frontier:
-            for node in sorted(n for n in component[parent] if n not in placed):
-                children[parent] += 1
-                k = children[parent]
-                px, py = placed[parent]
-                distance = step * (0.9 + 0.45 * math.sqrt(k))
-                placed[node] = (px + distance * math.cos(k * golden), py + distance * math.sin(k * golden))
-                following.append(node)
-        frontier = following
-
-
-def _pack(laid: list[tuple[float, dict[str, tuple[float, float]]]], gap: float) -> dict[str, tuple[float, float]]:
-    """Shelf-pack component discs into rows about as wide as the total is tall, centred on 0."""
-    width = math.sqrt(sum((2 * r + gap) ** 2 for r, _ in laid)) * 1.15
-    if laid and 2 * laid[0][0] + gap > width / 2:  # one dominant component: the rest go in rows beneath it
-        width = 2 * laid[0][0] + gap
-    placed: dict[str, tuple[float, float]] = {}
-    x = y = row = 0.0
-    for radius, pos in laid:
-        side = 2 * radius + gap
-        if x > 0 and x + side > width:
-            x, y, row = 0.0, y + row, 0.0
-        cx, cy = x + side / 2, y + side / 2
-        placed.update({node: (round(cx + px, 1), round(cy + py, 1)) for node, (px, py) in pos.items()})
-        x, row = x + side, max(row, side)
-    if not placed:
-        return placed
-    mx = sum(p[0] for p in placed.values()) / len(placed)
-    my = sum(p[1] for p in placed.values()) / len(placed)
-    return {node: (round(px - mx, 1), round(py - my, 1)) for node, (px, py) in placed.items()}
 
 
 # ---------------------------------------------------------------- the page's data

@@ -1,0 +1,133 @@
+"""Static positions for large graphs, computed in Python so the browser need not simulate them.
+
+Above a few hundred entities vis-network's physics takes seconds and settles badly; laying out each
+connected component with networkx and packing them gives a stable, readable drawing instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import networkx as nx
+
+DENSE_LIMIT = 480  # networkx switches to its scipy-only sparse solver at 500
+
+
+def static_positions(
+    nodes: Iterable[str], links: Iterable[tuple[str, str]], spacing: float = 46.0
+) -> dict[str, tuple[float, float]]:
+    """Positions in screen pixels: each connected component laid out alone, then packed in rows.
+
+    Laying components out together lets small ones drift to the rim and squeezes the big one; packing
+    them biggest first gives a stable, readable map even for thousands of entities. Unlinked entities
+    share one compact grid instead of each taking a component's margin.
+    """
+    simple: nx.Graph[str] = nx.Graph()
+    simple.add_nodes_from(nodes)
+    simple.add_edges_from((u, v) for u, v in links if u != v)
+    components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
+    laid = [_component_layout(simple.subgraph(c), spacing) for c in components if len(c) > 1]
+    singles = sorted(next(iter(c)) for c in components if len(c) == 1)
+    if singles:
+        laid.append(_grid(singles, spacing * 0.8))
+    return _pack(laid, gap=spacing * 1.5)
+
+
+def _grid(names: list[str], step: float) -> tuple[float, dict[str, tuple[float, float]]]:
+    """(radius, positions) of a square grid centred on 0."""
+    side = math.ceil(math.sqrt(len(names)))
+    offset = (side - 1) * step / 2
+    pos = {name: (i % side * step - offset, i // side * step - offset) for i, name in enumerate(names)}
+    return max(offset * math.sqrt(2), step / 2), pos
+
+
+def _component_layout(component: nx.Graph, spacing: float) -> tuple[float, dict[str, tuple[float, float]]]:
+    """(radius, positions centred on 0) of one connected component.
+
+    Up to DENSE_LIMIT nodes, a spring layout (networkx's dense solver: numpy only, about a second).
+    Beyond that a dense solver is quadratic in time and memory, so only the best-connected nodes get a
+    spring layout and the others are set around the neighbour that reaches them first, which is how
+    these graphs look anyway: counties and cities with their donors and agencies around them.
+    """
+    count = len(component)
+    if count <= DENSE_LIMIT:
+        radius = spacing * math.sqrt(count) * 0.9
+        pos = nx.spring_layout(component, seed=7, iterations=80 if count < 200 else 50)
+        return radius, _scaled(pos, radius)
+    core = sorted(component, key=lambda n: (-component.degree(n), n))[:DENSE_LIMIT]
+    radius = spacing * math.sqrt(count) * 0.9
+    placed = _scaled(nx.spring_layout(_skeleton(component, core), seed=7, iterations=50), radius * 0.8)
+    _attach_around(component, placed, spacing * 0.7)
+    return radius, placed
+
+
+def _skeleton(component: nx.Graph, core: list[str]) -> nx.Graph:
+    """The core nodes, linked when the regions of the component nearest to them touch.
+
+    Each node belongs to the core node a breadth-first search from all of them reaches it from, so the
+    skeleton is connected whenever the component is, and core nodes joined only through other nodes
+    still pull together instead of flying to the rim.
+    """
+    owner = {node: node for node in core}
+    frontier = list(core)
+    while frontier:
+        following = []
+        for node in frontier:
+            for neighbour in sorted(component[node]):
+                if neighbour not in owner:
+                    owner[neighbour] = owner[node]
+                    following.append(neighbour)
+        frontier = following
+    skeleton: nx.Graph[str] = nx.Graph()
+    skeleton.add_nodes_from(core)
+    skeleton.add_edges_from((owner[u], owner[v]) for u, v in component.edges if owner[u] != owner[v])
+    return skeleton
+
+
+def _scaled(pos: Mapping[Any, Any], radius: float) -> dict[str, tuple[float, float]]:
+    """networkx positions rescaled to `radius` pixels, as plain floats."""
+    return {node: (float(x), float(y)) for node, (x, y) in nx.rescale_layout_dict(dict(pos), scale=radius).items()}
+
+
+def _attach_around(component: nx.Graph, placed: dict[str, tuple[float, float]], step: float) -> None:
+    """Place every unplaced node on a sunflower spiral around the placed neighbour found first (BFS)."""
+    frontier = sorted(placed)
+    children: Counter[str] = Counter()
+    golden = math.pi * (3 - math.sqrt(5))
+    while frontier:
+        following: list[str] = []
+        for parent in frontier:
+            for node in sorted(n for n in component[parent] if n not in placed):
+                children[parent] += 1
+                k = children[parent]
+                px, py = placed[parent]
+                distance = step * (0.9 + 0.45 * math.sqrt(k))
+                placed[node] = (px + distance * math.cos(k * golden), py + distance * math.sin(k * golden))
+                following.append(node)
+        frontier = following
+
+
+def _pack(laid: list[tuple[float, dict[str, tuple[float, float]]]], gap: float) -> dict[str, tuple[float, float]]:
+    """Shelf-pack component discs into rows about as wide as the total is tall, centred on 0."""
+    width = math.sqrt(sum((2 * r + gap) ** 2 for r, _ in laid)) * 1.15
+    if laid and 2 * laid[0][0] + gap > width / 2:  # one dominant component: the rest go in rows beneath it
+        width = 2 * laid[0][0] + gap
+    placed: dict[str, tuple[float, float]] = {}
+    x = y = row = 0.0
+    for radius, pos in laid:
+        side = 2 * radius + gap
+        if x > 0 and x + side > width:
+            x, y, row = 0.0, y + row, 0.0
+        cx, cy = x + side / 2, y + side / 2
+        placed.update({node: (round(cx + px, 1), round(cy + py, 1)) for node, (px, py) in pos.items()})
+        x, row = x + side, max(row, side)
+    if not placed:
+        return placed
+    mx = sum(p[0] for p in placed.values()) / len(placed)
+    my = sum(p[1] for p in placed.values()) / len(placed)
+    return {node: (round(px - mx, 1), round(py - my, 1)) for node, (px, py) in placed.items()}
+
+
