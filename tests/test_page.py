@@ -127,7 +127,7 @@ def test_page_embeds_every_script_and_style(page_html: str) -> None:
 def csp_of(html: str) -> str:
     csp = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
     assert csp, "no Content-Security-Policy"
-    return csp.group(1).replace("&#x27;", "'")
+    return csp.group(1).replace("&#39;", "'")
 
 
 def test_page_cannot_fetch_anything(page_html: str) -> None:

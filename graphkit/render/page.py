@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import math
 import os
@@ -28,8 +27,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any, overload
 
+import jinja2
 import networkx as nx
 import pyvis
+from markupsafe import Markup
 from pyvis.network import Network
 
 from graphkit import money, vocabulary
@@ -91,18 +92,27 @@ def render_page(graph: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, served: b
     data = page_data(net, graph, meta, title)
     vis_js, vis_css = vis_assets()
     scripts = [vis_js, *(_asset(name) for name in SCRIPTS)]
-    values = {
-        "TITLE": html.escape(title, quote=True),
-        "CSP": html.escape(content_security_policy(*scripts, served=served), quote=True),
-        "MODE": MODE_META.format("served" if served else "file"),
-        "VIS_CSS": _inline_css(vis_css),
-        "PAGE_CSS": _inline_css(_asset("page.css")),
-        "DATA": json_for_script(data),
-        "GEO": json_for_script(geo.provinces()),
-        "SCRIPTS": "\n".join(f"<script>{script}</script>" for script in scripts),
-    }
-    # One pass, so text inserted for one placeholder is never scanned for another.
-    return re.sub(r"\{\{([A-Z_]+)\}\}", lambda match: values[match.group(1)], _asset("page.html"))
+    # Autoescaping escapes the title and the CSP; what is marked Markup is checked to be inert where
+    # it goes (see _inline_css, json_for_script) or is our own script, pinned by hash in the CSP.
+    return _templates().get_template("page.html").render(
+        title=title,
+        csp=content_security_policy(*scripts, served=served),
+        mode="served" if served else "file",
+        vis_css=Markup(_inline_css(vis_css)),
+        page_css=Markup(_inline_css(_asset("page.css"))),
+        data=Markup(json_for_script(data)),
+        geo=Markup(json_for_script(geo.provinces())),
+        scripts=[Markup(script) for script in scripts],
+    )
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    """The page's template, from the package's assets, escaping everything not marked Markup."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(ASSETS), autoescape=True, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 @overload
@@ -123,8 +133,8 @@ def served_page(page: str | bytes) -> str | bytes:
         return page
     head = head.replace(MODE_META.format("file"), MODE_META.format("served"), 1)
     head = re.sub(
-        r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?connect-src )&#x27;none&#x27;',
-        r"\1&#x27;self&#x27;",
+        r'(<meta http-equiv="Content-Security-Policy" content="[^"]*?connect-src )&#39;none&#39;',
+        r"\1&#39;self&#39;",
         head,
         count=1,
     )
