@@ -5,7 +5,9 @@ donors and recipients, region roll-ups, flows between provinces, pairing modes, 
 cadres by host region, brokers and the network's bridges and communities. Every chart is inline SVG
 drawn here (text stays text, so Chinese names are searchable and copyable) and is followed by the
 table behind it. Nothing is fetched: no scripts, fonts, images or styles from elsewhere, and article
-URLs are shown as text rather than links. Every piece of data is HTML-escaped.
+URLs are shown as text rather than links. Every piece of data is HTML-escaped by construction: the
+document is a Jinja2 template with autoescaping, and the charts and tables are `Markup` built with
+`markup`, which escapes every value it fills in.
 
     from graphkit.render.report import write_report
     write_report(kg.network(), "out/report.html")
@@ -14,30 +16,37 @@ URLs are shown as text rather than links. Every piece of data is HTML-escaped.
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
-from string import Template
 from typing import Any, cast
 
+import jinja2
 import networkx as nx
 import pandas as pd
+from markupsafe import Markup
 
 from graphkit import analysis, vocabulary
 from graphkit.analysis.events import donation_amount, total_donated
 from graphkit.files import atomic_write
 from graphkit.money import grouped, short
 
-TEMPLATE = Path(__file__).with_name("report_template.html")
+TEMPLATE = Path(__file__).with_name("report.html")
 FONT_SIZE = 13
 
 
-def esc(value: Any) -> str:
-    """HTML-escape any value (quotes included, so it is safe in attributes too)."""
-    return html.escape("" if value is None else str(value), quote=True)
+def markup(template: str, *args: Any, **kwargs: Any) -> Markup:
+    """Our own markup with every value filled in escaped (quotes too, so attributes are safe): HTML
+    built this way, and joined with `join`, is escaped by construction, as in a Jinja2 template."""
+    return Markup(template).format(*args, **kwargs)
+
+
+def join(parts: Iterable[Markup | str]) -> Markup:
+    """Concatenate markup; a plain string among the parts is escaped."""
+    return Markup("").join(parts)
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -71,10 +80,10 @@ class Bar:
     hover: str = ""
 
 
-def bar_chart(bars: Sequence[Bar], width: int = 960, label_width: int | None = None, caption: str = "") -> str:
+def bar_chart(bars: Sequence[Bar], width: int = 960, label_width: int | None = None, caption: str = "") -> Markup:
     """Horizontal bars, largest first as given; labels clipped to the label column."""
     if not bars:
-        return '<p class="empty">Nothing to chart.</p>'
+        return Markup('<p class="empty">Nothing to chart.</p>')
     row, bar_h, top = 26, 17, 6
     widest = max(text_width(b.label) for b in bars) + 14
     label_w = label_width or int(min(max(widest, 80), width * 0.42))
@@ -82,46 +91,45 @@ def bar_chart(bars: Sequence[Bar], width: int = 960, label_width: int | None = N
     plot_w = max(width - label_w - value_w, 60)
     peak = max((b.value for b in bars), default=0) or 1
     height = top + row * len(bars) + 6
-    parts = [
-        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-label="{esc(caption)}">'
-    ]
+    parts = [markup('<svg viewBox="0 0 {0} {1}" width="{0}" height="{1}" role="img" aria-label="{2}">',
+                    width, height, caption)]
     for i, b in enumerate(bars):
         y = top + i * row
         w = max(plot_w * b.value / peak, 1.5 if b.value > 0 else 0)
         hover = b.hover or f"{b.label}: {b.value_text or short(b.value)}"
-        parts.append(
-            f'<g><title>{esc(hover)}</title>'
-            f'<text x="{label_w - 8}" y="{y + bar_h - 4}" text-anchor="end" font-size="{FONT_SIZE}" '
-            f'fill="#1f2933">{esc(clip(b.label, label_w - 12))}</text>'
-            f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="2" fill="{esc(b.colour)}"/>'
-            f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h - 4}" font-size="12" fill="#52606d">'
-            f"{esc(b.value_text or short(b.value))}</text></g>"
-        )
-    parts.append("</svg>")
-    return "".join(parts)
+        parts.append(markup(
+            '<g><title>{hover}</title>'
+            '<text x="{lx}" y="{ty}" text-anchor="end" font-size="{size}" fill="#1f2933">{label}</text>'
+            '<rect x="{x}" y="{y}" width="{w:.1f}" height="{h}" rx="2" fill="{colour}"/>'
+            '<text x="{vx:.1f}" y="{ty}" font-size="12" fill="#52606d">{value}</text></g>',
+            hover=hover, lx=label_w - 8, ty=y + bar_h - 4, size=FONT_SIZE, label=clip(b.label, label_w - 12),
+            x=label_w, y=y, w=w, h=bar_h, colour=b.colour, vx=label_w + w + 6, value=b.value_text or short(b.value),
+        ))
+    parts.append(Markup("</svg>"))
+    return join(parts)
 
 
 def stacked_columns(
     periods: Sequence[str], series: Sequence[tuple[str, str, Sequence[float]]], width: int = 960, height: int = 260
-) -> str:
+) -> Markup:
     """Vertical stacked columns per period (series: name, colour, values), with totals on top."""
     if not periods:
-        return '<p class="empty">No dated events.</p>'
+        return Markup('<p class="empty">No dated events.</p>')
     left, right, top, bottom = 40, 10, 22, 30
     plot_w, plot_h = width - left - right, height - top - bottom
     totals = [sum(values[i] for _, _, values in series) for i in range(len(periods))]
     peak = max(totals) or 1
     step = plot_w / len(periods)
     col_w = min(step * 0.62, 70)
-    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">']
+    parts = [markup('<svg viewBox="0 0 {0} {1}" width="{0}" height="{1}" role="img">', width, height)]
     ticks = _ticks(peak)
     for tick in ticks:
         y = top + plot_h - plot_h * tick / peak
-        parts.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" fill="#7b8794">{tick:g}</text>'
-        )
+        parts.append(markup(
+            '<line x1="{0}" x2="{1}" y1="{2:.1f}" y2="{2:.1f}" stroke="#e4e7eb"/>'
+            '<text x="{3}" y="{4:.1f}" text-anchor="end" font-size="11" fill="#7b8794">{5:g}</text>',
+            left, width - right, y, left - 6, y + 4, tick,
+        ))
     for i, period in enumerate(periods):
         x = left + step * i + (step - col_w) / 2
         base = float(top + plot_h)
@@ -131,19 +139,20 @@ def stacked_columns(
                 continue
             h = plot_h * value / peak
             base -= h
-            parts.append(
-                f'<rect x="{x:.1f}" y="{base:.1f}" width="{col_w:.1f}" height="{h:.1f}" fill="{esc(colour)}">'
-                f"<title>{esc(period)} {esc(name)}: {value:g}</title></rect>"
-            )
-        parts.append(
-            f'<text x="{x + col_w / 2:.1f}" y="{base - 5:.1f}" text-anchor="middle" font-size="12" '
-            f'fill="#1f2933">{totals[i]:g}</text>'
-            f'<text x="{x + col_w / 2:.1f}" y="{height - 10}" text-anchor="middle" font-size="12" '
-            f'fill="#52606d">{esc(period)}</text>'
-        )
-    parts.append(f'<line x1="{left}" x2="{width - right}" y1="{top + plot_h}" y2="{top + plot_h}" stroke="#9aa5b1"/>')
-    parts.append("</svg>")
-    return "".join(parts)
+            parts.append(markup(
+                '<rect x="{0:.1f}" y="{1:.1f}" width="{2:.1f}" height="{3:.1f}" fill="{4}">'
+                "<title>{5} {6}: {7:g}</title></rect>",
+                x, base, col_w, h, colour, period, name, value,
+            ))
+        parts.append(markup(
+            '<text x="{0:.1f}" y="{1:.1f}" text-anchor="middle" font-size="12" fill="#1f2933">{2:g}</text>'
+            '<text x="{0:.1f}" y="{3}" text-anchor="middle" font-size="12" fill="#52606d">{4}</text>',
+            x + col_w / 2, base - 5, totals[i], height - 10, period,
+        ))
+    parts.append(markup('<line x1="{0}" x2="{1}" y1="{2}" y2="{2}" stroke="#9aa5b1"/>', left, width - right,
+                        top + plot_h))
+    parts.append(Markup("</svg>"))
+    return join(parts)
 
 
 def _ticks(peak: float) -> list[float]:
@@ -156,14 +165,14 @@ def _ticks(peak: float) -> list[float]:
 
 def heatmap(
     matrix: pd.DataFrame, counts: pd.DataFrame | None = None, width_cap: int = 1060
-) -> str:
+) -> Markup:
     """A from × to matrix as coloured cells (log scale, so small flows stay visible) with values.
 
     `counts`, a matrix of event numbers with the same labels, marks cells where help flowed without
     money (pairings, secondments) and adds the count to each cell's tooltip.
     """
     if matrix.empty:
-        return '<p class="empty">No flows.</p>'
+        return Markup('<p class="empty">No flows.</p>')
     rows, cols = [str(r) for r in matrix.index], [str(c) for c in matrix.columns]
     label_w = int(min(max(text_width(r) for r in rows) + 16, 220))
     head_h = int(min(max(text_width(c) for c in cols) * 0.72 + 24, 150))
@@ -173,22 +182,24 @@ def heatmap(
     height = int(head_h + cell_h * len(rows) + 8)
     values = matrix.to_numpy(dtype=float)
     peak = math.log10(values.max() + 1) if values.max() > 0 else 1
-    parts = [f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">']
+    parts = [markup('<svg viewBox="0 0 {0} {1}" width="{0}" height="{1}" role="img">', width, height)]
     for j, col in enumerate(cols):
         x = label_w + cell_w * j + cell_w / 2
-        parts.append(
-            f'<text transform="translate({x:.1f},{head_h - 8}) rotate(-35)" font-size="12.5" fill="#1f2933">'
-            f"{esc(clip(col, 140, 12.5))}<title>{esc(col)}</title></text>"
-        )
-    parts.append(
-        f'<text x="{label_w - 8}" y="{head_h - 8}" text-anchor="end" font-size="11" fill="#7b8794">从 ↓ 到 →</text>'
-    )
+        parts.append(markup(
+            '<text transform="translate({0:.1f},{1}) rotate(-35)" font-size="12.5" fill="#1f2933">'
+            "{2}<title>{3}</title></text>",
+            x, head_h - 8, clip(col, 140, 12.5), col,
+        ))
+    parts.append(markup(
+        '<text x="{0}" y="{1}" text-anchor="end" font-size="11" fill="#7b8794">从 ↓ 到 →</text>',
+        label_w - 8, head_h - 8,
+    ))
     for i, row_label in enumerate(rows):
         y = head_h + cell_h * i
-        parts.append(
-            f'<text x="{label_w - 8}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="end" font-size="12.5" '
-            f'fill="#1f2933">{esc(clip(row_label, label_w - 12, 12.5))}<title>{esc(row_label)}</title></text>'
-        )
+        parts.append(markup(
+            '<text x="{0}" y="{1:.1f}" text-anchor="end" font-size="12.5" fill="#1f2933">{2}<title>{3}</title></text>',
+            label_w - 8, y + cell_h / 2 + 4, clip(row_label, label_w - 12, 12.5), row_label,
+        ))
         for j, col in enumerate(cols):
             value = values[i, j]
             events = 0
@@ -199,19 +210,19 @@ def heatmap(
             fill = _shade(share) if value > 0 else ("#e4ecf5" if events else "#f5f7fa")
             ink = "#fff" if share > 0.6 else "#1f2933"
             hover = f"{row_label} → {col}: {grouped(value)} 元" + (f", {events} events" if counts is not None else "")
-            parts.append(
-                f'<rect x="{x + 1:.1f}" y="{y + 1}" width="{cell_w - 2:.1f}" height="{cell_h - 2}" rx="3" '
-                f'fill="{fill}"><title>{esc(hover)}</title></rect>'
-            )
+            parts.append(markup(
+                '<rect x="{0:.1f}" y="{1}" width="{2:.1f}" height="{3}" rx="3" fill="{4}"><title>{5}</title></rect>',
+                x + 1, y + 1, cell_w - 2, cell_h - 2, fill, hover,
+            ))
             text = short(value, currency="") if value > 0 else (f"{events} 项" if events else "")
             if text:
-                parts.append(
-                    f'<text x="{x + cell_w / 2:.1f}" y="{y + cell_h / 2 + 4:.1f}" text-anchor="middle" '
-                    f'font-size="11.5" fill="{ink if value > 0 else "#52606d"}">{esc(text)}<title>{esc(hover)}</title>'
-                    "</text>"
-                )
-    parts.append("</svg>")
-    return "".join(parts)
+                parts.append(markup(
+                    '<text x="{0:.1f}" y="{1:.1f}" text-anchor="middle" font-size="11.5" fill="{2}">{3}'
+                    "<title>{4}</title></text>",
+                    x + cell_w / 2, y + cell_h / 2 + 4, ink if value > 0 else "#52606d", text, hover,
+                ))
+    parts.append(Markup("</svg>"))
+    return join(parts)
 
 
 def _shade(share: float) -> str:
@@ -221,11 +232,14 @@ def _shade(share: float) -> str:
     return f"#{r:02x}{g:02x}{b:02x}"
 
 
-def legend(items: Iterable[tuple[str, str]]) -> str:
-    """A row of colour swatches with names."""
-    return '<div class="legend">' + "".join(
-        f'<span><span class="sw" style="background:{esc(colour)}"></span>{esc(name)}</span>' for name, colour in items
-    ) + "</div>"
+def legend(items: Iterable[tuple[str, str]], extra: str = "") -> Markup:
+    """A row of colour swatches with names, and an optional note after them."""
+    swatches = join(
+        markup('<span><span class="sw" style="background:{0}"></span>{1}</span>', colour, name)
+        for name, colour in items
+    )
+    note = markup("<span>{0}</span>", extra) if extra else Markup("")
+    return markup('<div class="legend">{0}{1}</div>', swatches, note)
 
 
 # --- tables --------------------------------------------------------------------------------------
@@ -234,15 +248,17 @@ def legend(items: Iterable[tuple[str, str]]) -> str:
 Column = tuple[str, str, Callable[[Any], str] | None, bool]  # key, header, formatter, numeric
 
 
-def table(frame: pd.DataFrame, columns: Sequence[Column], limit: int | None = None, nowrap: int = 1) -> str:
+def table(frame: pd.DataFrame, columns: Sequence[Column], limit: int | None = None, nowrap: int = 1) -> Markup:
     """An HTML table of selected columns; formatters return plain text, escaped here.
 
     The first `nowrap` columns (names) are kept on one line.
     """
     if frame.empty:
-        return '<p class="empty">No rows.</p>'
+        return Markup('<p class="empty">No rows.</p>')
     shown = frame.head(limit) if limit else frame
-    head = "".join(f'<th class="{"num" if numeric else ""}">{esc(header)}</th>' for _, header, _, numeric in columns)
+    head = join(
+        markup('<th class="{0}">{1}</th>', "num" if numeric else "", header) for _, header, _, numeric in columns
+    )
     body = []
     for _, row in shown.iterrows():
         cells = []
@@ -254,18 +270,18 @@ def table(frame: pd.DataFrame, columns: Sequence[Column], limit: int | None = No
             long = not numeric and index >= nowrap and len(text) > 40
             flags = ("num" if numeric else "", "nw" if index < nowrap else "", "long" if long else "")
             classes = " ".join(c for c in flags if c)
-            cells.append(f'<td class="{classes}">{esc(text)}</td>')
-        body.append("<tr>" + "".join(cells) + "</tr>")
-    more = ""
+            cells.append(markup('<td class="{0}">{1}</td>', classes, text))
+        body.append(markup("<tr>{0}</tr>", join(cells)))
+    more = Markup("")
     if limit and len(frame) > limit:
-        more = f'<p class="note">Showing {limit} of {len(frame)} rows.</p>'
-    rows = "".join(body)
-    return f'<div class="tablewrap"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>{more}'
+        more = markup('<p class="note">Showing {0} of {1} rows.</p>', limit, len(frame))
+    return markup('<div class="tablewrap"><table><thead><tr>{0}</tr></thead><tbody>{1}</tbody></table></div>{2}',
+                  head, join(body), more)
 
 
-def behind(inner: str, what: str = "Table behind the chart 数据表") -> str:
+def behind(inner: Markup, what: str = "Table behind the chart 数据表") -> Markup:
     """The table behind a chart, open by default so it prints and screenshots."""
-    return f"<details open><summary>{esc(what)}</summary>{inner}</details>"
+    return markup("<details open><summary>{0}</summary>{1}</details>", what, inner)
 
 
 def shorten(value: Any, items: int = 12) -> str:
@@ -350,21 +366,30 @@ def _entity_bars(frame: pd.DataFrame, field: str) -> list[Bar]:
     return bars
 
 
-def _type_legend(frames: Iterable[pd.DataFrame], extra: str = "") -> str:
+def _type_legend(frames: Iterable[pd.DataFrame], extra: str = "") -> Markup:
     seen: dict[str, str] = {}
     for frame in frames:
         for _, row in frame.iterrows():
             kind = vocabulary.entity_type(row["type"])
             seen.setdefault(kind.zh, kind.color)
-    return legend(seen.items()).replace("</div>", f"<span>{esc(extra)}</span></div>" if extra else "</div>")
+    return legend(seen.items(), extra)
 
 
-def _section(anchor: str, title: str, chinese: str, *content: str) -> str:
-    return f'<section id="{esc(anchor)}"><h2>{esc(title)}<small>{esc(chinese)}</small></h2>{"".join(content)}</section>'
+def _section(anchor: str, title: str, chinese: str, *content: Markup) -> Markup:
+    return markup('<section id="{0}"><h2>{1}<small>{2}</small></h2>{3}</section>', anchor, title, chinese,
+                  join(content))
 
 
-def _note(text: str) -> str:
-    return f'<p class="note">{esc(text)}</p>'
+def _note(text: str) -> Markup:
+    return markup('<p class="note">{0}</p>', text)
+
+
+def _chart(svg: Markup) -> Markup:
+    return markup('<div class="chart">{0}</div>', svg)
+
+
+def _heading(text: str) -> Markup:
+    return markup("<h3>{0}</h3>", text)
 
 
 SECTIONS = [
@@ -395,9 +420,9 @@ def render_report(graph: nx.MultiDiGraph, title: str = "graphkit report · 帮�
         (f"{c['entities']:,}", "entities 主体"),
         (f"{c['sources']:,}", "sources 来源文章"),
     ]
-    overview = '<div class="cards">' + "".join(
-        f'<div class="card"><div class="v">{esc(v)}</div><div class="k">{esc(k)}</div></div>' for v, k in cards
-    ) + "</div>" + _note(
+    cards_html = join(markup('<div class="card"><div class="v">{0}</div><div class="k">{1}</div></div>', v, k)
+                      for v, k in cards)
+    overview = markup('<div class="cards">{0}</div>', cards_html) + _note(
         "How things are counted: each event is counted once. A joint gift by several donors is one event; its money "
         "counts once towards a region or a flow, and in full towards each of its donors (marked *), since articles "
         "do not split it. Region totals include everything located within the region: its towns and villages, and "
@@ -406,17 +431,26 @@ def render_report(graph: nx.MultiDiGraph, title: str = "graphkit report · 帮�
     )
     body = [overview, _donors(data), _recipients(data), _regions(data), _flows(data), _modes(data), _time(data),
             _cadres(data), _brokers(data), _network(data), _sources(data)]
-    nav = "".join(f'<a href="#{esc(anchor)}">{esc(zh)}</a>' for anchor, _, zh in SECTIONS)
     subtitle = (f"{c['events']:,} events from {c['sources']:,} sources · generated {generated} · "
                 "who helps whom in 对口支援, 东西部协作, 定点帮扶, 结对帮扶")
     footer = ("Generated by graphkit from the curated dataset; every figure traces to the events and articles "
               "listed in the tables. Offline file: no scripts or external resources.")
-    return Template(TEMPLATE.read_text(encoding="utf-8")).substitute(
-        title=esc(title), subtitle=esc(subtitle), nav=nav, body="\n".join(body), footer=esc(footer)
+    return _template().render(
+        title=title, subtitle=subtitle, sections=SECTIONS, body=body, footer=footer
     )
 
 
-def _donors(data: dict[str, Any]) -> str:
+@cache
+def _template() -> jinja2.Template:
+    """The report's document, escaping every value not built as Markup."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATE.parent), autoescape=True, undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return environment.get_template(TEMPLATE.name)
+
+
+def _donors(data: dict[str, Any]) -> Markup:
     frame = data["donors"]
     columns: list[Column] = [
         ("label", "Donor 捐赠方", None, False), ("type_zh", "Type 类型", None, False),
@@ -428,12 +462,12 @@ def _donors(data: dict[str, Any]) -> str:
         _note("Entities by money given. * gave at least one gift jointly with others; the joint amount is shown in "
               "full for each donor."),
         _type_legend([frame, data["recipients"]], "* joint gift 联合捐赠"),
-        f'<div class="chart">{bar_chart(_entity_bars(frame, "money_given"), caption="Top donors")}</div>',
+        _chart(bar_chart(_entity_bars(frame, "money_given"), caption="Top donors")),
         behind(table(frame, columns)),
     )
 
 
-def _recipients(data: dict[str, Any]) -> str:
+def _recipients(data: dict[str, Any]) -> Markup:
     frame = data["recipients"]
     columns: list[Column] = [
         ("label", "Recipient 受助方", None, False), ("type_zh", "Type 类型", None, False),
@@ -443,12 +477,12 @@ def _recipients(data: dict[str, Any]) -> str:
     return _section(
         "recipients", "Top recipients", "主要受助方",
         _note("Entities by money received, as named in the articles (the most specific recipient)."),
-        f'<div class="chart">{bar_chart(_entity_bars(frame, "money_received"), caption="Top recipients")}</div>',
+        _chart(bar_chart(_entity_bars(frame, "money_received"), caption="Top recipients")),
         behind(table(frame, columns)),
     )
 
 
-def _regions(data: dict[str, Any], top: int = 20) -> str:
+def _regions(data: dict[str, Any], top: int = 20) -> Markup:
     counties = data["counties"]
     counties = counties[(counties["events_received"] > 0) | (counties["events_given"] > 0)]
     bars = [
@@ -470,17 +504,17 @@ def _regions(data: dict[str, Any], top: int = 20) -> str:
         "regions", "Region roll-ups", "地区汇总（含下辖乡镇、村及驻地单位）",
         _note("Money received by each county-level region, including its towns and villages and the agencies, "
               "schools and hospitals located in it; each donation counted once per region."),
-        f'<div class="chart">{bar_chart(bars, caption="Money received by county")}</div>',
+        _chart(bar_chart(bars, caption="Money received by county")),
         behind(table(counties, columns, limit=60, nowrap=2), "Counties 县级地区"),
-        "<h3>Provinces 省级</h3>",
+        _heading("Provinces 省级"),
         table(provinces, columns[:1] + columns[2:10], limit=40),
     )
 
 
-def _flows(data: dict[str, Any], side: int = 16) -> str:
+def _flows(data: dict[str, Any], side: int = 16) -> Markup:
     matrix = data["province_matrix"]
     shown = matrix.iloc[:side, :side]
-    cut = ""
+    cut = Markup("")
     if shown.shape != matrix.shape:
         cut = _note(f"The matrix shows the {side} largest giving and receiving provinces; the table has them all.")
     flows = data["province_flows"]
@@ -496,15 +530,15 @@ def _flows(data: dict[str, Any], side: int = 16) -> str:
               "within a province; “n 项” marks flows of pairings or secondments without money. A joint gift by donors "
               "of several provinces counts once in each of their flows. （未定位） collects parties placed in no "
               "region."),
-        f'<div class="chart">{heatmap(shown, data["province_counts"])}</div>',
+        _chart(heatmap(shown, data["province_counts"])),
         cut,
         behind(table(flows, columns, limit=60, nowrap=2), "Province flows 省际流向表"),
-        "<h3>Between prefectures 地市之间</h3>",
+        _heading("Between prefectures 地市之间"),
         table(data["prefecture_flows"], columns, limit=40, nowrap=2),
     )
 
 
-def _modes(data: dict[str, Any]) -> str:
+def _modes(data: dict[str, Any]) -> Markup:
     frame = data["modes"]
     bars = [Bar(row["mode"], float(row["pairings"]), "#4e79a7", f"{int(row['pairings'])}") for _, row in
             frame.iterrows()]
@@ -516,12 +550,12 @@ def _modes(data: dict[str, Any]) -> str:
         "modes", "Pairing modes", "帮扶方式",
         _note("Standing pairings by mode, grouped by graphkit's controlled vocabulary (东西部扶贫协作 and 粤桂协作 "
               "count as 东西部协作); the terms the articles used are listed beside each."),
-        f'<div class="chart">{bar_chart(bars, caption="Pairing modes")}</div>',
+        _chart(bar_chart(bars, caption="Pairing modes")),
         behind(table(frame, columns)),
     )
 
 
-def _time(data: dict[str, Any]) -> str:
+def _time(data: dict[str, Any]) -> Markup:
     frame = data["timeline"]
     periods = [str(p) for p in frame["period"]]
     series = [(f"{t.zh} {t.en}", t.color, [float(v) for v in frame[t.key]]) for t in vocabulary.relations()]
@@ -535,12 +569,12 @@ def _time(data: dict[str, Any]) -> str:
         "time", "Events over time", "时间分布",
         _note(f"Events per year, dated by the event or else by its article; {undated} undated events are left out."),
         legend((name, colour) for name, colour, _ in series),
-        f'<div class="chart">{stacked_columns(periods, series)}</div>',
+        _chart(stacked_columns(periods, series)),
         behind(table(frame, columns)),
     )
 
 
-def _cadres(data: dict[str, Any]) -> str:
+def _cadres(data: dict[str, Any]) -> Markup:
     frame = data["cadres"]
     bars = [Bar(row["label"], float(row["secondments"]), "#59a14f", f"{int(row['secondments'])}") for _, row in
             frame.head(20).iterrows()]
@@ -551,12 +585,12 @@ def _cadres(data: dict[str, Any]) -> str:
     return _section(
         "cadres", "Cadres by host region", "挂职干部与工作队（按派驻县）",
         _note("People and work teams seconded (挂职, 派驻, 支教, 进修), by the county-level region of the host unit."),
-        f'<div class="chart">{bar_chart(bars, caption="Secondments by host region")}</div>',
+        _chart(bar_chart(bars, caption="Secondments by host region")),
         behind(table(frame, columns, limit=60)),
     )
 
 
-def _brokers(data: dict[str, Any]) -> str:
+def _brokers(data: dict[str, Any]) -> Markup:
     frame = data["brokers"]
     columns: list[Column] = [
         ("label", "Broker 对接人", None, False), ("type_zh", "Type 类型", None, False),
@@ -570,12 +604,12 @@ def _brokers(data: dict[str, Any]) -> str:
     return _section(
         "brokers", "Brokers", "对接人（促成捐赠的干部、工作队和单位）",
         _note("Who facilitated gifts (对接, 联系, 协调): events brokered and the money of those gifts, each once."),
-        f'<div class="chart">{bar_chart(bars, caption="Brokers")}</div>',
+        _chart(bar_chart(bars, caption="Brokers")),
         behind(table(frame, columns, limit=40, nowrap=2)),
     )
 
 
-def _network(data: dict[str, Any]) -> str:
+def _network(data: dict[str, Any]) -> Markup:
     central = data["centrality"]
     columns: list[Column] = [
         ("label", "Entity 主体", None, False), ("type_zh", "Type 类型", None, False),
@@ -593,14 +627,14 @@ def _network(data: dict[str, Any]) -> str:
               "Betweenness is high for entities that sit between otherwise separate parts of the network. "
               "Communities also use the register's links (an agency to its county, a cadre to their team), so "
               "they show programmes rather than single gifts."),
-        "<h3>Most central 中心性最高</h3>",
+        _heading("Most central 中心性最高"),
         table(central, columns, limit=20),
-        "<h3>Communities 社群 (Louvain modularity)</h3>",
+        _heading("Communities 社群 (Louvain modularity)"),
         table(data["communities"], community_columns, limit=25, nowrap=3),
     )
 
 
-def _sources(data: dict[str, Any]) -> str:
+def _sources(data: dict[str, Any]) -> Markup:
     columns: list[Column] = [
         ("source_id", "Source 编号", None, False), ("title", "Title 标题", None, False),
         ("publisher", "Publisher 发布者", None, False), ("date", "Date 日期", None, False),
