@@ -1,10 +1,12 @@
 """The Python API: open a built graph, query it into rows or a DataFrame, get the networkx view.
 
     import graphkit
-    kg = graphkit.open("out")                      # the built graph (on-disk Oxigraph store)
+    kg = graphkit.open("out")                      # the graph `graphkit build` wrote
     kg.rows("donors-ranked")                       # list of dicts
     kg.dataframe("help-for-region", region="黑水县")
     g = kg.network()                               # networkx.MultiDiGraph
+
+The examples below run as doctests from the repository's root, on the curated `data/` folder.
 """
 
 from __future__ import annotations
@@ -22,7 +24,25 @@ from graphkit.store.base import QueryResult
 
 
 class KnowledgeGraph:
-    """A store holding the assistance graph, with the queries and views users need."""
+    """A store holding the assistance graph, with the queries and views users need.
+
+    Parameters
+    ----------
+    store : Store
+        Any graphkit store (`graphkit.store`): in memory, on-disk Oxigraph or a SPARQL endpoint.
+
+    See Also
+    --------
+    open_graph : open the graph `graphkit build` wrote (`graphkit.open`).
+    KnowledgeGraph.from_dataset : load a data/ folder directly, without building.
+
+    Examples
+    --------
+    >>> import graphkit
+    >>> with graphkit.KnowledgeGraph.from_dataset("data") as kg:
+    ...     kg.rows("entity-counts")[0]["classLabel"]
+    '行政区域'
+    """
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -30,7 +50,23 @@ class KnowledgeGraph:
 
     @classmethod
     def from_dataset(cls, dataset: Dataset | Path | str, store: Store | None = None) -> KnowledgeGraph:
-        """Load records (a Dataset or a data/ folder) into a store (default: rdflib in memory)."""
+        """Load records (a Dataset or a data/ folder) into a store.
+
+        Parameters
+        ----------
+        dataset : Dataset or path
+            The records, or the data/ folder to read them from (checked as `graphkit build` checks
+            them: a bad record raises `graphkit.DataError` naming its file, line and field).
+        store : Store, optional
+            Where to put them; rdflib in memory by default.
+
+        Examples
+        --------
+        >>> from graphkit.store import StoreSpec
+        >>> kg = KnowledgeGraph.from_dataset("data", StoreSpec.parse("oxigraph").open())
+        >>> len(kg.store) > 1000
+        True
+        """
         from graphkit.build import graph_quads
 
         records = dataset if isinstance(dataset, Dataset) else data_io.load(Path(dataset))
@@ -39,19 +75,73 @@ class KnowledgeGraph:
         return cls(target)
 
     def query(self, query: str, **params: str) -> QueryResult:
-        """Run a named query, a .rq file or SPARQL text; keyword arguments are bound parameters."""
+        """Run a named query, a .rq file or SPARQL text; keyword arguments are bound parameters.
+
+        Parameters are bound as values of the query's variables, never pasted into its text, and a
+        parameter that names an entity must name one the graph holds.
+
+        Returns
+        -------
+        QueryResult
+            `variables` and `rows` of rdflib terms (or `boolean` for ASK).
+
+        Raises
+        ------
+        graphkit.query.QueryError
+            An unknown named query, a missing parameter, or an entity the graph does not hold (the
+            message suggests the nearest names).
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.from_dataset("data")
+        >>> kg.query("ASK { ?s ?p ?o }").boolean
+        True
+        >>> kg.query("help-for-region", region="不存在县")
+        Traceback (most recent call last):
+        ...
+        graphkit.query.QueryError: no entity named '不存在县'...
+        """
         return run(self.store, query, params)
 
     def rows(self, query: str, **params: str) -> list[dict[str, Any]]:
-        """Query results as a list of dicts of Python values."""
+        """Query results as a list of dicts of Python values (str, int, Decimal, date...).
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.from_dataset("data")
+        >>> helped = kg.rows("help-for-region", region="黑水县")
+        >>> sorted({row["typeLabel"] for row in helped})
+        ['捐赠', '结对帮扶关系', '选派挂职']
+        """
         return self.query(query, **params).dicts()
 
     def dataframe(self, query: str, **params: str):
-        """Query results as a pandas DataFrame."""
+        """Query results as a pandas DataFrame, one column per variable.
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.from_dataset("data")
+        >>> top = kg.dataframe("donors-ranked")
+        >>> top.loc[0, "donorLabel"], int(top.loc[0, "totalCNY"])
+        ('龙华区', 53609900)
+        """
         return self.query(query, **params).to_dataframe()
 
     def network(self) -> nx.MultiDiGraph:
-        """The networkx MultiDiGraph view (entities and the relations derived from events)."""
+        """The networkx MultiDiGraph view: entities as nodes, one edge per event and pair of parties.
+
+        Computed once and kept; `graphkit.analysis` takes it.
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.from_dataset("data")
+        >>> g = kg.network()
+        >>> g.nodes["https://w3id.org/graphkit/id/entity/黑水县"]["label"]
+        '黑水县'
+        >>> from graphkit import analysis
+        >>> analysis.region_summary(g, "黑水县")["money_received"]
+        450000.0
+        """
         if self._network is None:
             from graphkit.networkx_view import to_networkx
 
@@ -69,7 +159,28 @@ class KnowledgeGraph:
 
 
 def open_graph(out_dir: Path | str = "out", store: str | None = None) -> KnowledgeGraph:
-    """Open a built graph: the given store spec, else out/store, else out/graph.nq in memory."""
+    """Open the graph `graphkit build` wrote; `graphkit.open` is this function.
+
+    Parameters
+    ----------
+    out_dir : path
+        The output folder of `graphkit build` (default: out).
+    store : str, optional
+        A store setting (`memory`, `oxigraph:DIR`, a SPARQL endpoint URL); by default out/store,
+        else out/graph.nq read into memory.
+
+    Raises
+    ------
+    graphkit.build.BuildError
+        Nothing was built in `out_dir`.
+
+    Examples
+    --------
+    >>> import graphkit
+    >>> with graphkit.open("out") as kg:  # doctest: +SKIP
+    ...     kg.rows("donors-ranked")[0]["donorLabel"]
+    '龙华区'
+    """
     return KnowledgeGraph(open_built(Path(out_dir), store))
 
 
@@ -95,3 +206,6 @@ def open_built(out_dir: Path, store: str | None = None, *, writable: bool = Fals
     opened = (spec or StoreSpec.parse("oxigraph" if in_memory else "memory")).open()
     opened.load_file(nquads)
     return opened
+
+
+__all__ = ["KnowledgeGraph", "open_built", "open_graph"]

@@ -130,3 +130,6 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
             for taker in event["to"]:
                 graph.add_edge(giver, taker, key=iri, **attrs)
     return graph
+
+
+__all__ = ["entity_attributes", "event_attributes", "to_networkx"]

@@ -250,3 +250,6 @@ def check_entities(store: Store, bindings: Mapping[str, Node], names: tuple[str,
         hint = f"; did you mean {', '.join(close)}?" if close else " (graphkit stats lists what the graph holds)"
         raise QueryError(f"{param}: no entity named {raw!r}{hint}")
     return out
+
+
+__all__ = ["NamedQuery", "Param", "QueryError", "check_entities", "named_queries", "resolve", "run", "with_prefixes"]
