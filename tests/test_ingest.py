@@ -15,6 +15,7 @@ from rdflib import Literal
 
 import graphkit
 from graphkit.build import region_coordinates
+from graphkit.conversion import record_to_source
 from graphkit.dataset import EXTRACTED_REGISTER, DataError, load
 from graphkit.ingest import (
     ADDED,
@@ -23,10 +24,9 @@ from graphkit.ingest import (
     UNCHANGED,
     UPDATED,
     IngestError,
-    Register,
     ingest,
-    record_to_source,
 )
+from graphkit.linking import Register
 from graphkit.ontology import GK, entity_iri
 from graphkit.rdf_mapping import dataset_quads, entity_triples
 from graphkit.validate import validate

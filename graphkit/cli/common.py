@@ -8,7 +8,6 @@ A batch that goes on past a bad file reports it with `skipped(message)`. Nothing
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -79,18 +78,3 @@ def done(verb: str, text: str, stream: Console = console) -> None:
     line = Text(verb, style="green")
     line.append(f" {text}")
     stream.print(line, highlight=False, soft_wrap=True)
-
-
-def with_progress(items: Sequence[T], label: str, enabled: bool = True) -> Iterator[T]:
-    """Yield the items while a progress bar on stderr counts them; a single item gets no bar."""
-    if not enabled or len(items) < 2:
-        yield from items
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    columns = (TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=errors, transient=True) as bar:
-        task = bar.add_task(label, total=len(items))
-        for item in items:
-            yield item
-            bar.advance(task)

@@ -14,11 +14,12 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import ArticleFiles, MaxBytes, MinConfidence, skipped, with_progress
+from graphkit.cli.common import ArticleFiles, MaxBytes, MinConfidence, skipped
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE, THRESHOLDS
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import MAX_BYTES, Batch
 from graphkit.files import atomic_write
+from graphkit.progress import with_progress
 
 
 class OutputFormat(StrEnum):

@@ -23,8 +23,9 @@ from graphkit.cli.common import (
 from graphkit.dataset import DataError
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
 from graphkit.extract.pipeline import MAX_BYTES
-from graphkit.ingest import ADDED, EVENT_TYPES, FAILED, KEPT, UNCHANGED, UPDATED, IngestError, IngestReport
+from graphkit.ingest import ADDED, FAILED, KEPT, UNCHANGED, UPDATED, IngestError, IngestReport
 from graphkit.ingest import ingest as run_ingest
+from graphkit.model import EVENT_TYPES
 
 
 def ingest(
