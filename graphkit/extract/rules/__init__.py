@@ -1,0 +1,1 @@
+"""The extractor's rule families, one module each; `graphkit.extract.relations` runs them all."""
