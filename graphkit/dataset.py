@@ -514,7 +514,7 @@ def _suggest(dataset: Dataset, name: str) -> str:
 
 def source_to_yaml(source: Source) -> str:
     """Serialise a source in the dataset's own layout, for ingest and round trips."""
-    return yaml.dump(_source_dict(source), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    return yaml.dump(source_dict(source), Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
 
 
 def entities_to_yaml(entities: Iterable[Entity]) -> str:
@@ -522,7 +522,7 @@ def entities_to_yaml(entities: Iterable[Entity]) -> str:
     items = [entity_dict(entity) for entity in entities]
     if not items:
         return ""
-    return yaml.dump(items, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
+    return yaml.dump(items, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
 
 
 def entity_dict(entity: Entity) -> dict[str, Any]:
@@ -539,25 +539,25 @@ def entity_dict(entity: Entity) -> dict[str, Any]:
     return out
 
 
-class _Dumper(yaml.SafeDumper):
+class Dumper(yaml.SafeDumper):
     """Dumps spans as [start, end] on one line, the rest in block style."""
 
 
-_Dumper.add_representer(
+Dumper.add_representer(
     tuple, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
 )
 
 
-def _source_dict(source: Source) -> dict[str, Any]:
+def source_dict(source: Source) -> dict[str, Any]:
     head = {
         "id": source.id, "title": source.title, "publisher": source.publisher, "date": source.date,
         "url": source.url, "script": source.script, "file": source.file, "sha256": source.sha256,
         "status": source.status,
     }
-    return {**head, "events": [_event_dict(event) for event in source.events]}
+    return {**head, "events": [event_dict(event) for event in source.events]}
 
 
-def _event_dict(event: Event) -> dict[str, Any]:
+def event_dict(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {"id": event.local_id, "type": event.type}
     if event.helpers:
         out["from"] = list(event.helpers)

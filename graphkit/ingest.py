@@ -176,7 +176,7 @@ def _plan(data_dir: Path, dataset: Dataset, register: Register, sources: dict[st
     return _Plan(before + middle + after, set(final))
 
 
-def _stage(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Path:
+def stage_data(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Path:
     """A copy of data/ with the writes applied."""
     staged = tmp / "data"
     # contents only: a read-only data/ must not make its staged copy read-only too
@@ -191,7 +191,7 @@ def _stage(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Path:
 
 
 @contextmanager
-def _checked(staged: Path, out_dir: Path, rebuild: bool, store: str | None) -> Iterator[StagedBuild | None]:
+def checked_build(staged: Path, out_dir: Path, rebuild: bool, store: str | None) -> Iterator[StagedBuild | None]:
     """Load and validate the staged data; when asked, build out/ from it, staged but not yet published."""
     from graphkit.build import BuildError, staged_build
     from graphkit.build import region_coordinates as coordinates
@@ -243,7 +243,7 @@ def ingest(
         plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
         # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
         # leaves each folder old or new, and out/ is never newer than data/.
-        with _checked(staged, out_dir, rebuild, store) as build:
+        with checked_build(staged, out_dir, rebuild, store) as build:
             write_together(data_dir, plan.writes)
             result = build.publish() if build is not None else None
     _finish_reports(data_dir, dataset, register, sources, by_id, plan)
@@ -289,7 +289,7 @@ def _settle(
     """
     for attempt in itertools.count():
         plan = _plan(data_dir, dataset, register, sources)
-        staged = _stage(data_dir, plan.writes, tmp / f"attempt-{attempt}")
+        staged = stage_data(data_dir, plan.writes, tmp / f"attempt-{attempt}")
         try:
             load(staged)
             return plan, staged

@@ -224,7 +224,7 @@ def test_a_failure_leaves_data_untouched(data: Path, articles, monkeypatch: pyte
     def refuse(*args, **kwargs):
         raise IngestError("nothing was added: shapes violated")
 
-    monkeypatch.setattr(module, "_checked", refuse)
+    monkeypatch.setattr(module, "checked_build", refuse)
     before = snapshot(data)
     with pytest.raises(IngestError):
         ingest([articles["utf8"], articles["gbk"]], data, data.parent / "out", rebuild=False)

@@ -6,6 +6,7 @@
     render.py    graphkit render
     extract.py   graphkit extract | eval
     ingest.py    graphkit ingest
+    review.py    graphkit review
     serve.py     graphkit serve
     common.py    consoles, options and the one way to fail (`fail`, `skipped`)
 """
@@ -16,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli import analysis, build, extract, ingest, query, render, serve
+from graphkit.cli import analysis, build, extract, ingest, query, render, review, serve
 from graphkit.cli.common import console
 
 __all__ = ["app"]
@@ -55,6 +56,7 @@ app.command("eval")(extract.evaluate)
 app.command("ingest")(ingest.ingest)
 app.command("render")(render.render)
 app.command("serve")(serve.serve)
+app.command("review")(review.review)
 app.command("path")(analysis.path_cmd)
 app.command("regions")(analysis.regions_cmd)
 app.command("flows")(analysis.flows_cmd)

@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from graphkit import vocabulary
-from graphkit.cli.common import OutDir, RawCsv, StoreOpt, console, done, errors, fail
+from graphkit.cli.common import DataDir, OutDir, RawCsv, StoreOpt, console, done, errors, fail
 
 
 class Via(StrEnum):
@@ -108,27 +108,50 @@ def report_cmd(
 
 
 def export_cmd(
-    format: Annotated[ExportFormat, typer.Option("--format", "-f", help="graphml | gexf | jsonld | csv")],
+    format: Annotated[
+        ExportFormat | None, typer.Option("--format", "-f", help="graphml | gexf | jsonld | csv")
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="The file to write (default: standard output).")
     ] = None,
+    gold: Annotated[
+        Path | None,
+        typer.Option("--gold", help="Write every reviewed source of --data as SCHEMA.md annotation JSON into DIR."),
+    ] = None,
+    data: DataDir = Path("data"),
     out: OutDir = Path("out"),
     store: StoreOpt = None,
     raw_csv: RawCsv = False,
 ) -> None:
-    """Export the graph for Gephi (GraphML, GEXF), linked-data tools (JSON-LD) or spreadsheets (CSV)."""
+    """Export the graph for Gephi (GraphML, GEXF), linked-data tools (JSON-LD) or spreadsheets (CSV),
+    or the reviewed sources as gold annotations (--gold DIR)."""
     from graphkit.export import export
+
+    if gold is not None:
+        from graphkit.dataset import DataError
+        from graphkit.review.gold import write_gold
+
+        try:
+            written = write_gold(data, gold)
+        except DataError as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"cannot write {gold}: {exc.strerror or exc}") from None
+        done("wrote", f"{len(written)} gold annotations (SCHEMA.md) into {gold}/", errors)
+        return
+    if format is None:
+        raise fail("give --format (graphml, gexf, jsonld, csv) or --gold DIR")
 
     with _open(out, store) as kg:
         try:
-            data = export(kg, format.value, output, raw_csv=raw_csv)
+            exported = export(kg, format.value, output, raw_csv=raw_csv)
         except OSError as exc:
             raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
     if output is None:
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.write(exported)
         sys.stdout.flush()
     else:
-        done("wrote", f"{output} ({len(data):,} bytes)", errors)
+        done("wrote", f"{output} ({len(exported):,} bytes)", errors)
 
 
 class Level(StrEnum):

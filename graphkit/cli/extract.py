@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import ArticleFiles, MaxBytes, MinConfidence, skipped
+from graphkit.cli.common import ArticleFiles, DataDir, MaxBytes, MinConfidence, fail, skipped
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE, THRESHOLDS
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import MAX_BYTES, Batch
@@ -92,20 +92,49 @@ def extract(
 
 
 def evaluate(
-    gold_dir: Annotated[Path, typer.Argument(help="Folder of gold annotations (*.json, SCHEMA.md format).")],
+    gold_dir: Annotated[
+        Path | None, typer.Argument(help="Folder of gold annotations (*.json, SCHEMA.md format).")
+    ] = None,
     articles_dir: Annotated[
         Path | None, typer.Argument(help="Folder of the articles (default: beside the gold files or one up).")
+    ] = None,
+    reviewed: Annotated[
+        bool, typer.Option("--reviewed", help="Score against every reviewed source of --data instead of gold files.")
+    ] = False,
+    data: DataDir = Path("data"),
+    articles: Annotated[
+        list[Path] | None,
+        typer.Option("--articles", "-a", help="With --reviewed: folders holding the sources' articles (repeatable)."),
     ] = None,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
     rules: Annotated[
         bool, typer.Option("--rules", help="Also print true/false positives per rule and article.")
     ] = False,
 ) -> None:
-    """Score the extractor against gold annotations: P/R/F1 per relation type, amount accuracy, and
-    precision and recall at several confidence thresholds."""
-    from graphkit.extract.evaluate import evaluate
+    """Score the extractor against gold annotations (or reviewed sources): P/R/F1 per relation type,
+    amount accuracy, and precision and recall at several confidence thresholds."""
+    from graphkit.extract.evaluate import evaluate as score
 
-    candidates = evaluate(gold_dir, articles_dir)
+    if reviewed:
+        from graphkit.dataset import DataError
+        from graphkit.review.gold import evaluate_reviewed
+
+        folders = articles or ([articles_dir] if articles_dir else []) or ([gold_dir] if gold_dir else [])
+        if not folders:
+            raise fail("--reviewed needs --articles DIR: the folder the reviewed sources' articles are in")
+        try:
+            candidates, missing = evaluate_reviewed(data, folders)
+        except DataError as exc:
+            raise fail(str(exc)) from None
+        for source_id in missing:
+            skipped(f"{source_id}: its article is in none of {', '.join(map(str, folders))}")
+        if not candidates.samples:
+            raise fail(f"no reviewed source of {data} has its article in {', '.join(map(str, folders))}")
+        typer.echo(f"{len(candidates.samples)} reviewed sources scored")
+    elif gold_dir is None:
+        raise fail("give a folder of gold annotations, or --reviewed")
+    else:
+        candidates = score(gold_dir, articles_dir)
     typer.echo(candidates.at(min_confidence).table())
     typer.echo("")
     typer.echo(candidates.threshold_table(THRESHOLDS))
