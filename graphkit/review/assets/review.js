@@ -166,10 +166,24 @@
     renderQueue();
   }
 
+  // Removing a focused input fires its change event (and so another render) in the middle of a
+  // render; the focused field is committed first, and a render asked for during one runs after it.
+  let rendering = false, again = false;
   function render() {
-    renderMeta();
-    renderText();
-    renderCards();
+    if (rendering) { again = true; return; }
+    rendering = true;
+    try {
+      const active = document.activeElement;
+      if (active && active !== document.body && byId("rv-card-list").contains(active)) active.blur();
+      do {
+        again = false;
+        renderMeta();
+        renderText();
+        renderCards();
+      } while (again);
+    } finally {
+      rendering = false;
+    }
   }
 
   function renderMeta() {
