@@ -113,7 +113,7 @@ def register_text(entities: Iterable[Entity]) -> str:
     return REGISTER_HEADER + entities_to_yaml(sorted(entities, key=register_order))
 
 
-def _referenced(sources: Iterable[Source], entities: dict[str, Entity]) -> set[str]:
+def referenced(sources: Iterable[Source], entities: dict[str, Entity]) -> set[str]:
     """Every entity some event names, with everything those and the curated entities link to."""
     stack = [p for source in sources for event in source.events for p in event.parties]
     stack += [e.id for e in entities.values() if e.status != "extracted"]
@@ -156,7 +156,7 @@ def _plan(data_dir: Path, dataset: Dataset, register: Register, sources: dict[st
     """
     final_sources = {**dataset.sources, **sources}
     everything = {**register.curated, **register.extracted}
-    keep = _referenced(final_sources.values(), everything)
+    keep = referenced(final_sources.values(), everything)
     final = {i: e for i, e in register.extracted.items() if i in keep}
     old = {i: e for i, e in dataset.entities.items() if e.status == "extracted"}
     union = {**old, **final}

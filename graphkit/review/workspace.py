@@ -271,6 +271,8 @@ class Workspace:
         self, dataset: Dataset, source_id: str, record: dict[str, Any], new_entities: list[dict[str, Any]]
     ) -> list[tuple[Path, str]]:
         """The new source file, and the registers with the entities it uses moved to the curated one."""
+        from graphkit.ingest import REGISTER_HEADER, referenced
+
         used = {n for e in record["events"] for k in ("from", "to", "brokers") for n in e.get(k, [])}
         used |= {e["person"] for e in record["events"] if e.get("person")}
         known = set(dataset.entities) | {e["id"] for e in new_entities}
@@ -294,16 +296,36 @@ class Workspace:
             record, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120
         )
         writes = [(self.data_dir / SOURCES / f"{source_id}.yaml", text)]
-        curated = [entity_dict(e) for e in sorted(moving.values(), key=lambda e: e.id)] + new_entities
+        # a submitted entity with the id of an unreviewed one corrects it (a canonical name, more
+        # aliases, its type or place) as it moves; curated entities are edited in data/entities.yaml
+        updates = {e["id"]: e for e in new_entities if e["id"] in dataset.entities}
+        for entity_id in updates:
+            if dataset.entities[entity_id].status != "extracted":
+                raise ReviewError(f"{entity_id!r} is a curated entity: edit it in data/entities.yaml", "id")
+            if entity_id not in moving:
+                moving[entity_id] = dataset.entities[entity_id]
+        curated = []
+        for entity in sorted(moving.values(), key=lambda e: e.id):
+            item = entity_dict(entity)
+            update = updates.get(entity.id, {})
+            aliases = list(dict.fromkeys([*item.get("aliases", []), *update.get("aliases", [])]))
+            item.update({k: v for k, v in update.items() if k not in ("id", "aliases")})
+            if aliases:
+                item["aliases"] = [a for a in aliases if a not in (entity.id, item.get("name"))]
+            curated.append(item)
+        curated += [e for e in new_entities if e["id"] not in updates]
         if curated:
             register = (self.data_dir / REGISTER).read_text(encoding="utf-8")
             block = yaml.dump(curated, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
             writes.append((self.data_dir / REGISTER, register.rstrip("\n") + "\n" + CURATED_BLOCK.format(
                 source=source_id) + block))
-        if moving:
-            from graphkit.ingest import REGISTER_HEADER
-
-            rest = [e for e in dataset.entities.values() if e.status == "extracted" and e.id not in moving]
+        extracted = [e for e in dataset.entities.values() if e.status == "extracted"]
+        # ingest's rule: an extracted entity nothing refers to any more leaves the register
+        others = [s for s in dataset.sources.values() if s.id != source_id]
+        still = referenced(others, dataset.entities) | used | {r for e in new_entities for r in (
+            e.get("part_of"), e.get("located_in"), e.get("member_of")) if r}
+        rest = [e for e in extracted if e.id not in moving and e.id in still]
+        if len(rest) != len(extracted):
             writes.append((self.data_dir / EXTRACTED_REGISTER, REGISTER_HEADER + entities_to_yaml(rest)))
         return writes
 
