@@ -123,7 +123,7 @@ class KnowledgeGraph:
         >>> kg = KnowledgeGraph.from_dataset("data")
         >>> top = kg.dataframe("donors-ranked")
         >>> top.loc[0, "donorLabel"], int(top.loc[0, "totalCNY"])
-        ('龙华区', 53609900)
+        ('深圳市', 7325000000)
         """
         return self.query(query, **params).to_dataframe()
 
@@ -179,7 +179,7 @@ def open_graph(out_dir: Path | str = "out", store: str | None = None) -> Knowled
     >>> import graphkit
     >>> with graphkit.open("out") as kg:  # doctest: +SKIP
     ...     kg.rows("donors-ranked")[0]["donorLabel"]
-    '龙华区'
+    '深圳市'
     """
     return KnowledgeGraph(open_built(Path(out_dir), store))
 

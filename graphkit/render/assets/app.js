@@ -151,7 +151,8 @@
     const box = byId("gk-hidden-note");
     const orphans = gk.hiddenOrphans();
     const view = gk.view || "graph";
-    if (!orphans || (view !== "graph" && view !== "map")) { box.hidden = true; clear(box); return; }
+    // The map says itself what it leaves out (its footer), and its level switch sits where this goes.
+    if (!orphans || view !== "graph") { box.hidden = true; clear(box); return; }
     fill(box, [
       el("span", { text: NUM.format(orphans) + " 个实体没有可见关系，未画出" }),
       el("button", { className: "gk-link", type: "button", text: "显示", title: "show entities with no visible relation",
