@@ -131,6 +131,35 @@ def test_save_writes_the_reviewed_source_and_moves_its_entities(workspace: dict[
     assert web.get("/api/queue").json()[0]["status"] == "reviewed"
 
 
+def test_merging_the_wrong_district_into_the_right_one_keeps_its_name_as_an_alias(
+    workspace: dict[str, Path]
+) -> None:
+    web = client(workspace)
+    source = web.get("/api/sources/luchuan").json()
+    events = _accepted(source)  # the pairing still names the extracted 海港区 (placed in 秦皇岛 by the gazetteer)
+    assert any(e["from"] == ["海港区"] for e in events)
+    merge = [{"from": "海港区", "into": "鹭川市海港区"}]
+    saved = web.post("/api/sources/luchuan", json={"events": events, "merges": merge, "version": source["version"]},
+                     headers=WRITE)
+    assert saved.status_code == 200, saved.text
+    written = yaml.safe_load((workspace["data"] / "sources" / "luchuan.yaml").read_text("utf-8"))
+    assert {party for e in written["events"] for party in e["from"]} == {"鹭川市海港区"}
+    curated = {e["id"]: e for e in yaml.safe_load((workspace["data"] / "entities.yaml").read_text("utf-8"))}
+    assert "海港区" in curated["鹭川市海港区"].get("aliases", []) and "海港区" not in curated
+    assert "海港区" not in (workspace["data"] / "extracted" / "entities.yaml").read_text("utf-8")
+
+
+def test_a_curated_entity_gets_an_alias_without_its_register_being_rewritten() -> None:
+    from graphkit.review.workspace import _with_aliases
+
+    register = "# regions\n- id: 黑水县\n  type: Region\n  aliases:\n  - 黑水\n  level: county\n# next\n- id: 彭州市\n  type: Region\n"
+    added = _with_aliases(register, "黑水县", ["黑水縣"])
+    assert added == register.replace("  - 黑水\n", '  - 黑水\n  - "黑水縣"\n')
+    fresh = _with_aliases(register, "彭州市", ["彭州"])
+    assert fresh.endswith('- id: 彭州市\n  type: Region\n  aliases:\n  - "彭州"\n')
+    assert yaml.safe_load(added)[0]["aliases"] == ["黑水", "黑水縣"]
+
+
 def test_a_refused_save_names_the_event_and_field_and_writes_nothing(workspace: dict[str, Path]) -> None:
     web = client(workspace)
     source = web.get("/api/sources/luchuan").json()
@@ -288,6 +317,28 @@ def test_reviewing_in_the_browser_fixes_a_wrong_district_and_keeps_markup_as_tex
     stated = LUCHUAN.splitlines()[4]
     span = written["events"][1]["span"]
     assert LUCHUAN[span[0] : span[1]] == stated[: stated.index(",")]
+
+
+@pytest.mark.browser
+def test_merging_an_entity_in_the_browser_renames_it_on_every_card(browser: Any, workspace: dict[str, Path]) -> None:
+    server = Reviewing(workspace, "--no-build")
+    try:
+        review = open_review(browser, server)
+        page = review.page
+        wrong = page.locator(".rv-chip.rv-extracted", has_text="海港区").filter(has_not_text="鹭川市").first
+        wrong.locator("button", has_text="⇢").click()
+        box = page.locator('input[data-field="merge"]')
+        box.type("鹭川市海港", delay=20)
+        page.locator(".rv-suggest li", has_text="鹭川市海港区").first.click()
+        state = page.evaluate("() => window.graphkitReview.state")
+        assert state["merges"] == [{"from": "海港区", "into": "鹭川市海港区"}]
+        assert all("海港区" not in (card.get("from") or []) for card in state["cards"])
+        assert "已合并" in page.locator("#rv-status").inner_text()
+        page.keyboard.press("z")  # and undone
+        assert page.evaluate("() => window.graphkitReview.state.merges") == []
+        review.check()
+    finally:
+        server.stop()
 
 
 @pytest.mark.browser

@@ -241,7 +241,8 @@ class Workspace:
         source = dataset.sources[source_id]
         article = self.article(source)
         new_entities = [_entity_from(item, position) for position, item in enumerate(submitted.get("entities") or [])]
-        events = _number([_event_dict(item, position, article)
+        merges = _merges(dataset, submitted.get("merges") or [], {e["id"] for e in new_entities})
+        events = _number([_merged(_event_dict(item, position, article), merges)
                           for position, item in enumerate(submitted.get("events") or [])])
         head = {key: source.__dict__[key] for key in ("id", "title", "publisher", "date", "url", "script", "file",
                                                       "sha256")}
@@ -249,7 +250,7 @@ class Workspace:
             if key in submitted:
                 head[key] = (str(submitted[key]).strip() or None) if submitted[key] is not None else None
         record = {**head, "status": "reviewed", "events": events}
-        writes = self._writes(dataset, source_id, record, new_entities)
+        writes = self._writes(dataset, source_id, record, new_entities, merges)
         with tempfile.TemporaryDirectory(prefix="graphkit-review-") as tmp:
             staged = stage_data(self.data_dir, writes, Path(tmp))
             try:
@@ -268,9 +269,11 @@ class Workspace:
                 "entities": sorted(e["id"] for e in new_entities)}
 
     def _writes(
-        self, dataset: Dataset, source_id: str, record: dict[str, Any], new_entities: list[dict[str, Any]]
+        self, dataset: Dataset, source_id: str, record: dict[str, Any], new_entities: list[dict[str, Any]],
+        merges: dict[str, str] | None = None,
     ) -> list[tuple[Path, str]]:
-        """The new source file, and the registers with the entities it uses moved to the curated one."""
+        """The new source file, and the registers with the entities it uses moved to the curated one;
+        an entity merged into another leaves its names there as aliases (when nothing else uses it)."""
         from graphkit.ingest import REGISTER_HEADER, referenced
 
         used = {n for e in record["events"] for k in ("from", "to", "brokers") for n in e.get(k, [])}
@@ -314,11 +317,23 @@ class Workspace:
                 item["aliases"] = [a for a in aliases if a not in (entity.id, item.get("name"))]
             curated.append(item)
         curated += [e for e in new_entities if e["id"] not in updates]
+        register = (self.data_dir / REGISTER).read_text(encoding="utf-8")
+        others = [s for s in dataset.sources.values() if s.id != source_id]
+        elsewhere = referenced(others, dataset.entities)
+        for gone, into in (merges or {}).items():
+            if gone in elsewhere:
+                continue  # another source still names it: it stays an entity of its own
+            names = [n for n in dataset.entities[gone].labels if n not in _labels(dataset, into)]
+            target = next((c for c in curated if c["id"] == into), None)
+            if target is not None:
+                target["aliases"] = list(dict.fromkeys([*target.get("aliases", []), *names]))
+            elif into in dataset.entities and dataset.entities[into].status != "extracted":
+                register = _with_aliases(register, into, names)
         if curated:
-            register = (self.data_dir / REGISTER).read_text(encoding="utf-8")
             block = yaml.dump(curated, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
-            writes.append((self.data_dir / REGISTER, register.rstrip("\n") + "\n" + CURATED_BLOCK.format(
-                source=source_id) + block))
+            register = register.rstrip("\n") + "\n" + CURATED_BLOCK.format(source=source_id) + block
+        if register != (self.data_dir / REGISTER).read_text(encoding="utf-8"):
+            writes.append((self.data_dir / REGISTER, register))
         extracted = [e for e in dataset.entities.values() if e.status == "extracted"]
         # ingest's rule: an extracted entity nothing refers to any more leaves the register
         others = [s for s in dataset.sources.values() if s.id != source_id]
@@ -385,6 +400,59 @@ def _event_dict(item: dict[str, Any], position: int, article: Article) -> dict[s
         else:
             out[field] = value.strip() if isinstance(value, str) else value
     return out
+
+
+def _merges(dataset: Dataset, items: list[Any], new: set[str]) -> dict[str, str]:
+    """Submitted merges ({"from": extracted id, "into": id}) as a map, checked."""
+    merges: dict[str, str] = {}
+    for item in items:
+        gone, into = (str(item.get(k) or "") for k in ("from", "into")) if isinstance(item, dict) else ("", "")
+        if gone not in dataset.entities or dataset.entities[gone].status != "extracted":
+            raise ReviewError(f"only an unreviewed entity can be merged into another, not {gone!r}", "merge")
+        if into == gone or (into not in dataset.entities and into not in new):
+            raise ReviewError(f"no entity {into!r} to merge {gone!r} into", "merge")
+        merges[gone] = into
+    return merges
+
+
+def _merged(event: dict[str, Any], merges: dict[str, str]) -> dict[str, Any]:
+    """The event naming each merged entity by the one it was merged into."""
+    if not merges:
+        return event
+    out = dict(event)
+    for field in ("from", "to", "brokers"):
+        if field in out:
+            out[field] = list(dict.fromkeys(merges.get(n, n) for n in out[field]))
+    if out.get("person") in merges:
+        out["person"] = merges[out["person"]]
+    return out
+
+
+def _labels(dataset: Dataset, entity_id: str) -> tuple[str, ...]:
+    entity = dataset.entities.get(entity_id)
+    return (entity_id, *entity.labels) if entity else (entity_id,)
+
+
+def _with_aliases(register: str, entity_id: str, names: Sequence[str]) -> str:
+    """The register text with `names` added to one entity's aliases, the rest of the file untouched
+    (its comments and layout are the curators')."""
+    if not names:
+        return register
+    lines = register.split("\n")
+    start = next((i for i, line in enumerate(lines) if line in (f"- id: {entity_id}", f"- id: '{entity_id}'")), None)
+    if start is None:
+        raise ReviewError(f"cannot find {entity_id!r} in {REGISTER}", "merge")
+    end = next((i for i in range(start + 1, len(lines)) if not lines[i].startswith("  ")), len(lines))
+    quoted = [f"  - {json.dumps(n, ensure_ascii=False)}" for n in names]
+    at = next((i for i in range(start + 1, end) if lines[i] == "  aliases:"), None)
+    if at is None:
+        lines[end:end] = ["  aliases:", *quoted]
+    else:
+        last = at + 1
+        while last < end and lines[last].startswith("  - "):
+            last += 1
+        lines[last:last] = quoted
+    return "\n".join(lines)
 
 
 def _number(events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -25,7 +25,7 @@
     "quantity", "purpose", "role", "date", "brokers", "planned", "note", "span"];
 
   const state = {
-    queue: [], source: null, version: "", cards: [], entities: {}, newEntities: [], focus: 0, history: [],
+    queue: [], source: null, version: "", cards: [], entities: {}, newEntities: [], merges: [], focus: 0, history: [],
     modes: [], onlyOpen: true, error: null,
   };
 
@@ -79,14 +79,14 @@
   /* ------------------------------------------------------------------ history and drafts */
 
   function remember() {
-    state.history.push(copy({ cards: state.cards, newEntities: state.newEntities, focus: state.focus }));
+    state.history.push(copy({ cards: state.cards, newEntities: state.newEntities, merges: state.merges, focus: state.focus }));
     if (state.history.length > 200) state.history.shift();
   }
 
   function undo() {
     const last = state.history.pop();
     if (!last) { status("没有可撤销的操作 nothing to undo"); return; }
-    state.cards = last.cards; state.newEntities = last.newEntities; state.focus = last.focus;
+    state.cards = last.cards; state.newEntities = last.newEntities; state.merges = last.merges || []; state.focus = last.focus;
     render(); keepDraft();
     status("已撤销 undone");
   }
@@ -96,7 +96,7 @@
     if (!state.source) return;
     clearTimeout(draftTimer);
     const id = state.source.id;
-    const draft = { version: state.version, cards: state.cards, newEntities: state.newEntities };
+    const draft = { version: state.version, cards: state.cards, newEntities: state.newEntities, merges: state.merges };
     draftTimer = setTimeout(function () {
       api("PUT", "/api/drafts/" + encodeURIComponent(id), draft).catch(function (e) { status("草稿未保存: " + e.message, "error"); });
     }, 300);
@@ -150,13 +150,13 @@
       return;
     }
     state.source = source; state.version = source.version; state.entities = source.entities;
-    state.newEntities = []; state.history = []; state.focus = 0; state.error = null;
+    state.newEntities = []; state.merges = []; state.history = []; state.focus = 0; state.error = null;
     state.cards = source.events.map(function (event) {
       return Object.assign({}, event, { decision: source.status === "extracted" ? "pending" : "accepted", origin: "extracted" });
     });
     const draft = source.draft;
     if (draft && draft.version === source.version) {
-      state.cards = draft.cards; state.newEntities = draft.newEntities || [];
+      state.cards = draft.cards; state.newEntities = draft.newEntities || []; state.merges = draft.merges || [];
       status("已恢复草稿 draft restored (" + state.cards.length + " 条)");
     } else {
       status(source.status === "extracted" ? "待审核 to review" : "已审核 reviewed");
@@ -316,11 +316,38 @@
 
   function chip(id, onRemove) {
     const info = state.entities[id] || { name: id, kind: "?", status: "" };
-    return el("span", { className: "rv-chip" + (info.status === "extracted" ? " rv-extracted" : ""),
+    const node = el("span", { className: "rv-chip" + (info.status === "extracted" ? " rv-extracted" : ""),
       title: [info.kind, info.place, info.status === "extracted" ? "未审核实体 unreviewed entity" : ""].filter(Boolean).join(" · ") }, [
       info.name || id, el("span", { className: "rv-kind", text: info.kind || "" }),
+      info.status === "extracted" ? el("button", { type: "button", text: "⇢", title: "合并到另一个实体 merge into another entity (the same one under another name)",
+        onClick: function (ev) { ev.preventDefault(); mergeEntity(id, node); } }) : null,
       el("button", { type: "button", text: "×", title: "移除 remove", onClick: function (ev) { ev.preventDefault(); onRemove(); } }),
     ]);
+    return node;
+  }
+
+  /** An unreviewed entity that is another one under another name: every card names the other, and
+   * its names become that entity's aliases when it is saved. */
+  function mergeEntity(id, anchor) {
+    const box = el("div", { className: "rv-parties rv-new-entity" }, [el("span", { text: "合并「" + ((state.entities[id] || {}).name || id) + "」到：" })]);
+    const input = el("input", { type: "text", attrs: { placeholder: "名称、别名或拼音…", "data-field": "merge", autocomplete: "off" } });
+    box.append(input);
+    autocomplete(input, box, function (target) {
+      if (target.id === id) return;
+      state.entities[target.id] = target;
+      changed(function () {
+        state.merges.push({ from: id, into: target.id });
+        state.cards.forEach(function (card) {
+          ["from", "to", "brokers"].forEach(function (k) {
+            if (card[k]) card[k] = Array.from(new Set(card[k].map(function (x) { return x === id ? target.id : x; })));
+          });
+          if (card.person === id) card.person = target.id;
+        });
+      });
+      status("已合并 merged into " + target.name);
+    });
+    anchor.after(box);
+    input.focus();
   }
 
   function partiesView(card, key, single) {
@@ -499,7 +526,7 @@
     status("保存并重建图谱 saving and rebuilding …");
     try {
       const result = await api("POST", "/api/sources/" + encodeURIComponent(state.source.id),
-        { version: state.version, events: events, entities: entities }, { "If-Match": '"' + state.version + '"' });
+        { version: state.version, events: events, entities: entities, merges: state.merges }, { "If-Match": '"' + state.version + '"' });
       state.error = null;
       state.version = result.version;
       state.source.status = "reviewed";
