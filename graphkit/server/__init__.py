@@ -1,8 +1,8 @@
 """`graphkit serve`: the built graph as a SPARQL 1.1 Protocol endpoint, safe to leave running.
 
-Why the standard library's ThreadingHTTPServer and not a web framework: the endpoint is a handful
-of routes, and everything hard about it (killing runaway queries, refusing queries that would fetch
-from the network) is ours to write either way; no framework would remove a line of that.
+The HTTP side is a Starlette application on uvicorn (as the review app is): routing, request
+parsing and connection handling are theirs; what is ours is what no framework does — the killable,
+network-isolated worker pool, the query policy and the result formats.
 
 Safety by default:
 - read-only: SPARQL Update is refused (403) unless the server is started with `allow_update`;
@@ -30,7 +30,7 @@ from graphkit.server.http import (
     DEFAULT_PORT,
     DEFAULT_TIMEOUT,
     ServerConfig,
-    make_server,
+    create_endpoint,
     serve,
 )
 from graphkit.server.negotiation import HttpError, negotiate
@@ -38,6 +38,6 @@ from graphkit.server.workers import Job, StoreOpener, WorkerPool
 
 __all__ = [
     "BODY_TIMEOUT", "DEFAULT_MAX_MEMORY_MB", "DEFAULT_MAX_RESPONSE_MB", "DEFAULT_MAX_ROWS", "DEFAULT_PORT",
-    "DEFAULT_TIMEOUT", "HttpError", "Job", "ServerConfig", "StoreOpener", "WorkerPool", "make_server", "negotiate",
+    "DEFAULT_TIMEOUT", "HttpError", "Job", "ServerConfig", "StoreOpener", "WorkerPool", "create_endpoint", "negotiate",
     "serve",
 ]

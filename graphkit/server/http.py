@@ -4,21 +4,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
 import json
 import os
 import re
-import signal
+import socket
 import sys
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs
 
 from rdflib.term import Node
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from graphkit.ontology import is_absolute_iri
 from graphkit.render.page import served_page
@@ -30,7 +34,6 @@ from graphkit.server.workers import (
     Job,
     StoreOpener,
     WorkerPool,
-    bound_address,
 )
 from graphkit.store.base import Graphs
 
@@ -77,185 +80,33 @@ class ServerConfig:
         return [origin.strip() for origin in (self.cors or "").split(",") if origin.strip()]
 
 
-class SparqlServer(ThreadingHTTPServer):
-    """The HTTP server: many connections at once (threads), the work itself in the worker pool."""
-
-    daemon_threads = True
-    request_queue_size = 512
-    allow_reuse_address = True
+class _Endpoint:
+    """The routes, over one worker pool: /sparql, /queries, /queries/NAME, /health and /."""
 
     def __init__(self, config: ServerConfig, pool: WorkerPool) -> None:
-        self.config = config
-        self.pool = pool
-        super().__init__((config.host, config.port), SparqlHandler)
-
-
-class SparqlHandler(BaseHTTPRequestHandler):
-    """Routes: /sparql, /queries, /queries/NAME, /health and /."""
-
-    protocol_version = "HTTP/1.1"
-    server_version = "graphkit"
-    timeout = 120  # an idle keep-alive connection gives its thread back after two minutes
-    server: SparqlServer
-
-    # Plumbing --------------------------------------------------------------------------------
-
-    def version_string(self) -> str:
-        """The Server header: graphkit, without the Python version http.server would add."""
-        return self.server_version
-
-    def do_GET(self) -> None:
-        self._dispatch("GET")
-
-    def do_POST(self) -> None:
-        self._dispatch("POST")
-
-    def do_HEAD(self) -> None:
-        self._dispatch("GET")
-
-    def do_OPTIONS(self) -> None:
-        self._discard_body()
-        self._send(204, b"", extra={"Allow": ALLOWED_METHODS, **self._preflight_headers()})
-
-    def _not_allowed(self) -> None:
-        self.close_connection = True  # the body, if any, is not read
-        error = {"error": f"{self.command} is not supported here: use {ALLOWED_METHODS}", "status": 405}
-        self._send(405, json.dumps(error).encode(), "application/json", {"Allow": ALLOWED_METHODS})
-
-    do_PUT = do_DELETE = do_PATCH = _not_allowed
-
-    def _dispatch(self, method: str) -> None:
-        try:
-            path = urlsplit(self.path).path.rstrip("/") or "/"
-            if path == "/sparql":
-                self._sparql(method)
-            elif path == "/queries":
-                self._discard_body()
-                self._json(200, self._library())
-            elif path.startswith("/queries/"):
-                self._discard_body()
-                self._named(path.removeprefix("/queries/"))
-            elif path == "/health":
-                self._discard_body()
-                self._json(200, self._health())
-            elif path in ("/", "/index.html") and method == "GET":
-                self._page()
-            else:
-                self._discard_body()
-                raise HttpError(404, f"no such resource {path!r}: the SPARQL endpoint is /sparql")
-        except HttpError as exc:
-            self._json(exc.status, {"error": str(exc), "status": exc.status})
-        except Exception as exc:  # never a stack trace to the client
-            self.log_error("internal error: %s: %s", type(exc).__name__, exc)
-            self._json(500, {"error": f"internal error: {type(exc).__name__}", "status": 500})
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """http.server's own errors (bad request line, unknown method) as JSON too."""
-        self.close_connection = True
-        self._json(code, {"error": message or self.responses.get(code, ("error",))[0], "status": code})
-
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.config.access_log:
-            super().log_message(format, *args)
-
-    def log_error(self, format: str, *args: Any) -> None:
-        sys.stderr.write(f"graphkit serve: {format % args}\n")
-
-    def _body(self) -> bytes:
-        length = self.headers.get("Content-Length")
-        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self.close_connection = True
-            raise HttpError(411, "send the request body with a Content-Length")
-        size = int(length) if length and length.isdigit() else 0
-        if size > MAX_BODY:
-            self.close_connection = True
-            raise HttpError(413, f"request body over {MAX_BODY} bytes")
-        if not size:
-            return b""
-        # A client that announces more than it sends holds this thread only for BODY_TIMEOUT seconds.
-        self.connection.settimeout(BODY_TIMEOUT)
-        try:
-            body = self.rfile.read(size)
-        except TimeoutError:
-            body = b""
-        finally:
-            self.connection.settimeout(self.timeout)
-        if len(body) < size:
-            self.close_connection = True
-            raise HttpError(400, f"the request body was not sent within {BODY_TIMEOUT:g} s")
-        return body
-
-    def _query_string(self) -> str:
-        """The URL's query string; http.server reads the request line as Latin-1, so raw UTF-8 is undone."""
-        raw = urlsplit(self.path).query
-        try:
-            return raw.encode("latin-1").decode("utf-8")
-        except UnicodeError:
-            return raw
-
-    def _discard_body(self) -> None:
-        if self.command == "POST":
-            self._body()
-
-    def _cors_headers(self) -> dict[str, str]:
-        origins = self.server.config.origins()
-        if not origins:
-            return {}
-        origin = self.headers.get("Origin", "") if getattr(self, "headers", None) else ""
-        if "*" in origins:
-            allowed = "*"
-        elif origin in origins:
-            allowed = origin
-        else:
-            return {"Vary": "Origin"}
-        return {"Access-Control-Allow-Origin": allowed, "Access-Control-Expose-Headers": EXPOSED, "Vary": "Origin"}
-
-    def _preflight_headers(self) -> dict[str, str]:
-        headers = self._cors_headers()
-        if "Access-Control-Allow-Origin" in headers:
-            headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-            headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
-            headers["Access-Control-Max-Age"] = "600"
-        return headers
-
-    def _send(self, status: int, body: bytes, media: str = "", extra: Mapping[str, str] | None = None) -> None:
-        self.send_response(status)
-        if media:
-            charset = "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else ""
-            self.send_header("Content-Type", media + charset)
-        self.send_header("Content-Length", str(len(body)))
-        for name, value in {**SECURITY_HEADERS, **self._cors_headers(), **(extra or {})}.items():
-            self.send_header(name, value)
-        if self.close_connection:
-            self.send_header("Connection", "close")
-        self.end_headers()
-        if self.command != "HEAD" and body:
-            self.wfile.write(body)
-
-    def _json(self, status: int, document: Any) -> None:
-        self._send(status, json.dumps(document, ensure_ascii=False).encode("utf-8"), "application/json")
+        self.config, self.pool = config, pool
 
     # Routes ----------------------------------------------------------------------------------
 
-    def _sparql(self, method: str) -> None:
-        kind, text, params = self._operation(method)
+    async def sparql(self, request: Request) -> Response:
+        kind, text, params = await self._operation(request)
         from graphkit.query import with_prefixes
 
-        if kind == "update" and not self.server.config.allow_update:
+        if kind == "update" and not self.config.allow_update:
             raise HttpError(403, "this endpoint is read-only: start `graphkit serve --allow-update` to accept updates")
-        self._run(kind, with_prefixes(text), {}, params)
+        return await self._run(request, kind, with_prefixes(text), {}, params)
 
-    def _operation(self, method: str) -> tuple[str, str, dict[str, list[str]]]:
+    async def _operation(self, request: Request) -> tuple[str, str, dict[str, list[str]]]:
         """(query | update, its text, the other parameters) from GET, form POST or direct POST."""
-        params = parse_qs(self._query_string(), keep_blank_values=True)
-        if method == "POST":
-            media, _, options = self.headers.get("Content-Type", "").partition(";")
+        params = _query(request)
+        if request.method == "POST":
+            media, _, options = request.headers.get("content-type", "").partition(";")
             media = media.strip().lower()
             charset = dict(media_parameter(o) for o in options.split(";") if "=" in o).get("charset", "utf-8")
             if charset.lower().replace("-", "") != "utf8":
                 raise HttpError(415, f"charset {charset!r} is not supported: send UTF-8")
             try:
-                body = self._body().decode("utf-8")
+                body = (await _body(request)).decode("utf-8")
             except UnicodeDecodeError:
                 raise HttpError(400, "the request body is not UTF-8") from None
             if media == "application/x-www-form-urlencoded":
@@ -272,9 +123,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raise HttpError(400, "give exactly one 'query' (or, with POST, one 'update') parameter")
         return ("query", queries[0], params) if queries else ("update", updates[0], params)
 
-    def _run(self, kind: str, text: str, bindings: dict[str, Node], params: Mapping[str, list[str]],
-             entities: tuple[str, ...] = ()) -> None:
-        config = self.server.config
+    async def _run(self, request: Request, kind: str, text: str, bindings: dict[str, Node],
+                   params: Mapping[str, list[str]], entities: tuple[str, ...] = ()) -> Response:
+        config = self.config
         own = GRAPH_PARAMS[kind]
         for other in GRAPH_PARAMS["update" if kind == "query" else "query"]:
             if params.get(other):
@@ -283,10 +134,10 @@ class SparqlHandler(BaseHTTPRequestHandler):
         for iri in (*graphs.default, *graphs.named):
             if not is_absolute_iri(iri):
                 raise HttpError(400, f"not an absolute IRI: {iri[:200]!r}")
-        host, port = bound_address(self.server)
+        host, port = request.scope.get("server") or (config.host, config.port)
         job = Job(
             kind, text, bindings,
-            accept=self.headers.get("Accept", ""),
+            accept=request.headers.get("accept", ""),
             explicit=next((params[n][0] for n in ("format", "output", "results") if params.get(n)), None),
             graphs=graphs or None,
             base=f"http://{host if ':' not in str(host) else f'[{host}]'}:{port}/sparql",
@@ -295,30 +146,32 @@ class SparqlHandler(BaseHTTPRequestHandler):
             raw_csv=config.raw_csv,
             entities=entities,
         )
-        reply = self.server.pool.run(job, config.timeout, wait=max(30.0, config.timeout * 3))
-        self._send(reply.status, reply.body, reply.media, reply.headers)
+        reply = await run_in_threadpool(self.pool.run, job, config.timeout, max(30.0, config.timeout * 3))
+        return _response(reply.status, reply.body, reply.media, reply.headers)
 
-    def _named(self, name: str) -> None:
+    async def named(self, request: Request) -> Response:
         from urllib.parse import unquote
 
         from graphkit.query import QueryError, named_queries, with_prefixes
 
-        library = named_queries()
-        named = library.get(unquote(name))
+        await _discard(request)
+        name = unquote(request.path_params["name"])
+        named = named_queries().get(name)
         if named is None:
-            raise HttpError(404, f"no named query {unquote(name)!r}; GET /queries lists them")
-        params = parse_qs(self._query_string(), keep_blank_values=True)
+            raise HttpError(404, f"no named query {name!r}; GET /queries lists them")
+        params = _query(request)
         values = {k: v[0] for k, v in params.items() if k not in ("format", "output", "results")}
         try:
             bindings = named.bindings(values)
         except QueryError as exc:
             raise HttpError(400, str(exc)) from None
-        self._run("query", with_prefixes(named.text), bindings, params, named.entity_params)
+        return await self._run(request, "query", with_prefixes(named.text), bindings, params, named.entity_params)
 
-    def _library(self) -> list[dict[str, Any]]:
+    async def library(self, request: Request) -> Response:
         from graphkit.query import named_queries
 
-        return [
+        await _discard(request)
+        return _json(200, [
             {
                 "name": q.name,
                 "description": q.description,
@@ -328,45 +181,173 @@ class SparqlHandler(BaseHTTPRequestHandler):
                 ],
             }
             for q in sorted(named_queries().values(), key=lambda q: q.name)
-        ]
+        ])
 
-    def _health(self) -> dict[str, Any]:
-        config = self.server.config
-        return {
+    async def health(self, request: Request) -> Response:
+        await _discard(request)
+        config = self.config
+        return _json(200, {
             "status": "ok",
             "store": config.store or str(config.out),
-            "workers": self.server.pool.size,
-            "idle_workers": self.server.pool.idle.qsize(),
-            "worker_pids": self.server.pool.pids(),
+            "workers": self.pool.size,
+            "idle_workers": self.pool.idle.qsize(),
+            "worker_pids": self.pool.pids(),
             "read_only": not config.allow_update,
-            "network_isolation": self.server.pool.isolation or "none (remote store)",
+            "network_isolation": self.pool.isolation or "none (remote store)",
             "timeout_s": config.timeout,
             "max_rows": config.max_rows,
-        }
+        })
 
-    def _page(self) -> None:
-        page = self.server.config.out / "index.html"
+    async def page(self, request: Request) -> Response:
+        if request.method == "POST":
+            await _discard(request)
+            raise HttpError(404, f"no such resource {request.url.path!r}: the SPARQL endpoint is /sparql")
+        page = self.config.out / "index.html"
         if page.is_file():
             text = served_page(page.read_text(encoding="utf-8"))
             match = PAGE_CSP_RE.search(text)
             policy = html.unescape(match.group(1)) if match else SECURITY_HEADERS["Content-Security-Policy"]
             csp = {"Content-Security-Policy": f"{policy.rstrip('; ')}; frame-ancestors 'none'"}
-            self._send(200, text.encode("utf-8"), "text/html", csp)
-            return
+            return _response(200, text.encode("utf-8"), "text/html", csp)
         body = b"<!doctype html><title>graphkit</title><p>SPARQL endpoint: <a href='/sparql'>/sparql</a>"
-        self._send(200, body, "text/html")
+        return _response(200, body, "text/html")
+
+    async def not_found(self, request: Request) -> Response:
+        await _discard(request)
+        raise HttpError(404, f"no such resource {request.url.path!r}: the SPARQL endpoint is /sparql")
 
 
-def make_server(config: ServerConfig) -> SparqlServer:
-    """Start the worker pool and bind the server (not yet serving); port 0 picks a free port."""
-    workers = 1 if config.allow_update else (config.workers or os.cpu_count() or 2)
-    opener = StoreOpener(config.out, config.store, writable=config.allow_update, in_memory=config.in_memory)
-    pool = WorkerPool(opener, workers, max_memory_mb=config.max_memory_mb)
+def _query(request: Request) -> dict[str, list[str]]:
+    """The URL's parameters; a raw UTF-8 query string (not percent-encoded) is read as UTF-8."""
+    raw = request.scope.get("query_string", b"")
     try:
-        return SparqlServer(config, pool)
-    except OSError:
-        pool.close()
-        raise
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    return parse_qs(text, keep_blank_values=True)
+
+
+async def _body(request: Request) -> bytes:
+    """The request body, at most MAX_BODY bytes, sent within BODY_TIMEOUT seconds."""
+    if request.headers.get("transfer-encoding", "").lower() == "chunked":
+        raise HttpError(411, "send the request body with a Content-Length")
+    length = request.headers.get("content-length", "")
+    size = int(length) if length.isdigit() else 0
+    if size > MAX_BODY:
+        raise HttpError(413, f"request body over {MAX_BODY} bytes")
+    if not size:
+        return b""
+    try:
+        return await asyncio.wait_for(request.body(), BODY_TIMEOUT)
+    except TimeoutError:
+        raise HttpError(400, f"the request body was not sent within {BODY_TIMEOUT:g} s") from None
+
+
+async def _discard(request: Request) -> None:
+    if request.method == "POST":
+        await _body(request)
+
+
+def _response(status: int, body: bytes, media: str = "", extra: Mapping[str, str] | None = None) -> Response:
+    headers = dict(extra or {})
+    if media:
+        charset = "; charset=utf-8" if media.startswith("text/") or "json" in media or "xml" in media else ""
+        headers["Content-Type"] = media + charset
+    return Response(body, status_code=status, headers=headers)
+
+
+def _json(status: int, document: Any) -> Response:
+    return _response(status, json.dumps(document, ensure_ascii=False).encode("utf-8"), "application/json")
+
+
+class _Headers:
+    """ASGI middleware: OPTIONS and unsupported methods answered here; security and CORS headers and
+    `Server: graphkit` on every response; any failure a JSON error, never a stack trace."""
+
+    def __init__(self, app: Any, config: ServerConfig) -> None:
+        self.app, self.config = app, config
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        extra = {**SECURITY_HEADERS, **_cors(self.config, request.headers.get("origin", "")), "Server": "graphkit"}
+
+        async def with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in (b"server",)]
+                present = {k.lower() for k, _ in headers}
+                for name, value in extra.items():
+                    if name.lower().encode() not in present:
+                        headers.append((name.lower().encode(), value.encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        method = scope["method"]
+        if method == "OPTIONS":
+            allow = {"Allow": ALLOWED_METHODS, **_preflight(self.config, request)}
+            response: Response = _response(204, b"", extra=allow)
+        elif method not in ("GET", "HEAD", "POST"):
+            response = _json(405, {"error": f"{method} is not supported here: use {ALLOWED_METHODS}", "status": 405})
+            response.headers["Allow"] = ALLOWED_METHODS
+            response.headers["Connection"] = "close"
+        else:
+            await self.app(scope, receive, with_headers)
+            return
+        await response(scope, receive, with_headers)
+
+
+def _cors(config: ServerConfig, origin: str) -> dict[str, str]:
+    origins = config.origins()
+    if not origins:
+        return {}
+    if "*" in origins:
+        allowed = "*"
+    elif origin in origins:
+        allowed = origin
+    else:
+        return {"Vary": "Origin"}
+    return {"Access-Control-Allow-Origin": allowed, "Access-Control-Expose-Headers": EXPOSED, "Vary": "Origin"}
+
+
+def _preflight(config: ServerConfig, request: Request) -> dict[str, str]:
+    headers = _cors(config, request.headers.get("origin", ""))
+    if "Access-Control-Allow-Origin" in headers:
+        headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+        headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+        headers["Access-Control-Max-Age"] = "600"
+    return headers
+
+
+def create_endpoint(config: ServerConfig, pool: WorkerPool) -> Any:
+    """The endpoint as an ASGI application (Starlette, wrapped in the header middleware)."""
+    endpoint = _Endpoint(config, pool)
+    routes = [
+        Route("/sparql", endpoint.sparql, methods=["GET", "HEAD", "POST"]),
+        Route("/sparql/", endpoint.sparql, methods=["GET", "HEAD", "POST"]),
+        Route("/queries", endpoint.library, methods=["GET", "HEAD", "POST"]),
+        Route("/queries/{name:path}", endpoint.named, methods=["GET", "HEAD", "POST"]),
+        Route("/health", endpoint.health, methods=["GET", "HEAD", "POST"]),
+        Route("/", endpoint.page, methods=["GET", "HEAD", "POST"]),
+        Route("/index.html", endpoint.page, methods=["GET", "HEAD", "POST"]),
+        Route("/{rest:path}", endpoint.not_found, methods=["GET", "HEAD", "POST"]),
+    ]
+    handlers = {HttpError: _http_error, Exception: _internal_error}
+    return _Headers(Starlette(routes=routes, exception_handlers=handlers), config)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status if isinstance(exc, HttpError) else 500
+    response = _json(status, {"error": str(exc), "status": status})
+    if status in (400, 411, 413):
+        response.headers["Connection"] = "close"
+    return response
+
+
+async def _internal_error(request: Request, exc: Exception) -> Response:
+    """Never a stack trace to the client (the server's log has it)."""
+    return _json(500, {"error": f"internal error: {type(exc).__name__}", "status": 500})
 
 
 def serve(
@@ -376,27 +357,40 @@ def serve(
     out: Path | str = "out",
     **options: Any,
 ) -> None:
-    """Serve the graph until interrupted (SIGINT or SIGTERM); `options` are ServerConfig fields."""
+    """Serve the graph until interrupted (SIGINT or SIGTERM); `options` are ServerConfig fields.
+
+    uvicorn runs the application; the socket is bound (and listening) before the URL is printed, so
+    a client that reads the line can connect at once, and port 0 picks a free port.
+    """
+    import uvicorn
+
     config = ServerConfig(out=Path(out), store=store_spec, host=host, port=port, **options)
-    server = make_server(config)
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown, daemon=True).start())
-    bound_host, bound_port = bound_address(server)
-    mode = "read-write" if config.allow_update else "read-only"
-    url = f"http://{bound_host if ':' not in bound_host else f'[{bound_host}]'}:{bound_port}"
-    print(
-        f"graphkit serving {config.store or config.out}: explorer {url}/ · SPARQL {url}/sparql "
-        f"({mode}, {server.pool.size} workers, timeout {config.timeout:g} s, row cap {config.max_rows})",
-        flush=True,
-    )
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"warning: listening on {host}, reachable from other machines", file=sys.stderr, flush=True)
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind((host, port))
+    listener.listen(512)
+    workers = 1 if config.allow_update else (config.workers or os.cpu_count() or 2)
+    opener = StoreOpener(config.out, config.store, writable=config.allow_update, in_memory=config.in_memory)
+    pool = WorkerPool(opener, workers, max_memory_mb=config.max_memory_mb)
     try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        pass
+        bound_host, bound_port = listener.getsockname()[:2]
+        mode = "read-write" if config.allow_update else "read-only"
+        url = f"http://{bound_host if ':' not in bound_host else f'[{bound_host}]'}:{bound_port}"
+        print(
+            f"graphkit serving {config.store or config.out}: explorer {url}/ · SPARQL {url}/sparql "
+            f"({mode}, {pool.size} workers, timeout {config.timeout:g} s, row cap {config.max_rows})",
+            flush=True,
+        )
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            print(f"warning: listening on {host}, reachable from other machines", file=sys.stderr, flush=True)
+        server = uvicorn.Server(uvicorn.Config(
+            create_endpoint(config, pool), log_level="warning", access_log=config.access_log,
+            server_header=False, timeout_keep_alive=120, limit_concurrency=1024,
+        ))
+        server.run(sockets=[listener])
     finally:
-        server.server_close()
-        server.pool.close()
+        listener.close()
+        pool.close()
 
 
-__all__ = ["ServerConfig", "make_server", "serve"]
+__all__ = ["ServerConfig", "create_endpoint", "serve"]

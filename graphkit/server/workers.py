@@ -104,12 +104,6 @@ def _worker_main(connection: Any, opener: StoreOpener, max_memory_mb: int) -> No
     store.close()
 
 
-def bound_address(server: Any) -> tuple[str, int]:
-    """The (host, port) a server listens on (a socket server may hold the host as bytes)."""
-    host, port = server.server_address[:2]
-    return (host.decode() if isinstance(host, bytes) else str(host)), int(port)
-
-
 def _execute(store: Store, job: Job) -> Reply:
     """Run one job; every failure becomes a one-line JSON error."""
     from graphkit.query import QueryError, check_entities
