@@ -132,6 +132,7 @@ class BrowserPage:
     def __init__(
         self, browser: Any, url: str, origin: str, *, schemes: tuple[str, ...] = ("data:",),
         timeout: float = 60_000, downloads: bool = False,
+        ready: str = "() => window.graphkit && window.graphkit.ready === true",
     ) -> None:
         self.context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=downloads)
         self.page = self.context.new_page()
@@ -150,7 +151,7 @@ class BrowserPage:
         self.page.on("dialog", on_dialog)
         self.page.goto(url)
         # A function, not a bare expression: the page's CSP forbids the eval Playwright uses for strings.
-        self.page.wait_for_function("() => window.graphkit && window.graphkit.ready === true", timeout=timeout)
+        self.page.wait_for_function(ready, timeout=timeout)
 
     def evaluate(self, script: str, arg: Any = None) -> Any:
         return self.page.evaluate(script, arg)

@@ -229,19 +229,9 @@ def test_a_draft_survives_a_killed_server(workspace: dict[str, Path]) -> None:
 
 
 def open_review(browser: Any, server: Reviewing) -> BrowserPage:
-    """The review page in chromium; BrowserPage records requests, errors and dialogs."""
-    page = BrowserPage.__new__(BrowserPage)
-    page.context = browser.new_context(viewport={"width": 1440, "height": 900})
-    page.page = page.context.new_page()
-    page.allowed = (server.base,)
-    page.requests, page.errors, page.dialogs = [], [], []
-    page.page.on("request", lambda r: page.requests.append(r.url))
-    page.page.on("pageerror", lambda e: page.errors.append(str(e)))
-    page.page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
-    page.page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
-    page.page.goto(server.base + "/")
-    page.page.wait_for_function("() => window.graphkitReview && window.graphkitReview.ready === true", timeout=60_000)
-    return page
+    """The review page in chromium, allowed to reach its own server and nothing else."""
+    ready = "() => window.graphkitReview && window.graphkitReview.ready === true"
+    return BrowserPage(browser, server.base + "/", server.base, schemes=(), ready=ready)
 
 
 def select_text(page: Any, text: str) -> None:
@@ -263,6 +253,13 @@ def select_text(page: Any, text: str) -> None:
            }""",
         text,
     )
+
+
+def fill_field(card: Any, field: str, value: str) -> None:
+    """Type a value into a card's field and commit it, as leaving the field does."""
+    box = card.locator(f'input[data-field="{field}"]')
+    box.fill(value)
+    box.dispatch_event("change")
 
 
 def pick_party(page: Any, card: Any, field: str, typed: str, wanted: str) -> None:
@@ -296,15 +293,11 @@ def test_reviewing_in_the_browser_fixes_a_wrong_district_and_keeps_markup_as_tex
         # … and add the right one from its sentence
         select_text(page, "鹭川市海港区与青岚县签订结对帮扶协议")
         page.locator("#rv-add").click()
-        added = page.locator(".rv-card.rv-focus")
+        added = page.locator(".rv-card.rv-focus")  # looked up again at each use: cards are redrawn
         added.locator("select").first.select_option("pairing")
-        added = page.locator(".rv-card.rv-focus")
         pick_party(page, added, "from", "鹭川市海港", "鹭川市海港区")
-        added = page.locator(".rv-card.rv-focus")
         pick_party(page, added, "to", "青岚县", "青岚县")
-        added = page.locator(".rv-card.rv-focus")
-        added.locator('input[data-field="mode"]').fill("结对帮扶")
-        added.locator('input[data-field="mode"]').dispatch_event("change")
+        fill_field(added, "mode", "结对帮扶")
         page.keyboard.press("Control+s")
         page.locator("#rv-status.rv-done").wait_for(timeout=60_000)
         page.screenshot(path=str(workspace["data"].parent / "review.png"))
@@ -364,13 +357,10 @@ def test_a_fresh_seed_article_goes_from_extracted_to_gold_in_the_browser(browser
             actions += 1
         select_text(page, "北京联慈健康扶贫基金会")  # the gift the extractor missed
         page.locator("#rv-add").click()
-        added = page.locator(".rv-card.rv-focus")
+        added = page.locator(".rv-card.rv-focus")  # looked up again at each use: cards are redrawn
         pick_party(page, added, "from", "联慈", "北京联慈健康扶贫基金会")
-        added = page.locator(".rv-card.rv-focus")
         pick_party(page, added, "to", "大英县", "大英县")
-        added = page.locator(".rv-card.rv-focus")
-        added.locator('input[data-field="amount"]').fill("683300")
-        added.locator('input[data-field="amount"]').dispatch_event("change")
+        fill_field(added, "amount", "683300")
         actions += 5
         page.keyboard.press("Control+s")
         actions += 1

@@ -27,28 +27,25 @@ def review(
     build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild out/ after each save.")] = True,
 ) -> None:
     """Review extracted sources in the browser: accept, edit, reject and add relations, then save."""
-    import socket
-
     import uvicorn
 
-    from graphkit.dataset import DataError, load
+    from graphkit.dataset import DataError
     from graphkit.review.app import LOOPBACK, create_app
     from graphkit.review.workspace import Workspace
+    from graphkit.server.http import listen
 
     for folder in articles:
         if not folder.is_dir():
             raise fail(f"--articles {folder}: not a folder")
+    workspace = Workspace(data, out, articles, store=store, rebuild=build)
     try:
-        load(data)
+        workspace.dataset()  # checked (and kept) before the server starts
     except DataError as exc:
         raise fail(str(exc)) from None
     hosts = list(LOOPBACK) if host in LOOPBACK else [*LOOPBACK, host]
-    app = create_app(Workspace(data, out, articles, store=store, rebuild=build), hosts=hosts)
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    app = create_app(workspace, hosts=hosts)
     try:
-        listener.bind((host, port))
-        listener.listen(128)  # connections queue from now on: the URL printed next already answers
+        listener = listen(host, port)
     except OSError as exc:
         raise fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     bound = listener.getsockname()[1]

@@ -72,6 +72,7 @@ def _template() -> jinja2.Template:
     return environment.get_template("review.html")
 
 
+@cache
 def content_security_policy(header: bool = True) -> str:
     """Only the page's own script and style, and requests to its own origin (`header`: with
     frame-ancestors, which only a header can carry; the page repeats the rest in a meta element)."""

@@ -49,6 +49,8 @@ from graphkit.extract.normalise import ArticleError, Document, decode_bytes, nor
 from graphkit.files import atomic_write
 from graphkit.model import Dataset, Entity, Source
 from graphkit.names import name_key, pinyin_keys
+from graphkit.publish import JOURNAL
+from graphkit.review.gold import find_article
 
 SOURCES = Path("sources")
 DRAFTS = Path(".review")
@@ -117,6 +119,8 @@ class Workspace:
         self.data_dir, self.out_dir = Path(data_dir), Path(out_dir)
         self.articles = tuple(Path(a) for a in articles)
         self.store, self.rebuild = store, rebuild
+        self._stamp: tuple[tuple[str, int, int], ...] | None = None
+        self._loaded: Dataset | None = None
 
     # --- reading -----------------------------------------------------------------------------
 
@@ -126,13 +130,26 @@ class Workspace:
             raise NotFound(f"no source {source_id!r} in {self.data_dir / SOURCES}")
         return path
 
+    def dataset(self) -> Dataset:
+        """data/ as it is now, read again only when one of its files changed: autocomplete asks on
+        every keystroke, and reading every YAML file each time would be most of the answer's time."""
+        try:
+            files = [self.data_dir / REGISTER, self.data_dir / EXTRACTED_REGISTER, self.data_dir / JOURNAL,
+                     *(self.data_dir / SOURCES).glob("*.yaml")]
+            stamp = tuple(sorted((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files if p.exists()))
+        except OSError:  # a file went away while being looked at: read everything again
+            stamp = None
+        if stamp is None or stamp != self._stamp or self._loaded is None:
+            self._loaded, self._stamp = load(self.data_dir), stamp
+        return self._loaded
+
     def version(self, source_id: str) -> str:
         """The sha256 of the source's file: what a save must name to be accepted."""
         return hashlib.sha256(self.path(source_id).read_bytes()).hexdigest()
 
     def queue(self) -> list[dict[str, Any]]:
         """Every source, unreviewed first, with its status and number of events."""
-        dataset = load(self.data_dir)
+        dataset = self.dataset()
         drafts = {p.stem for p in (self.data_dir / DRAFTS).glob("*.json")}
         rows = []
         for source in dataset.sources.values():
@@ -149,22 +166,21 @@ class Workspace:
         """The source's article from the article folders, checked against its sha256."""
         if not source.file:
             raise ReviewError(f"source {source.id} names no article file")
-        for folder in self.articles:
-            path = folder / source.file
-            if path.is_file():
-                data = path.read_bytes()
-                if source.sha256 and hashlib.sha256(data).hexdigest() != source.sha256:
-                    raise ReviewError(f"{path} is not the text {source.id} was extracted from (sha256 differs)")
-                try:
-                    return Article(normalise(decode_bytes(data, str(path))))
-                except ArticleError as exc:
-                    raise ReviewError(str(exc)) from None
+        path = find_article(source, self.articles)
+        if path is not None:
+            data = path.read_bytes()
+            if source.sha256 and hashlib.sha256(data).hexdigest() != source.sha256:
+                raise ReviewError(f"{path} is not the text {source.id} was extracted from (sha256 differs)")
+            try:
+                return Article(normalise(decode_bytes(data, str(path))))
+            except ArticleError as exc:
+                raise ReviewError(str(exc)) from None
         where = ", ".join(map(str, self.articles)) or "no folder given (--articles)"
         raise ReviewError(f"article {source.file} not found in {where}")
 
     def source(self, source_id: str) -> dict[str, Any]:
         """A source for the review screen: metadata, text, candidates and entities they name."""
-        dataset = load(self.data_dir)
+        dataset = self.dataset()
         source = dataset.sources.get(source_id)
         if source is None:
             raise NotFound(f"no source {source_id!r}")
@@ -191,7 +207,7 @@ class Workspace:
 
     def entities(self, query: str, limit: int = 12) -> list[dict[str, Any]]:
         """Entities for autocomplete: name, alias or pinyin matches, exact before prefix before inside."""
-        dataset = load(self.data_dir)
+        dataset = self.dataset()
         key = name_key(query)
         latin = query.strip().lower().replace(" ", "")
         if not key and not latin:
@@ -237,7 +253,7 @@ class Workspace:
 
         if self.version(source_id) != version:
             raise Conflict("this source changed since you opened it (saved elsewhere); reload to see that version")
-        dataset = load(self.data_dir)
+        dataset = self.dataset()
         source = dataset.sources[source_id]
         article = self.article(source)
         new_entities = [_entity_from(item, position) for position, item in enumerate(submitted.get("entities") or [])]
@@ -317,9 +333,10 @@ class Workspace:
                 item["aliases"] = [a for a in aliases if a not in (entity.id, item.get("name"))]
             curated.append(item)
         curated += [e for e in new_entities if e["id"] not in updates]
-        register = (self.data_dir / REGISTER).read_text(encoding="utf-8")
-        others = [s for s in dataset.sources.values() if s.id != source_id]
-        elsewhere = referenced(others, dataset.entities)
+        original = (self.data_dir / REGISTER).read_text(encoding="utf-8")
+        register = original
+        # what the other sources name, directly or through what contains it (ingest's rule)
+        elsewhere = referenced([s for s in dataset.sources.values() if s.id != source_id], dataset.entities)
         for gone, into in (merges or {}).items():
             if gone in elsewhere:
                 continue  # another source still names it: it stays an entity of its own
@@ -332,12 +349,11 @@ class Workspace:
         if curated:
             block = yaml.dump(curated, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
             register = register.rstrip("\n") + "\n" + CURATED_BLOCK.format(source=source_id) + block
-        if register != (self.data_dir / REGISTER).read_text(encoding="utf-8"):
+        if register != original:
             writes.append((self.data_dir / REGISTER, register))
         extracted = [e for e in dataset.entities.values() if e.status == "extracted"]
-        # ingest's rule: an extracted entity nothing refers to any more leaves the register
-        others = [s for s in dataset.sources.values() if s.id != source_id]
-        still = referenced(others, dataset.entities) | used | {r for e in new_entities for r in (
+        # an extracted entity nothing refers to any more leaves the register
+        still = elsewhere | used | {r for e in new_entities for r in (
             e.get("part_of"), e.get("located_in"), e.get("member_of")) if r}
         rest = [e for e in extracted if e.id not in moving and e.id in still]
         if len(rest) != len(extracted):

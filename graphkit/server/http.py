@@ -350,6 +350,20 @@ async def _internal_error(request: Request, exc: Exception) -> Response:
     return _json(500, {"error": f"internal error: {type(exc).__name__}", "status": 500})
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """A socket bound and listening: connections queue from now on, so a URL printed next already
+    answers (port 0 picks a free port). `graphkit serve` and `graphkit review` hand it to uvicorn."""
+    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind((host, port))
+        listener.listen(512)
+    except OSError:
+        listener.close()
+        raise
+    return listener
+
+
 def serve(
     store_spec: str | None = None,
     host: str = "127.0.0.1",
@@ -365,10 +379,7 @@ def serve(
     import uvicorn
 
     config = ServerConfig(out=Path(out), store=store_spec, host=host, port=port, **options)
-    listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind((host, port))
-    listener.listen(512)
+    listener = listen(host, port)
     workers = 1 if config.allow_update else (config.workers or os.cpu_count() or 2)
     opener = StoreOpener(config.out, config.store, writable=config.allow_update, in_memory=config.in_memory)
     pool = WorkerPool(opener, workers, max_memory_mb=config.max_memory_mb)
@@ -393,4 +404,4 @@ def serve(
         pool.close()
 
 
-__all__ = ["ServerConfig", "create_endpoint", "serve"]
+__all__ = ["ServerConfig", "create_endpoint", "listen", "serve"]
