@@ -84,6 +84,14 @@ def test_autocomplete_tells_two_entities_of_one_name_apart(workspace: dict[str, 
     assert pinyin[0]["id"] == "黑水县" and pinyin[0]["kind"] == "县级"
 
 
+def test_autocomplete_finds_a_name_written_another_way(workspace: dict[str, Path]) -> None:
+    """The article's form of a name the register holds under another: most of its characters match."""
+    web = client(workspace)
+    found = [hit["id"] for hit in web.get("/api/entities", params={"q": "鹭川海港区"}).json()]
+    assert found[0] == "鹭川市海港区"
+    assert web.get("/api/entities", params={"q": "鹭鸟湖畔"}).json() == []  # two shared characters are not enough
+
+
 def test_writes_need_the_token_the_origin_and_a_loopback_host(workspace: dict[str, Path]) -> None:
     web = client(workspace)
     assert web.put("/api/drafts/luchuan", json={}).status_code == 403
@@ -332,6 +340,54 @@ def test_merging_an_entity_in_the_browser_renames_it_on_every_card(browser: Any,
         review.check()
     finally:
         server.stop()
+
+
+# A gift by a person who shares a name with a cadre of the curated data (陈聪, a team member sent to
+# 黑水县): the extractor links the name to that cadre, and the reviewer splits the two.
+NAMESAKE = """企业家陈聪向青岚县第一中学捐款
+2024-09-10  来源:青岚融媒
+
+9月8日,鹭川市企业家陈聪向青岚县第一中学捐款10万元,用于奖励优秀教师。
+"""
+
+
+@pytest.mark.browser
+def test_splitting_a_namesake_in_the_browser_makes_a_new_entity_of_the_same_name(
+    browser: Any, workspace: dict[str, Path]
+) -> None:
+    (workspace["articles"] / "namesake.txt").write_text(NAMESAKE, encoding="utf-8")
+    ingest([workspace["articles"] / "namesake.txt"], workspace["data"], workspace["out"], rebuild=False)
+    server = Reviewing(workspace, "--no-build")
+    try:
+        review = open_review(browser, server)
+        page = review.page
+        page.locator('#rv-queue-list li[data-id="namesake"]').click()
+        page.locator("#rv-text", has_text="企业家陈聪").wait_for()
+        cadre = page.locator(".rv-chip", has_text="陈聪").first
+        cadre.locator('button[data-action="split"]').click()
+        ident = page.locator('.rv-new-entity input[data-field="id"]')
+        ident.fill("陈聪")  # the same id is refused: the two must differ
+        page.locator(".rv-new-entity button", has_text="创建").click()
+        assert "不同的标识" in page.locator(".rv-new-entity .rv-error-text").inner_text()
+        ident.fill("陈聪（鹭川市企业家）")
+        page.locator(".rv-new-entity button", has_text="创建").click()
+        state = page.evaluate("() => window.graphkitReview.state")
+        assert state["cards"][0]["from"] == ["陈聪（鹭川市企业家）"]
+        assert state["newEntities"] == [{"id": "陈聪（鹭川市企业家）", "type": "Person", "name": "陈聪"}]
+        page.evaluate("() => { window.graphkitReview.state.focus = 0; }")
+        page.locator("#rv-text").click()
+        page.keyboard.press("a")
+        page.keyboard.press("Control+s")
+        page.locator("#rv-status.rv-done").wait_for(timeout=60_000)
+        review.check()
+    finally:
+        server.stop()
+    written = yaml.safe_load((workspace["data"] / "sources" / "namesake.yaml").read_text("utf-8"))
+    assert [(e["from"], e["to"], e["amount"]) for e in written["events"]] == [
+        (["陈聪（鹭川市企业家）"], ["青岚县第一中学"], 100000)]
+    register = {e["id"]: e for e in yaml.safe_load((workspace["data"] / "entities.yaml").read_text("utf-8"))}
+    assert register["陈聪（鹭川市企业家）"] == {"id": "陈聪（鹭川市企业家）", "name": "陈聪", "type": "Person"}
+    assert register["陈聪"]["member_of"] == "彭州市第六批对口支援黑水县工作队"  # the cadre is untouched
 
 
 @pytest.mark.browser

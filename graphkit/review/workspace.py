@@ -66,6 +66,10 @@ REVIEWED_HEADER = "# Reviewed with `graphkit review` against {file}; spans are [
 CURATED_BLOCK = "\n# --- Reviewed with `graphkit review` ({source})\n"
 
 
+#: The share of a typed name's characters another name must contain to be suggested for it.
+FUZZY_SHARE = 0.6
+
+
 class ReviewError(ValueError):
     """A save refused: the message says why; `field` and `event` say where, for the form."""
 
@@ -206,19 +210,24 @@ class Workspace:
         }
 
     def entities(self, query: str, limit: int = 12) -> list[dict[str, Any]]:
-        """Entities for autocomplete: name, alias or pinyin matches, exact before prefix before inside."""
+        """Entities for autocomplete: name, alias or pinyin matches, exact before prefix before inside;
+        then, for a name written another way (金坛工商联 for 金坛区总商会), the names that share most of
+        its characters — a reviewer types the name as the article writes it."""
         dataset = self.dataset()
         key = name_key(query)
         latin = query.strip().lower().replace(" ", "")
         if not key and not latin:
             return []
-        ranked = []
+        ranked: list[tuple[float, int, str]] = []
         for entity in dataset.entities.values():
             forms = [name_key(label) for label in entity.labels]
-            rank = min((0 if f == key else 1 if f.startswith(key) else 2 if key in f else 9) for f in forms)
+            rank: float = min((0 if f == key else 1 if f.startswith(key) else 2 if key in f else 9) for f in forms)
             if rank == 9 and latin.isascii():
                 keys = pinyin_keys(list(entity.labels))
                 rank = 3 if latin in keys else 4 if any(k.startswith(latin) for k in keys) else 9
+            if rank == 9 and len(key) >= 3 and not latin.isascii():
+                shared = max(_shared_characters(key, f) for f in forms)
+                rank = 5 + (1 - shared) if shared >= FUZZY_SHARE else 9
             if rank < 9:
                 ranked.append((rank, len(entity.name), entity.id))
         return [describe(dataset, i) for _, _, i in sorted(ranked)[:limit]]
@@ -359,6 +368,21 @@ class Workspace:
         if len(rest) != len(extracted):
             writes.append((self.data_dir / EXTRACTED_REGISTER, REGISTER_HEADER + entities_to_yaml(rest)))
         return writes
+
+
+def _shared_characters(typed: str, name: str) -> float:
+    """The share of `typed`'s characters (counted with repeats) that `name` also has.
+
+    >>> round(_shared_characters("金坛工商联", "金坛区总商会"), 2)
+    0.6
+    """
+    rest = list(name)
+    found = 0
+    for char in typed:
+        if char in rest:
+            rest.remove(char)
+            found += 1
+    return found / len(typed) if typed else 0.0
 
 
 def describe(dataset: Dataset, entity_id: str) -> dict[str, Any]:

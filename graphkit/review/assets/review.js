@@ -96,15 +96,23 @@
     if (!state.source) return;
     clearTimeout(draftTimer);
     const id = state.source.id;
-    const draft = { version: state.version, cards: state.cards, newEntities: state.newEntities, merges: state.merges };
+    const draft = { version: state.version, cards: state.cards, newEntities: state.newEntities, merges: state.merges, focus: state.focus };
     draftTimer = setTimeout(function () {
       api("PUT", "/api/drafts/" + encodeURIComponent(id), draft).catch(function (e) { status("草稿未保存: " + e.message, "error"); });
     }, 300);
   }
 
+  /** Apply a change with an undo step; a change that changes nothing (a field committed twice,
+   * once by the reviewer and once when it loses focus) leaves no step to undo. */
   function changed(mutate) {
     remember();
     mutate();
+    const before = state.history[state.history.length - 1];
+    if (JSON.stringify({ cards: state.cards, newEntities: state.newEntities, merges: state.merges }) ===
+        JSON.stringify({ cards: before.cards, newEntities: before.newEntities, merges: before.merges })) {
+      state.history.pop();
+      return;
+    }
     render();
     keepDraft();
   }
@@ -157,11 +165,12 @@
     const draft = source.draft;
     if (draft && draft.version === source.version) {
       state.cards = draft.cards; state.newEntities = draft.newEntities || []; state.merges = draft.merges || [];
+      state.focus = Math.min(draft.focus || 0, Math.max(state.cards.length - 1, 0));
       status("已恢复草稿 draft restored (" + state.cards.length + " 条)");
     } else {
       status(source.status === "extracted" ? "待审核 to review" : "已审核 reviewed");
     }
-    state.newEntities.forEach(function (e) { state.entities[e.id] = { id: e.id, name: e.id, type: e.type, kind: "新", status: "new", place: "" }; });
+    state.newEntities.forEach(function (e) { state.entities[e.id] = { id: e.id, name: e.name || e.id, type: e.type, kind: "新", status: "new", place: "" }; });
     render();
     renderQueue();
   }
@@ -321,6 +330,8 @@
       info.name || id, el("span", { className: "rv-kind", text: info.kind || "" }),
       info.status === "extracted" ? el("button", { type: "button", text: "⇢", title: "合并到另一个实体 merge into another entity (the same one under another name)",
         onClick: function (ev) { ev.preventDefault(); mergeEntity(id, node); } }) : null,
+      info.status !== "new" ? el("button", { type: "button", text: "⇹", title: "拆分：这里是另一个同名实体 split: here it is a different entity of the same name",
+        attrs: { "data-action": "split" }, onClick: function (ev) { ev.preventDefault(); splitEntity(id, node); } }) : null,
       el("button", { type: "button", text: "×", title: "移除 remove", onClick: function (ev) { ev.preventDefault(); onRemove(); } }),
     ]);
     return node;
@@ -348,6 +359,24 @@
     });
     anchor.after(box);
     input.focus();
+  }
+
+  /** A name that stands for two entities (a person of the same name in two articles): in this source
+   * it becomes a new entity with the same name and an id that tells the two apart. */
+  function splitEntity(id, anchor) {
+    const info = state.entities[id] || { name: id };
+    newEntity(info.name || id, function (created) {
+      state.entities[created.id] = created;
+      changed(function () {
+        state.cards.forEach(function (card) {
+          ["from", "to", "brokers"].forEach(function (k) {
+            if (card[k]) card[k] = Array.from(new Set(card[k].map(function (x) { return x === id ? created.id : x; })));
+          });
+          if (card.person === id) card.person = created.id;
+        });
+      });
+      status("已拆分 split: 本文中的「" + created.name + "」是新实体 " + created.id);
+    }, anchor, { type: info.type, split: true });
   }
 
   function partiesView(card, key, single) {
@@ -418,35 +447,50 @@
     input.addEventListener("blur", function () { setTimeout(close, 200); });
   }
 
-  /** A small form for an entity the register lacks: name, type, level, the region it lies in. */
-  function newEntity(name, choose, box) {
+  /** A small form for an entity the register lacks: name, type, level, the region it lies in. When
+   * it splits an entity (`preset.split`), the form also asks for the id that tells the two apart. */
+  function newEntity(name, choose, box, preset) {
+    const given = preset || {};
     const typeSelect = el("select", { attrs: { "aria-label": "实体类型" } });
-    VOCAB.types.forEach(function (t) { const o = el("option", { text: t.zh }); o.value = t.key; typeSelect.append(o); });
+    VOCAB.types.forEach(function (t) {
+      const o = el("option", { text: t.zh }); o.value = t.key;
+      if (t.key === given.type) o.selected = true;
+      typeSelect.append(o);
+    });
     const levelSelect = el("select", { attrs: { "aria-label": "级别" } });
     [{ key: "", zh: "（非行政区）" }].concat(VOCAB.levels).forEach(function (t) { const o = el("option", { text: t.zh }); o.value = t.key; levelSelect.append(o); });
+    const idInput = given.split ? el("input", { type: "text", attrs: { "aria-label": "标识 id", "data-field": "id",
+      title: "区别于同名实体的标识，如「张明（鹭川市）」 an id that tells it from the other of the same name" } }) : null;
+    if (idInput) idInput.value = name + "（）";
     let place = null;
     const placeBox = el("div", { className: "rv-parties" });
     const placeInput = el("input", { type: "text", attrs: { placeholder: "所在/上级地区 region it lies in" } });
     placeBox.append(placeInput);
     autocomplete(placeInput, placeBox, function (entity) { place = entity.id; placeInput.value = entity.name; });
+    const problem = el("div", { className: "rv-error-text" });
     const form = el("div", { className: "rv-new-entity" }, [
-      el("div", { text: "新建实体「" + name + "」" }), typeSelect, levelSelect, placeBox,
+      el("div", { text: (given.split ? "拆分：另一个「" : "新建实体「") + name + "」" }), idInput, typeSelect, levelSelect, placeBox,
       el("button", { type: "button", text: "创建 create", onClick: function () {
         const type = typeSelect.value;
-        const entity = { id: name, type: type };
+        const id = idInput ? idInput.value.trim() : name;
+        if (!id || (idInput && (id === name || id === name + "（）" || state.entities[id]))) {
+          problem.textContent = "需要一个不同的标识 a different id is needed";
+          return;
+        }
+        const entity = { id: id, type: type };
+        if (id !== name) entity.name = name;
         if (type === "Region") { if (levelSelect.value) entity.level = levelSelect.value; if (place) entity.part_of = place; }
         else if (place) entity.located_in = place;
         form.remove();
-        remember();
-        state.newEntities.push(entity);
-        state.history.pop();
+        state.newEntities.push(entity);  // kept by undo too: an unused new entity is not saved
         const kind = (VOCAB.types.find(function (t) { return t.key === type; }) || {}).zh;
-        choose({ id: name, name: name, type: type, kind: kind, status: "new", place: "" });
+        choose({ id: id, name: name, type: type, kind: kind, status: "new", place: placeInput.value || "" });
       } }),
       el("button", { type: "button", text: "取消", onClick: function () { form.remove(); } }),
+      problem,
     ]);
     box.after(form);
-    typeSelect.focus();
+    (idInput || typeSelect).focus();
   }
 
   /* ------------------------------------------------------------------ decisions */
