@@ -143,3 +143,34 @@ def test_spans_cover_the_source_sentence() -> None:
     rel = relations(text, "donation")[0]
     start, end = rel["span"]
     assert text[start:end].startswith("滨湖区慈善总会") and "12万元" in text[start:end]
+
+
+# --- what a relation says besides its parties ------------------------------------------------------
+
+
+def test_a_list_of_counted_goods_gives_the_items_and_each_count() -> None:
+    for text, items, quantity in [
+        ("泉州市红十字会向德化县医院捐赠轮椅30辆、护理床12张,价值9万元。", "轮椅、护理床", "轮椅30辆、护理床12张"),
+        ("泉州市红十字会向德化县医院捐赠30辆轮椅和12张护理床。", "轮椅、护理床", "30辆轮椅、12张护理床"),
+    ]:
+        gift = relations(text, "donation")[0]
+        assert (gift["items"], gift["quantity"]) == (items, quantity), text
+
+
+def test_a_secondees_post_is_part_of_the_role() -> None:
+    text = "9月1日,泉州市选派干部林志诚到德化县挂职,任德化县人民政府副县长,分管工业工作。"
+    found = relations(text, "secondment")
+    assert [(r["person"], r["to"]) for r in found] == [("林志诚", "德化县")]  # one secondment, not 任德化县
+    assert found[0]["role"].startswith("挂职") and found[0]["role"].endswith("副县长")
+    names = {e["name"] for e in extract_text(text, "t")["entities"]}
+    assert "德化县人民政府" in names and "任德化县人民政府" not in names
+
+
+def test_working_together_is_a_pairing_only_under_a_programme_name() -> None:
+    assert pairs("在东西部协作框架下,泉州市与临夏州携手推进劳务协作。") == {("泉州市", "临夏州")}
+    assert pairs("泉州市与临夏州携手举办文艺演出。") == set()
+
+
+def test_a_headline_gift_by_a_park_is_the_body_gift_by_its_committee() -> None:
+    text = "鹭川高新区向德化县捐赠物资\n鹭川高新区管委会日前向德化县捐赠大米200袋,价值3万元。"
+    assert gifts(text) == {("鹭川高新区管委会", "德化县", 30000)}

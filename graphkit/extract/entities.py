@@ -186,9 +186,11 @@ def generic_place(core: str, suffix: str) -> bool:
     """Whether core + suffix is a kind of place rather than a place's name (贫困村, 结对村, 乡镇, 集镇)."""
     if core in _SUBREGION_GENERIC or core.endswith(_SUBREGION_BAD_END):
         return True
-    # 集镇 in 李集镇 is a name's end; only what stands before it decides (贫困乡镇, 全乡镇 are kinds)
+    # 集镇 in 李集镇 is a name's end; only what stands before it decides (贫困乡镇, 全乡镇 are kinds,
+    # and so is 农业农村: an everyday word that is not a place's name before 农村)
     rest = core[:-1]
-    return core[-1:] + suffix in _GENERIC_PLACES and (not rest or generic_place(rest, ""))
+    return core[-1:] + suffix in _GENERIC_PLACES and (
+        not rest or generic_place(rest, "") or _common_words().get(rest, (0, "ns"))[1][:2] not in ("ns", "nr", "nz"))
 
 
 def find_subregions(text: str, divisions: list[Mention]) -> tuple[list[Mention], list[Mention]]:
@@ -438,6 +440,9 @@ def find_organisations(text: str, regions: list[Mention], tagging: Tagging | Non
             name, start = name[1:], start + 1
             if len(name) <= len(suffix):
                 continue
+        elif (name[0] in lexicon.TAKES_A_POST_AT or name[0] in lexicon.STOP_WORDS) and start + 1 in region_starts \
+                and kind != "WorkTeam":
+            name, start = name[1:], start + 1  # 任宁陕县人民政府副县长: 任 takes the post, the name is the rest
         # the regions inside the name: a bisect into those sorted by start, not a scan of all of them
         first, last = bisect_left(starts, start), bisect_left(starts, suffix_end)
         inner = tuple(m for m in ordered[first:last] if m.end <= suffix_end)

@@ -10,6 +10,7 @@ Each gold relation matches at most one prediction (a maximum matching, preferrin
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,19 @@ def match(gold_rels: list[dict], pred_rels: list[dict], index: GoldIndex) -> dic
     return {g: p for p, g in owner.items()}
 
 
+#: Attributes compared on matched relations, beside the scored parties and amounts.
+ATTRIBUTES = ("items", "quantity", "role")
+
+
+def _attribute(relation: dict, name: str) -> str:
+    """An attribute as compared: punctuation and spaces aside (毛毯、羽绒服 = 毛毯,羽绒服).
+
+    >>> _attribute({"items": " 毛毯、羽绒服 "}, "items") == _attribute({"items": "毛毯,羽绒服"}, "items")
+    True
+    """
+    return re.sub(r"[\s、,，;；和及]", "", str(relation.get(name) or ""))
+
+
 @dataclass
 class Counts:
     """True positives, predictions and gold items of one relation type."""
@@ -132,6 +146,10 @@ class Report:
     counts: dict[str, Counts] = field(default_factory=lambda: {t: Counts() for t in TYPES})
     amount_checked: int = 0
     amount_right: int = 0
+    #: Per attribute (items, quantity, role) of matched relations the gold states: [checked, the same,
+    #: one containing the other]. Not part of F1 (SCHEMA.md scores parties and amounts), but what a
+    #: reader of the graph sees.
+    attributes: dict[str, list[int]] = field(default_factory=lambda: {a: [0, 0, 0] for a in ATTRIBUTES})
     missed: list[tuple[str, dict]] = field(default_factory=list)
     spurious: list[tuple[str, dict]] = field(default_factory=list)
     articles: int = 0
@@ -167,6 +185,13 @@ class Report:
             if g["type"] == "donation" and g.get("amount_cny") is not None:
                 self.amount_checked += 1
                 self.amount_right += _amount_ok(g, pred_rels[pi])
+            for attribute in ATTRIBUTES:
+                stated, found = _attribute(g, attribute), _attribute(pred_rels[pi], attribute)
+                if stated:
+                    counts = self.attributes[attribute]
+                    counts[0] += 1
+                    counts[1] += found == stated
+                    counts[2] += bool(found) and (found in stated or stated in found)
         self.missed += [(article_id, g) for gi, g in enumerate(gold_rels) if gi not in pairs]
         used = set(pairs.values())
         self.spurious += [(article_id, p) for pi, p in enumerate(pred_rels) if pi not in used]
@@ -178,6 +203,8 @@ class Report:
             lines.append(f"{name:<12}{c.precision:>8.3f}{c.recall:>8.3f}{c.f1:>8.3f}{c.tp:>6}{c.pred:>6}{c.gold:>6}")
         lines.append(f"amount accuracy: {self.amount_accuracy:.3f} ({self.amount_right}/{self.amount_checked})"
                      f" over {self.articles} articles" + (f", {len(self.failed)} failed" if self.failed else ""))
+        lines.append("attributes of matched relations (same / overlapping / stated): " + " · ".join(
+            f"{a} {c[1]}/{c[2]}/{c[0]}" for a, c in self.attributes.items()))
         return "\n".join(lines)
 
     def __str__(self) -> str:

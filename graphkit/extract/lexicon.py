@@ -94,6 +94,10 @@ DEMOCRATIC_PARTIES: tuple[str, ...] = (
     "民革", "民盟", "民建", "民进", "农工党", "致公党", "九三学社", "台盟", "九三",
 )
 
+#: One-character verbs that take a post at a unit (任 in 任某县人民政府副县长); 任 is also a surname, so it
+#: is cut from a name's start only where a region's name follows it.
+TAKES_A_POST_AT = frozenset("任")
+
 # Words that end a name when scanning leftwards from a suffix (verbs, prepositions, conjunctions).
 STOP_WORDS: frozenset[str] = frozenset(
     words("""\

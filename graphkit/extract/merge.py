@@ -8,6 +8,7 @@ of the same donor whose amount agrees (or is not stated on one side).
 
 from __future__ import annotations
 
+from graphkit.extract.rules.common import _GOVERNMENT_OF_REGION
 from graphkit.extract.sentences import Sentence
 
 
@@ -32,11 +33,38 @@ def _merge_pairings(rels: list[dict]) -> list[dict]:
 
 
 def _merge_secondments(rels: list[dict]) -> list[dict]:
-    """One secondment per (person, host)."""
+    """One secondment per (person, host); what one statement says and the other does not is kept:
+    到某县挂职 and 任某县副县长 make one secondment with the role 挂职副县长.
+
+    >>> _merge_secondments([
+    ...     {"person": "王某", "to": "某县", "from": "某市", "role": "挂职", "filled": {"from": "main-pair"}},
+    ...     {"person": "王某", "to": "某县", "from": None, "role": "副县长"}])
+    [{'person': '王某', 'to': '某县', 'from': '某市', 'role': '挂职副县长', 'filled': {'from': 'main-pair'}}]
+    """
     seen: dict[tuple[str, str], dict] = {}
     for r in rels:
-        _keep_stated(seen, (r["person"], r["to"]), r)
+        key = (r["person"], r["to"])
+        first = seen.get(key)
+        if first is None:
+            seen[key] = dict(r)
+            continue
+        kept, other = (dict(r), first) if "filled" in first and "filled" not in r else (first, r)
+        seen[key] = kept
+        kept["role"] = _joined_roles(first.get("role"), r.get("role"))
+        if not kept.get("from") and other.get("from"):
+            kept["from"] = other["from"]
+            if "from" in other.get("filled", {}):
+                kept["filled"] = {**kept.get("filled", {}), "from": other["filled"]["from"]}
     return list(seen.values())
+
+
+def _joined_roles(a: str | None, b: str | None) -> str | None:
+    """Two statements of a secondee's role as one: the dispatch (挂职) before the post (副县长)."""
+    if not a or not b or b in a:
+        return a or b
+    if a in b:
+        return b
+    return a + b if len(a) <= len(b) else b + a
 
 
 def _absorb(keep: dict, drop: dict) -> None:
@@ -66,7 +94,7 @@ def _merge_donations(rels: list[dict], headline_starts: set[int]) -> list[dict]:
         else:
             _absorb(twin, r)
     for h in heads:
-        twin = next((o for o in out if o["from"] == h["from"] and _compatible(o, h)), None)
+        twin = next((o for o in out if _same_party(o["from"], h["from"]) and _compatible(o, h)), None)
         if twin is None and h.get("approximate") and h.get("amount_cny"):
             later = sorted((o for o in out if o["from"] == h["from"] and o.get("amount_cny")
                             and o["span"][0] > h["span"][0]), key=lambda o: o["span"][0])
@@ -82,6 +110,20 @@ def _merge_donations(rels: list[dict], headline_starts: set[int]) -> list[dict]:
         else:
             _absorb(twin, h)
     return out
+
+
+def _same_party(a: str, b: str) -> bool:
+    """The same giver named twice: as itself, or once by its government (a headline's 某园区 for the
+    body's 某园区管委会).
+
+    >>> _same_party("苏州工业园区", "苏州工业园区管委会"), _same_party("苏州市", "苏州市第一中学")
+    (True, False)
+    """
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    government = _GOVERNMENT_OF_REGION.match(long)
+    return government is not None and government.group(1) == short
 
 
 def _drop_totals(gifts: list[dict]) -> list[dict]:

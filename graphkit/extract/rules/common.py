@@ -38,7 +38,7 @@ _GUIDED = re.compile(r"引导|招引|招商|吸引")
 _MONEY_WORDS = re.compile(r"资金|款|金|万元|亿元|元|物资|价值")
 _CO_ACTOR = re.compile(r"(会同|联合|携手|协同|伙同)$")
 _BROKER = re.compile(r"(积极)?(对接|联系|协调|牵线|代|推动|促成)")
-_GOVERNMENT_OF_REGION = re.compile(r"^(.*?[省市县区州旗])(人民政府|政府|县委|市委|区委|委|党委)$")
+_GOVERNMENT_OF_REGION = re.compile(r"^(.*?[省市县区州旗])(人民政府|政府|县委|市委|区委|委|党委|管委会|管理委员会)$")
 _DESTINATION = re.compile(r"(赴|到|来到|前往|走进|在|慰问|看望|走访|深入)$")
 _TEAM_SENT = re.compile(r"(工作队|工作组|专家组|医疗队|援[疆藏滇黔青桂蒙甘宁渝鄂川]干部(人才)?)$")
 

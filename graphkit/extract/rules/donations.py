@@ -467,8 +467,7 @@ def _donation(donor: str, recipient: str, amount: Amount | None, brokers: list[s
         "type": "donation", "from": donor, "to": recipient,
         "amount_cny": amount.yuan if amount else None,
         "approximate": bool(amount and amount.approximate),
-        "items": _items(text, amount, after, sentence.end),
-        "quantity": _quantity(text, after, sentence.end),
+        **_goods(text, amount, after, sentence.end),
         "purpose": _purpose(text, after, sentence.end),
         "facilitated_by": [b for b in brokers if b not in (donor, recipient)],
         "span": (sentence.start, sentence.end),
@@ -496,6 +495,40 @@ def _items(text: str, amount: Amount | None, start: int, end: int) -> str | None
         if tail and not re.match(r"(用于|支持|帮助|以上|左右)", tail.group(2)):
             return tail.group(2)
     return None
+
+
+_COUNT = (r"(?:\d+(?:\.\d+)?|[一二两三四五六七八九十百千]+)[万千百]?[余多]?"
+          r"(?:公斤|千克|[台张件套床双包箱册本吨罐袋份批辆头只株棵斤瓶盒桶顶座支副盏把])")
+#: One entry of a list of goods, named before its count (口罩5万只, 毛毯100床) or after it (30吨鲜猪肉).
+_GOODS_ENTRY = re.compile(rf"(?P<name>[\u4e00-\u9fff]{{1,8}}?)(?P<count>{_COUNT})|(?P<count2>{_COUNT})"
+                          rf"(?P<name2>[\u4e00-\u9fff]{{1,8}}?)(?=等|$)")
+_GOODS_SEPARATOR = re.compile(r"、|以及|和|及|与")
+_GOODS_LEAD = re.compile(r"^(了|给予|给|予)")
+
+
+def _goods(text: str, amount: Amount | None, start: int, end: int) -> dict[str, str | None]:
+    """What was given and how many: a list of counted goods right after the verb gives both
+    (彩超机2台、呼吸机5台 → items 彩超机、呼吸机, quantity as listed); otherwise the item and
+    quantity read one by one.
+
+    >>> _goods("捐赠口罩5万只、防护服2000套等物资,总价值86.5万元", None, 2, 31)
+    {'items': '口罩、防护服', 'quantity': '口罩5万只、防护服2000套'}
+    >>> _goods("捐赠2000吨矿泉水和30吨蔬菜", None, 2, 17)
+    {'items': '矿泉水、蔬菜', 'quantity': '2000吨矿泉水、30吨蔬菜'}
+    """
+    clause = re.split(r"[,，。;；(（:：]", text[start:end], maxsplit=1)[0]
+    clause = _GOODS_LEAD.sub("", clause)
+    names, entries = [], []
+    for part in _GOODS_SEPARATOR.split(clause):
+        part = re.sub(r"等.*$", "", part)
+        match = _GOODS_ENTRY.fullmatch(part)
+        if match is None:
+            break
+        names.append(match.group("name") or match.group("name2"))
+        entries.append(part)
+    if len(entries) >= 2:
+        return {"items": "、".join(names), "quantity": "、".join(entries)}
+    return {"items": _items(text, amount, start, end), "quantity": _quantity(text, start, end)}
 
 
 def _quantity(text: str, start: int, end: int) -> str | None:

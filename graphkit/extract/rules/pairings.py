@@ -131,6 +131,8 @@ def pairings_by_province_abbreviations(ctx: Context, sentence: Sentence) -> None
 
 
 _AGREE = re.compile(r"签订|签署|续签|达成|结对|共建|建立|对接|召开.{0,6}(帮扶|协作)|开展.{0,4}(结对|帮扶)")
+#: Working together (A与B携手推进…): a pairing only when the sentence names the assistance programme.
+_COOPERATE = re.compile(r"(共同|深化|持续)?(携手|联手|协作|合作)")
 
 
 def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
@@ -160,6 +162,8 @@ def pairings_by_agreement(ctx: Context, sentence: Sentence) -> None:
         clause_end = _clause_end(text, ms[targets[-1]].end, sentence.end)
         tail = text[ms[targets[-1]].end : clause_end]
         verb = _AGREE.search(tail)
+        if not verb and _mode_in(text, sentence):  # 携手/协作 is a pairing where the sentence names the programme
+            verb = _COOPERATE.match(tail)
         if not verb:
             continue
         sources = _agreement_sources(ctx, ms, i, sentence)

@@ -45,8 +45,29 @@ def secondments_of_persons(ctx: Context, sentence: Sentence) -> None:
         if host is None or person is None:
             continue
         origin = _origin(ctx, person, sentence)
-        _secondment(ctx, person.name, origin, host, trig.group(0), sentence)
+        _secondment(ctx, person.name, origin, host, trig.group(0) + (_post_after(text, e, sentence.end) or ""),
+                    sentence)
         ctx.filled = {}
+
+
+#: A post title (副县长, 县委常委, 党组成员, 副局长 …), possibly several joined by 、.
+_TITLE = r"(副?[县市区州旗镇乡局处科厅院校]长|副?书记|常委|党组成员|副?主任|委员|助理)"
+_POST_AT = re.compile(rf"(?:[,，]?(?:担任|兼任|任))?([\u4e00-\u9fff]{{0,12}}?{_TITLE}(?:、{_TITLE})*)")
+
+
+def _post_after(text: str, pos: int, end: int) -> str | None:
+    """The post a secondee takes, stated right after the trigger or in the next clause with 任:
+    挂职副县长, 挂任某市委常委、副市长, 到某县挂职,任某县人民政府副县长.
+
+    >>> _post_after("挂职副县长,分管教育", 2, 11)
+    '副县长'
+    >>> _post_after("挂职,任鹭川市人民政府副市长。", 2, 15)
+    '鹭川市人民政府副市长'
+    >>> _post_after("挂职,分管教育工作", 2, 9) is None
+    True
+    """
+    match = _POST_AT.match(text, pos, end)
+    return match.group(1) if match else None
 
 
 # A post in a local government or party committee (县委常委, 副县长, 副镇长 …), held by a cadre of an
@@ -72,7 +93,8 @@ def secondments_by_post(ctx: Context, sentence: Sentence) -> None:
         teams = [t for t in ms if t.type == "WorkTeam" and t.inner and t.start <= cadre.start() < t.end + 2]
         origin = ctx.canon.resolve(teams[0].inner[0].name) if teams else None
         host = ctx.canon.resolve(place) if m.type != "Region" else _name(ctx, m)
-        _secondment(ctx, person.name, origin, host, text[m.end : m.end + 6].split(",")[0], sentence)
+        post = _post_after(text, m.start, sentence.end) or text[m.end : m.end + 6].split(",")[0]
+        _secondment(ctx, person.name, origin, host, post, sentence)
         return
 
 
