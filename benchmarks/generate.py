@@ -10,6 +10,7 @@ The core of the seed dataset is always present (四川省 › 成都市 › 彭�
 彭州市综合执法局), so the named queries' example parameters find a realistic share of the graph.
 
     python -m benchmarks.generate --triples 100000 --seed 7     # prints the counts
+    python -m benchmarks.generate --triples 1000000 --write /tmp/data-1m   # a data/ folder to build
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
 
@@ -271,10 +273,22 @@ def generate(triples: int, seed: int = 0) -> Dataset:
     return Generator(sources, seed).dataset()
 
 
+def write_data(dataset: Dataset, folder: Path) -> None:
+    """The dataset as a real data/ folder (the register and one YAML file per source), as users keep
+    theirs, so that benchmarks run the real `graphkit build` on it."""
+    from graphkit.dataset import REGISTER, entities_to_yaml, source_to_yaml
+
+    (folder / "sources").mkdir(parents=True, exist_ok=True)
+    (folder / REGISTER).write_text(entities_to_yaml(dataset.entities.values()), encoding="utf-8")
+    for source in dataset.sources.values():
+        (folder / "sources" / f"{source.id}.yaml").write_text(source_to_yaml(source), encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--triples", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--write", type=Path, metavar="DIR", help="also write the dataset as a data/ folder")
     args = parser.parse_args()
     from graphkit.rdf_mapping import dataset_quads
     from graphkit.tallies import rollup_quads
@@ -285,6 +299,9 @@ def main() -> None:
     events = sum(1 for _ in dataset.events())
     print(f"{len(dataset.entities)} entities, {len(dataset.sources)} sources, {events} events: "
           f"{data} data triples + {rollups} roll-up triples = {data + rollups}")
+    if args.write:
+        write_data(dataset, args.write)
+        print(f"written to {args.write}")
 
 
 if __name__ == "__main__":

@@ -193,18 +193,15 @@ def stage_data(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Pat
 @contextmanager
 def checked_build(staged: Path, out_dir: Path, rebuild: bool, store: str | None) -> Iterator[StagedBuild | None]:
     """Load and validate the staged data; when asked, build out/ from it, staged but not yet published."""
-    from graphkit.build import BuildError, staged_build
-    from graphkit.build import region_coordinates as coordinates
-    from graphkit.rdf_mapping import dataset_quads
+    from graphkit.build import BuildError, staged_build, validate_dataset
     from graphkit.render import page_view
-    from graphkit.validate import validate
 
     try:
         if rebuild:
             with staged_build(staged, out_dir, store=store, views=[page_view]) as build:
                 yield build
             return
-        validation = validate((s, p, o) for s, p, o, _ in dataset_quads(load(staged), coordinates))
+        validation = validate_dataset(load(staged))
         if not validation.conforms:
             raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
     except BuildError as exc:

@@ -16,6 +16,8 @@ def build(
     out: OutDir = Path("out"),
     store: StoreOpt = None,
     page: Annotated[bool, typer.Option(help="Also write the interactive page (index.html).")] = True,
+    full: Annotated[bool, typer.Option(
+        "--full", help="Redo every graph, not only those of the files that changed since the last build.")] = False,
 ) -> None:
     """Build the knowledge graph from data/ into out/: Turtle, N-Quads, SHACL report, store and page."""
     from graphkit.build import BuildError
@@ -23,7 +25,7 @@ def build(
     from graphkit.render import page_view
 
     try:
-        result = run_build(data, out, store=store, views=[page_view] if page else [])
+        result = run_build(data, out, store=store, views=[page_view] if page else [], full=full)
     except DataError as exc:
         raise fail(str(exc)) from None
     except BuildError as exc:
@@ -33,10 +35,11 @@ def build(
     except OSError as exc:
         raise fail(os_problem(exc)) from None
     events = sum(1 for _ in result.dataset.events())
+    how = "every source" if result.full else f"{len(result.redone)} changed source(s), the rest as last built"
     done(
         "built",
         f"{len(result.dataset.entities)} entities, {events} events from "
-        f"{len(result.dataset.sources)} sources: {result.quads} quads, SHACL conforms",
+        f"{len(result.dataset.sources)} sources: {result.quads} quads, SHACL conforms ({how})",
     )
     for path in result.files:
         console.print(f"  {path}", highlight=False)

@@ -25,15 +25,24 @@ def static_positions(
     them biggest first gives a stable, readable map even for thousands of entities. Unlinked entities
     share one compact grid instead of each taking a component's margin.
     """
-    simple: nx.Graph[str] = nx.Graph()
-    simple.add_nodes_from(nodes)
-    simple.add_edges_from((u, v) for u, v in links if u != v)
+    simple: nx.Graph[str] = nx.Graph()  # built in sorted order: the same graph gives the same drawing,
+    simple.add_nodes_from(sorted(nodes))  # however the store listed it
+    simple.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in links if u != v))
     components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
-    laid = [_component_layout(simple.subgraph(c), spacing) for c in components if len(c) > 1]
+    laid = [_component_layout(_ordered(simple, c), spacing) for c in components if len(c) > 1]
     singles = sorted(next(iter(c)) for c in components if len(c) == 1)
     if singles:
         laid.append(_grid(singles, spacing * 0.8))
     return _pack(laid, gap=spacing * 1.5)
+
+
+def _ordered(graph: nx.Graph, nodes: set[str]) -> nx.Graph:
+    """The subgraph on `nodes`, its nodes and edges in sorted order (a subgraph view lists them in the
+    order of a set, which changes from run to run, and so would the spring layout)."""
+    ordered: nx.Graph[str] = nx.Graph()
+    ordered.add_nodes_from(sorted(nodes))
+    ordered.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.subgraph(nodes).edges()))
+    return ordered
 
 
 def _grid(names: list[str], step: float) -> tuple[float, dict[str, tuple[float, float]]]:

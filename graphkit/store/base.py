@@ -8,8 +8,9 @@ against this interface, so a graph moves from memory to disk to a server with no
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, cast
@@ -74,6 +75,37 @@ def python_value(term: Node | None) -> Any:
     return str(term)
 
 
+#: The datatypes most answers hold, read straight from their lexical form (as rdflib's toPython
+#: reads them); any other goes through an rdflib Literal (`plain_value`).
+_PLAIN_READERS: dict[str, Callable[[str], Any]] = {
+    str(XSD.string): str,
+    str(XSD.decimal): lambda lexical: Decimal(canonical_decimal(lexical)),
+    str(XSD.integer): int,
+    str(XSD.boolean): lambda lexical: lexical in ("true", "1"),
+    str(XSD.date): date.fromisoformat,
+}
+
+
+def plain_value(lexical: str, datatype: str | None, language: str | None) -> Any:
+    """The Python value of a literal given by its parts: what `python_value` gives for the same
+    literal, without building it (the bulk of reading a large answer).
+
+    >>> plain_value("150000.0", str(XSD.decimal), None), plain_value("黑水县", None, "zh")
+    (Decimal('150000'), '黑水县')
+    >>> plain_value("2019", str(XSD.gYear), None) == python_value(Literal("2019", datatype=XSD.gYear))
+    True
+    """
+    if language or datatype is None:
+        return lexical
+    reader = _PLAIN_READERS.get(datatype)
+    if reader is not None:
+        try:
+            return reader(lexical)
+        except (ValueError, ArithmeticError):
+            pass  # an ill-formed value: rdflib keeps it as text, and so does python_value
+    return python_value(normal_literal(lexical, datatype, language))
+
+
 def normal_literal(value: str, datatype: str | None, language: str | None) -> Literal:
     """Build an rdflib Literal the same way for every backend.
 
@@ -130,6 +162,10 @@ class Store(ABC):
     binds_parameters: bool = True
     #: Writes SPARQL JSON from its own terms (`sparql_json`), without building rdflib terms first.
     writes_sparql_json: bool = False
+    #: Reads answers into plain Python values from its own terms (`records`), without rdflib terms.
+    writes_plain_values: bool = False
+    #: Copies itself to a directory cheaply (`checkpoint`: hard links), so a build can start from it.
+    makes_checkpoints: bool = False
 
     @abstractmethod
     def add_quads(self, quads: Iterable[Quad]) -> None:
@@ -176,6 +212,15 @@ class Store(ABC):
         result, truncated = self.query_capped(sparql, bindings, cap=cap, graphs=graphs, base=base,
                                               own_dataset=own_dataset)
         return jsonresults.to_json(result).encode("utf-8"), len(result.rows), truncated
+
+    def records(self, sparql: str) -> list[dict[str, Any]]:
+        """A SELECT's rows as dicts of plain Python values (`QueryResult.dicts`), for views that read
+        a whole graph; stores with `writes_plain_values` make them from their own terms."""
+        return self.query(sparql).dicts()
+
+    def checkpoint(self, directory: Path) -> None:
+        """Write a copy of the store into a new directory, openable as a store of its own."""
+        raise NotImplementedError(f"{type(self).__name__} cannot copy itself")
 
     def load_file(self, path: Path) -> None:
         """Add the quads of an N-Quads file (the built graph's out/graph.nq)."""

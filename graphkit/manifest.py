@@ -1,0 +1,139 @@
+"""What a published build was made from, so that the next build redoes only what changed.
+
+A build folder keeps two hidden files beside its outputs (hidden: out/ does not link them):
+
+- `.manifest.json`: the recipe (a hash of graphkit's code and ontology: a build by other code is
+  never reused), the store it filled, the sha256 of each register file, and per source the sha256
+  of its file and the number of quads of its graph;
+- `.records.json`: the records as read (entities and sources), so that an unchanged file is not
+  parsed and checked again. It is graphkit's own output, read back only when the manifest says the
+  files it came from are byte for byte the same; it is JSON, never pickle, so a tampered out/ can at
+  worst give wrong records to a build, not run code.
+
+    >>> from graphkit.model import Amount, Event, Source, Span
+    >>> source = Source("s", events=(Event("s/d1", "donation", "s", ("甲",), ("乙",),
+    ...                                    amount=Amount(Decimal("1.5")), span=Span(0, 4)),))
+    >>> source_from_json(json.loads(json.dumps(source_to_json(source), default=str))) == source
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from graphkit.dataset import EXTRACTED_REGISTER, REGISTER
+from graphkit.files import atomic_write
+from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
+
+MANIFEST = ".manifest.json"
+RECORDS = ".records.json"
+FORMAT = 1
+
+
+@cache
+def recipe() -> str:
+    """A hash of what turns data/ into a graph: graphkit's Python code and the ontology files."""
+    from graphkit.ontology import ontology_dir
+
+    package = Path(__file__).parent
+    digest = hashlib.sha256(str(FORMAT).encode())
+    for path in sorted([*package.rglob("*.py"), *ontology_dir().glob("*.ttl")]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@dataclass
+class Manifest:
+    """The inputs of one build: register and source file hashes, and what each source added."""
+
+    recipe: str
+    store: str
+    registers: dict[str, str]
+    sources: dict[str, str]
+    quads: dict[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def scan(cls, data_dir: Path, store: str) -> Manifest:
+        """The manifest data/ would give now (hashes only; nothing is parsed)."""
+        registers = {str(name): file_hash(data_dir / name) for name in (REGISTER, EXTRACTED_REGISTER)
+                     if (data_dir / name).is_file()}
+        sources = {path.stem: file_hash(path) for path in sorted((data_dir / "sources").glob("*.yaml"))}
+        return cls(recipe(), store, registers, sources)
+
+    @classmethod
+    def read(cls, build: Path | None) -> Manifest | None:
+        """The manifest of a build folder, or None when it has none or one of another format."""
+        try:
+            data = json.loads((build / MANIFEST).read_text(encoding="utf-8")) if build else None
+            if not isinstance(data, dict) or data.get("format") != FORMAT:
+                return None
+            return cls(data["recipe"], data["store"], data["registers"], data["sources"], data.get("quads", {}))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def write(self, build: Path) -> None:
+        atomic_write(build / MANIFEST, json.dumps({"format": FORMAT, **asdict(self)}, ensure_ascii=False))
+
+    def changed_sources(self, previous: Manifest) -> tuple[set[str], set[str]]:
+        """(sources added or edited, sources removed) since `previous`."""
+        edited = {s for s, digest in self.sources.items() if previous.sources.get(s) != digest}
+        return edited, set(previous.sources) - set(self.sources)
+
+    def reuses(self, previous: Manifest | None) -> bool:
+        """Whether a build from `previous` can be updated rather than redone."""
+        return previous is not None and previous.recipe == self.recipe and previous.store == self.store
+
+
+# --- the records, as JSON --------------------------------------------------------------------------
+
+
+def write_records(build: Path, dataset: Dataset) -> None:
+    records = {"entities": [asdict(e) for e in dataset.entities.values()],
+               "sources": [source_to_json(s) for s in dataset.sources.values()]}
+    atomic_write(build / RECORDS, json.dumps(records, ensure_ascii=False, default=str))
+
+
+def read_records(build: Path) -> tuple[dict[str, Entity], dict[str, Source]] | None:
+    """The records a build kept, or None when they cannot be read."""
+    try:
+        data = json.loads((build / RECORDS).read_text(encoding="utf-8"))
+        entities = {e["id"]: Entity(**{**e, "aliases": tuple(e["aliases"])}) for e in data["entities"]}
+        sources = {s["id"]: source_from_json(s) for s in data["sources"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return entities, sources
+
+
+def source_to_json(source: Source) -> dict[str, Any]:
+    return asdict(source)
+
+
+def source_from_json(data: Mapping[str, Any]) -> Source:
+    events = tuple(_event(e) for e in data["events"])
+    return Source(**{**data, "events": events})
+
+
+def _event(data: Mapping[str, Any]) -> Event:
+    amount = data.get("amount")
+    span = data.get("span")
+    return Event(**{
+        **data,
+        "helpers": tuple(data["helpers"]), "helped": tuple(data["helped"]), "brokers": tuple(data["brokers"]),
+        "amount": Amount(**{**amount, "value": Decimal(str(amount["value"]))}) if amount else None,
+        "span": Span(**span) if span else None,
+    })
+
+
+__all__ = ["MANIFEST", "RECORDS", "Manifest", "read_records", "recipe", "write_records"]
