@@ -3,7 +3,7 @@ article, each end to end through the real command, beside a baseline revision of
 same data/ folder in the same run.
 
     python -m benchmarks.bench_build --triples 1000000 --baseline 6690a18
-    python -m benchmarks.bench_build --triples 100000 --no-baseline
+    python -m benchmarks.bench_build --triples 100000 --no-baseline --articles 0
 
 The data/ folder is `benchmarks.generate` written out (YAML, one file per source). The baseline is
 checked out with `git worktree` into a temporary folder and run with the same interpreter and
@@ -84,6 +84,25 @@ def scenario(code: Path, data: Path, out: Path, work: Path, label: str) -> dict[
     return runs
 
 
+def extraction_rates(work: Path, copies: int, jobs: int) -> None:
+    """Articles per second of `graphkit extract` on one batch, with one job and with `jobs`."""
+    corpus = REPO.parent / "shared" / "corpus"
+    originals = sorted([*corpus.glob("*.txt"), *corpus.glob("dev/*.txt")]) or sorted(
+        (REPO / "tests" / "articles").glob("*.txt"))
+    batch = work / "batch"
+    batch.mkdir()
+    for copy in range(copies):
+        for path in originals:
+            (batch / f"{copy:03d}-{path.name}").write_bytes(path.read_bytes())
+    files = sorted(str(p) for p in batch.iterdir())
+    print(f"\nextraction of {len(files)} articles ({len(originals)} distinct, {copies} copies each):")
+    for count in sorted({1, jobs}):
+        result = run(["extract", "--jobs", str(count), "--output", str(work / f"extracted-{count}"), *files],
+                     REPO, work)
+        print(f"  --jobs {count}: {result.seconds:6.1f} s, {len(files) / result.seconds:6.1f} articles/s, "
+              f"peak {result.peak_mb:.0f} MB" + ("" if result.ok else f"   FAILED: {result.tail}"))
+
+
 def baseline_checkout(revision: str, work: Path) -> Path:
     target = work / "baseline"
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(target), revision], check=True,
@@ -97,6 +116,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--baseline", default="6690a18", help="git revision to compare with (default: before #13)")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--articles", type=int, default=40, metavar="COPIES",
+                        help="copies of each corpus article in the extraction batch (0: skip)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="graphkit-bench-build-") as tmp:
         work = Path(tmp)
@@ -125,6 +147,8 @@ def main() -> None:
                 other = results[args.baseline][step]
                 line += f"{other.seconds:>16.1f}{other.peak_mb:>8.0f}{other.seconds / mine.seconds:>9.1f}x"
             print(line + ("" if mine.ok else f"   FAILED: {mine.tail}"))
+        if args.articles:
+            extraction_rates(work, args.articles, args.jobs)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ redoes everything, and gives the same graph.nq byte for byte.
 
 from __future__ import annotations
 
-import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,7 +29,7 @@ from rdflib import Graph, URIRef
 from graphkit import dataset as data_io
 from graphkit import gazetteer
 from graphkit import publish as publishing
-from graphkit.manifest import Manifest, read_records, write_records
+from graphkit.manifest import Manifest, link, read_records, write_records
 from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph, source_graph
 from graphkit.rdf_mapping import Quad, dataset_quads, entity_triples, event_triples, source_triples, to_nquads
@@ -158,11 +157,19 @@ def staged_build(
                 for view in views:
                     view(target, staging)
             plan.manifest.write(staging)
-            write_records(staging, dataset)
+            write_records(staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed)
             yield staged
         finally:
             if publishing.current_build(out_dir) != staging:
                 shutil.rmtree(staging, ignore_errors=True)
+
+
+def load_reusing(data_dir: Path, out_dir: Path) -> Dataset:
+    """data/ as `dataset.load` reads it, taking the records of files unchanged since the published
+    build from that build (what `graphkit ingest` does before it adds articles)."""
+    previous = publishing.current_build(Path(out_dir))
+    before = Manifest.read(previous)
+    return _plan(Path(data_dir), previous, before.store if before else "", False).dataset
 
 
 def _plan(data_dir: Path, previous: Path | None, store: str, full: bool) -> Plan:
@@ -170,7 +177,7 @@ def _plan(data_dir: Path, previous: Path | None, store: str, full: bool) -> Plan
     data_io.recover_journal(data_dir)
     manifest = Manifest.scan(data_dir, store)
     before = None if full else Manifest.read(previous)
-    records = read_records(previous) if previous is not None and manifest.reuses(before) else None
+    records = read_records(previous, manifest.sources) if previous is not None and manifest.reuses(before) else None
     if before is None or records is None or not (previous / STORE_DIR).is_dir():  # type: ignore[operator]
         dataset = data_io.load(data_dir)
         manifest.quads = {}
@@ -224,7 +231,7 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     (chunks / "sources").mkdir(parents=True)
     before = plan.previous / CHUNKS if plan.previous else None
     if before and not plan.register_changed:
-        _link(before / "entities.nq", chunks / "entities.nq")
+        link(before / "entities.nq", chunks / "entities.nq")
     else:
         entity_quads = [(*t, ENTITIES_GRAPH) for e in dataset.entities.values()
                         for t in entity_triples(e, dataset, region_coordinates)]
@@ -233,14 +240,18 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     for source_id in order:
         name = f"sources/{source_id}.nq"
         if before and source_id not in plan.changed:
-            _link(before / name, chunks / name)
+            link(before / name, chunks / name)
         else:
             graph = source_graph(source_id)
             manifest.quads[source_id] = _write_chunk(
                 chunks / name, ((*t, graph) for t in _source_triples(dataset, source_id)))
-    _write_chunk(chunks / "support.nq", support_quads(dataset))
+    if before:
+        link(before / "ontology.nq", chunks / "ontology.nq")  # the recipe, and so the ontology, is the same
+    else:
+        _write_chunk(chunks / "ontology.nq", ontology_quads())
+    _write_chunk(chunks / "rollups.nq", rollup_quads(dataset))
     with (staging / GRAPH_NQ).open("wb") as out:
-        for name in ["entities.nq", *(f"sources/{i}.nq" for i in order), "support.nq"]:
+        for name in ["entities.nq", *(f"sources/{i}.nq" for i in order), "ontology.nq", "rollups.nq"]:
             with (chunks / name).open("rb") as chunk:
                 shutil.copyfileobj(chunk, out, 1 << 20)
     return sum(manifest.quads.get(key, 0) for key in ["", *order])
@@ -253,13 +264,6 @@ def _write_chunk(path: Path, quads: Iterable[Quad]) -> int:
             handle.write(line)
             count += 1
     return count
-
-
-def _link(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # another file system, or links not allowed: a copy does the same
-        shutil.copyfile(source, target)
 
 
 # --- the store and validation -----------------------------------------------------------------------
@@ -276,14 +280,15 @@ def _fill_store(on_disk: bool, staging: Path, plan: Plan) -> Store:
     with StoreSpec.directory(plan.previous / STORE_DIR).open(read_only=True) as before:  # type: ignore[operator]
         before.checkpoint(staging / STORE_DIR)
     target = StoreSpec.directory(staging / STORE_DIR).open()
-    dataset = plan.dataset
-    for source_id in sorted(plan.changed | plan.removed):
-        triples = _source_triples(dataset, source_id) if source_id in dataset.sources else iter(())
-        target.replace_graph(source_graph(source_id), triples)
+    chunks = staging / CHUNKS
+    replaced = [(source_graph(i), chunks / "sources" / f"{i}.nq") for i in sorted(plan.changed | plan.removed)]
     if plan.register_changed:
-        target.replace_graph(ENTITIES_GRAPH, (t for e in dataset.entities.values()
-                                              for t in entity_triples(e, dataset, region_coordinates)))
-    target.replace_graph(ROLLUPS_GRAPH, ((s, p, o) for s, p, o, _ in rollup_quads(dataset)))
+        replaced.append((ENTITIES_GRAPH, chunks / "entities.nq"))
+    replaced.append((ROLLUPS_GRAPH, chunks / "rollups.nq"))
+    for graph, chunk in replaced:  # emptied, then bulk-loaded from the chunk just written
+        target.replace_graph(graph, ())
+        if chunk.exists():
+            target.load_file(chunk)
     return target
 
 

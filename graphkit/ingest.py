@@ -219,23 +219,26 @@ def ingest(
     progress: bool = False,
     max_bytes: int = MAX_BYTES,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    jobs: int = 1,
 ) -> IngestReport:
     """Extract `files` into `data_dir` as unreviewed records and (unless `rebuild` is false) rebuild.
 
     Raises DataError when data/ is invalid to begin with, IngestError when the result would not
-    validate; in both cases nothing is written.
+    validate; in both cases nothing is written. `jobs` worker processes extract articles at once.
     """
+    from graphkit.build import load_reusing
+
     data_dir, out_dir = Path(data_dir), Path(out_dir)
-    dataset = load(data_dir)
+    dataset = load_reusing(data_dir, out_dir)  # the published build's records for unchanged files
     register = Register(dataset)
     paths = list(_expand(files))
     reports: list[FileReport] = []
     sources: dict[str, Source] = {}
     by_id: dict[str, FileReport] = {}
     curated = {i for i, source in dataset.sources.items() if source.status != "extracted"}
-    batch = Batch([p for p in paths if p.stem not in curated], max_bytes, min_confidence)
-    for path in with_progress(paths, "ingesting", enabled=progress):
-        reports.append(_ingest_one(path, dataset, register, sources, by_id, batch))
+    with Batch([p for p in paths if p.stem not in curated], max_bytes, min_confidence, jobs=jobs) as batch:
+        for path in with_progress(paths, "ingesting", enabled=progress):
+            reports.append(_ingest_one(path, dataset, register, sources, by_id, batch))
     with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
         plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
         # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
@@ -287,8 +290,9 @@ def _settle(
     for attempt in itertools.count():
         plan = _plan(data_dir, dataset, register, sources)
         staged = stage_data(data_dir, plan.writes, tmp / f"attempt-{attempt}")
-        try:
-            load(staged)
+        written = {path.stem for path, _ in plan.writes if path.parent == data_dir / "sources"}
+        try:  # the sources it does not write were checked when data/ was read: only references are checked again
+            load(staged, sources={i: s for i, s in dataset.sources.items() if i not in written})
             return plan, staged
         except DataError as exc:
             culprit = Path(exc.path)

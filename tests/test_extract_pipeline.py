@@ -111,3 +111,25 @@ def test_cli_eval_prints_table() -> None:
     result = CliRunner().invoke(app, ["eval", str(ARTICLES)])
     assert result.exit_code == 0
     assert "overall" in result.stdout and "amount accuracy" in result.stdout
+
+
+def test_worker_processes_give_the_same_records_in_the_same_order(tmp_path: Path) -> None:
+    from graphkit.extract.pipeline import Batch
+
+    articles = sorted((Path(__file__).parent / "articles").glob("art-*.*[lt]"))
+    bad = tmp_path / "empty.txt"
+    bad.write_bytes(b"")
+    paths = [*articles[:3], bad, *articles[3:]]
+    with Batch(paths, chunk=2) as alone:
+        expected = [_outcome(alone, p) for p in paths]
+    with Batch(paths, chunk=2, jobs=2) as workers:
+        assert workers.jobs == 2
+        assert [_outcome(workers, p) for p in paths] == expected
+    assert expected[3] == "ArticleError" and all(isinstance(e, dict) for e in expected[:3])
+
+
+def _outcome(batch, path: Path) -> dict | str:
+    try:
+        return batch.extract(path)[0]
+    except ArticleError as exc:
+        return type(exc).__name__

@@ -447,3 +447,33 @@ def test_a_fresh_seed_article_goes_from_extracted_to_gold_in_the_browser(browser
     scored = graphkit_cli("eval", "--reviewed", "--data", str(data), "--articles", str(CORPUS))
     assert scored.returncode == 0, scored.stderr
     assert "5 reviewed sources scored" in scored.stdout
+
+
+@pytest.mark.skipif(not (CORPUS / f"{SEED_ID}.txt").is_file(), reason="../shared/corpus is not beside the checkout")
+def test_a_reviewed_source_shows_what_the_extractor_misses(tmp_path: Path) -> None:
+    paths = {"data": REPO / "data", "out": tmp_path / "out", "articles": CORPUS}
+    source = client(paths).get(f"/api/sources/{SEED_ID}").json()
+    check = source["extractor"]
+    missed = [e for e in source["events"] if e["key"] in check["missed"]]
+    assert [(e["from"], e["to"], e["amount"]) for e in missed] == [(["北京联慈健康扶贫基金会"], ["大英县"], 683300)]
+    assert check["wrong"] == [] and check["predicted"] == len(source["events"]) - 1
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not (CORPUS / f"{SEED_ID}.txt").is_file(), reason="../shared/corpus is not beside the checkout")
+def test_the_review_screen_marks_the_extractors_misses(browser: Any, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    server = Reviewing({"data": data, "out": tmp_path / "out", "articles": CORPUS}, "--no-build")
+    try:
+        review = open_review(browser, server)
+        page = review.page
+        page.locator("#rv-only-open").uncheck()
+        page.locator(f'#rv-queue-list li[data-id="{SEED_ID}"]').click()
+        page.locator("#rv-extractor", has_text="漏掉 missed 1").wait_for()
+        flagged = page.locator(".rv-card", has=page.locator(".rv-missed"))
+        assert flagged.count() == 1 and "683300" in flagged.locator('input[data-field="amount"]').input_value()
+        page.screenshot(path=str(tmp_path / "extractor-check.png"))
+        review.check()
+    finally:
+        server.stop()

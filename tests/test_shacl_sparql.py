@@ -137,3 +137,20 @@ def test_a_shape_with_an_unknown_constraint_is_refused(tmp_path: Path) -> None:
     """, format="turtle")
     with pytest.raises(UnsupportedShape, match="sh:equals"):
         compile_shapes(shapes)
+
+
+def test_graphkit_validate_checks_data_with_either_engine(tmp_path: Path) -> None:
+    from tests.conftest import graphkit_cli
+
+    entities = len(load(REPO / "data").entities)
+    for engine in ("sparql", "pyshacl"):
+        ran = graphkit_cli("validate", "--data", str(REPO / "data"), "--engine", engine)
+        assert ran.returncode == 0, ran.stderr
+        assert f"conform ({engine})" in ran.stdout and f"{entities} entities" in ran.stdout
+    broken = tmp_path / "data"
+    (broken / "sources").mkdir(parents=True)
+    (broken / "entities.yaml").write_text("- id: 甲\n  type: Region\n  level: county\n", encoding="utf-8")
+    (broken / "sources" / "s.yaml").write_text("id: s\nevents:\n- id: d1\n  type: donation\n  from: [乙]\n"
+                                               "  to: [甲]\n", encoding="utf-8")
+    ran = graphkit_cli("validate", "--data", str(broken))
+    assert ran.returncode != 0 and "s.yaml:5" in ran.stderr and "乙" in ran.stderr

@@ -48,6 +48,7 @@ def _main(
 
 
 app.command()(build.build)
+app.command()(build.validate)
 app.command()(query.query)
 app.command()(query.queries)
 app.command()(query.stats)

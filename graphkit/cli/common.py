@@ -36,6 +36,15 @@ MinConfidence = Annotated[
     float, typer.Option(min=0.0, max=1.0, help="Keep extracted relations at least this confident (0 to 1).")
 ]
 MaxBytes = Annotated[int, typer.Option(help="Skip (and report) article files larger than this many bytes.")]
+Jobs = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, help="Worker processes extracting articles at once (default: one per core).")]
+
+
+def default_jobs() -> int:
+    """One worker per core the process may use."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 RawCsv = Annotated[
     bool,
     typer.Option("--raw-csv", help="CSV cells as they are: no ' before a leading =, +, -, @ (docs/security.md)."),

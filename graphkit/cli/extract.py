@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import ArticleFiles, DataDir, MaxBytes, MinConfidence, fail, skipped
+from graphkit.cli.common import ArticleFiles, DataDir, Jobs, MaxBytes, MinConfidence, default_jobs, fail, skipped
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE, THRESHOLDS
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import MAX_BYTES, Batch
@@ -40,17 +40,23 @@ def _dump(records: list[dict] | dict, fmt: OutputFormat) -> str:
 
 def run_batch(
     files: list[Path], fmt: OutputFormat, output: Path | None, max_bytes: int = MAX_BYTES,
-    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE, jobs: int = 1,
 ) -> tuple[list[dict], list[str]]:
     """Extract every file; returns (records, error messages). Writes files when `output` is set.
 
     A file that cannot be read or extracted, or whose id (file stem) another file of the batch already
     took, is an error message and the batch goes on: nothing is overwritten or dropped silently.
     """
+    with Batch(files, max_bytes, min_confidence, jobs=jobs) as batch:
+        return _extract_each(files, fmt, output, batch)
+
+
+def _extract_each(
+    files: list[Path], fmt: OutputFormat, output: Path | None, batch: Batch
+) -> tuple[list[dict], list[str]]:
     records: list[dict] = []
     errors: list[str] = []
     taken: dict[str, Path] = {}
-    batch = Batch(files, max_bytes, min_confidence)
     for path in with_progress(files, "extracting"):
         if path.stem in taken:
             errors.append(f"{path}: same id {path.stem!r} as {taken[path.stem]} in this batch")
@@ -79,10 +85,11 @@ def extract(
     ] = None,
     max_bytes: MaxBytes = MAX_BYTES,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    jobs: Jobs = None,
 ) -> None:
     """Extract candidate pairings, donations and secondments from news articles (each with its rule and
     confidence)."""
-    records, errors = run_batch(files, format, output, max_bytes, min_confidence)
+    records, errors = run_batch(files, format, output, max_bytes, min_confidence, jobs or default_jobs())
     for message in errors:
         skipped(message)
     if output is None:

@@ -10,10 +10,12 @@ import typer
 from graphkit.cli.common import (
     ArticleFiles,
     DataDir,
+    Jobs,
     MaxBytes,
     MinConfidence,
     OutDir,
     console,
+    default_jobs,
     done,
     errors,
     fail,
@@ -35,11 +37,13 @@ def ingest(
     build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild out/ after adding.")] = True,
     max_bytes: MaxBytes = MAX_BYTES,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
+    jobs: Jobs = None,
 ) -> None:
     """Extract articles into data/ as unreviewed records (curated ones always win), then rebuild."""
     try:
         report = run_ingest(
-            files, data, out, rebuild=build, progress=True, max_bytes=max_bytes, min_confidence=min_confidence
+            files, data, out, rebuild=build, progress=True, max_bytes=max_bytes, min_confidence=min_confidence,
+            jobs=jobs or default_jobs(),
         )
     except DataError as exc:
         raise fail(str(exc)) from None

@@ -7,6 +7,7 @@ The steps are: decode and normalise (normalise), state the source (metadata), fi
 
 from __future__ import annotations
 
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from pathlib import Path
 
 from graphkit.extract.canon import Canon
@@ -112,20 +113,36 @@ CHUNK = 32
 
 class Batch:
     """Extract many article files, tagging a chunk of them together (the tagger is most of extraction's
-    time and runs about twice as fast on many articles' sentences at once). Callers ask for one file at
-    a time, in the order given, and get exactly what `extract_file` would give, or its ArticleError;
-    a file that fails does not affect the others of its chunk.
+    time and runs about twice as fast on many articles' sentences at once), and with `jobs` > 1 several
+    chunks at once in worker processes, each loading the tagger once. Callers ask for one file at a
+    time, in the order given, and get exactly what `extract_file` would give, or its ArticleError; a
+    file that fails does not affect the others of its chunk.
 
     >>> Batch([], max_bytes=MAX_BYTES).pending
     0
     """
 
     def __init__(self, paths: list[Path], max_bytes: int = MAX_BYTES,
-                 min_confidence: float = DEFAULT_MIN_CONFIDENCE, chunk: int = CHUNK) -> None:
+                 min_confidence: float = DEFAULT_MIN_CONFIDENCE, chunk: int = CHUNK, jobs: int = 1) -> None:
         self.paths = [Path(p) for p in paths]
-        self.max_bytes, self.min_confidence, self.chunk = max_bytes, min_confidence, chunk
+        self.max_bytes, self.min_confidence = max_bytes, min_confidence
+        self.chunk = chunk
         self.position = {path: i for i, path in reversed(list(enumerate(self.paths)))}
         self.done: dict[Path, tuple[dict, bytes] | Exception] = {}
+        groups = [self.paths[i : i + self.chunk] for i in range(0, len(self.paths), self.chunk)]
+        # a worker costs seconds to start (imports, the tagger): worth it only with a full chunk each
+        self.jobs = jobs if len(self.paths) >= jobs * chunk else 1
+        self._pool: Executor | None = None
+        self._futures: dict[Path, Future[dict[Path, tuple[dict, bytes] | Exception]]] = {}
+        if self.jobs > 1:
+            import multiprocessing
+
+            # spawn, not fork: the tagger's ONNX runtime must not be copied mid-flight into a child
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("spawn"))
+            for group in groups:
+                future = self._pool.submit(extract_group, group, max_bytes, min_confidence)
+                for path in group:
+                    self._futures.setdefault(path, future)
 
     @property
     def pending(self) -> int:
@@ -136,28 +153,62 @@ class Batch:
         """The record of `path` and the file's bytes; raises its ArticleError (or extraction error)."""
         path = Path(path)
         if path not in self.done:
-            self._read_ahead(path)
+            future = self._futures.pop(path, None)
+            if future is not None:
+                self.done.update(future.result())
+            else:
+                first = self.position.get(path, -1)
+                group = self.paths[first : first + self.chunk] if first >= 0 else [path]
+                self.done.update(extract_group(group, self.max_bytes, self.min_confidence))
         result = self.done.pop(path)
         if isinstance(result, Exception):
             raise result
         return result
 
-    def _read_ahead(self, path: Path) -> None:
-        first = self.position.get(path, -1)
-        group = self.paths[first : first + self.chunk] if first >= 0 else [path]
-        docs: list[tuple[Path, bytes, Document]] = []
-        for item in dict.fromkeys(group):
-            try:
-                data = read_article(item, self.max_bytes)
-                docs.append((item, data, normalise(decode_bytes(data, str(item)))))
-            except Exception as exc:  # reported when the caller asks for this file
-                self.done[item] = exc
+    def close(self) -> None:
+        """Stop the worker processes (what they have not done yet is dropped)."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def extract_group(
+    paths: list[Path], max_bytes: int, min_confidence: float
+) -> dict[Path, tuple[dict, bytes] | Exception]:
+    """Extract a chunk of articles, tagged together; each file's record and bytes, or its error (made
+    picklable, since it may come back from a worker process)."""
+    done: dict[Path, tuple[dict, bytes] | Exception] = {}
+    docs: list[tuple[Path, bytes, Document]] = []
+    for item in dict.fromkeys(paths):
         try:
-            taggings: list[Tagging | None] = list(tag_many([doc.text for _, _, doc in docs]))
-        except Exception:  # then each article is tagged alone, and a failure stays with its article
-            taggings = [None] * len(docs)
-        for (item, data, doc), tagging in zip(docs, taggings, strict=True):
-            try:
-                self.done[item] = (extract_document(doc, item.stem, self.min_confidence, tagging), data)
-            except Exception as exc:
-                self.done[item] = exc
+            data = read_article(item, max_bytes)
+            docs.append((item, data, normalise(decode_bytes(data, str(item)))))
+        except Exception as exc:  # reported when the caller asks for this file
+            done[item] = _portable(exc)
+    try:
+        taggings: list[Tagging | None] = list(tag_many([doc.text for _, _, doc in docs]))
+    except Exception:  # then each article is tagged alone, and a failure stays with its article
+        taggings = [None] * len(docs)
+    for (item, data, doc), tagging in zip(docs, taggings, strict=True):
+        try:
+            done[item] = (extract_document(doc, item.stem, min_confidence, tagging), data)
+        except Exception as exc:
+            done[item] = _portable(exc)
+    return done
+
+
+def _portable(exc: Exception) -> Exception:
+    """The error itself when it survives pickling, else a RuntimeError that says the same."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        return RuntimeError(f"{type(exc).__name__}: {exc}")

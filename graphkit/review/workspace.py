@@ -207,6 +207,7 @@ class Workspace:
             "text": article.text, "events": events,
             "entities": {n: describe(dataset, n) for n in sorted(named) if n in dataset.entities},
             "draft": self.draft(source_id),
+            "extractor": _extractor_check(source, dataset, article) if source.status == "reviewed" else None,
         }
 
     def entities(self, query: str, limit: int = 12) -> list[dict[str, Any]]:
@@ -406,6 +407,29 @@ def _evidence(article: Article) -> dict[tuple[str, tuple[int, int] | None], tupl
         span = (int(relation["span"][0]), int(relation["span"][1])) if relation.get("span") else None
         found.setdefault((relation["type"], span), (relation.get("rule"), relation.get("confidence")))
     return found
+
+
+def _extractor_check(source: Source, dataset: Dataset, article: Article) -> dict[str, Any]:
+    """What the current extractor makes of a reviewed source's article, scored as `graphkit eval
+    --reviewed` scores it: the reviewed events it misses (by key) and the candidates it finds that no
+    reviewed event states (with rule and span), so a reviewer sees where extraction fails."""
+    from graphkit.extract.evaluate import GoldIndex, match
+    from graphkit.extract.pipeline import extract_document
+    from graphkit.review.gold import source_as_gold
+
+    predicted = extract_document(article.doc, source.id, min_confidence=0.0)["relations"]
+    gold = source_as_gold(source, dataset)
+    owner = [event.local_id for event in source.events
+             for _ in source_as_gold(Source(source.id, events=(event,)), dataset)["relations"]]
+    pairs = match(gold["relations"], predicted, GoldIndex(gold))
+    found = {owner[g] for g in pairs}
+    matched = set(pairs.values())
+    wrong = [{"type": r["type"], "from": r.get("from"), "person": r.get("person"), "to": r.get("to"),
+              "amount": r.get("amount_cny"), "rule": r.get("rule"), "confidence": r.get("confidence"),
+              "span": article.shown(r.get("span"))}
+             for i, r in enumerate(predicted) if i not in matched]
+    return {"missed": [e.local_id for e in source.events if e.local_id not in found], "wrong": wrong,
+            "predicted": len(predicted)}
 
 
 def _event_record(event: Any) -> dict[str, Any]:

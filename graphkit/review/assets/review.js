@@ -242,6 +242,46 @@
     state.cards.forEach(function (card, index) { list.append(cardView(card, index)); });
     const focused = list.children[state.focus];
     if (focused && focused.scrollIntoView) focused.scrollIntoView({ block: "nearest" });
+    renderExtractorCheck();
+  }
+
+  /** On a reviewed source: what the current extractor misses (the cards get a badge) and what it
+   * finds that the review does not state (listed under the cards; a click selects its sentence). */
+  function renderExtractorCheck() {
+    const box = byId("rv-extractor");
+    clear(box);
+    const check = state.source && state.source.extractor;
+    if (!check) { box.hidden = true; return; }
+    box.hidden = false;
+    const found = state.cards.length - check.missed.length;
+    box.append(el("div", { className: "rv-summary", text: "提取器对照 extractor now: 找到 " + found + "/" + state.cards.length +
+      " · 漏掉 missed " + check.missed.length + " · 误报 wrong " + check.wrong.length }));
+    const list = el("ol", { className: "rv-wrong" });
+    check.wrong.forEach(function (r) {
+      const parties = [r.from || r.person, r.to].filter(Boolean).join(" → ");
+      const label = (RELATIONS.get(r.type) || { zh: r.type }).zh + "：" + parties +
+        (r.amount ? " · " + r.amount + " 元" : "") + " · 规则 " + (r.rule || "?");
+      list.append(el("li", { text: label, attrs: { "data-rule": r.rule || "" },
+        onClick: function () { if (r.span) selectSpan(r.span); } }));
+    });
+    box.append(list);
+  }
+
+  function selectSpan(span) {
+    const box = byId("rv-text");
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let seen = 0, node;
+    while ((node = walker.nextNode())) {
+      const length = node.textContent.length;
+      if (seen <= span[0] && span[0] < seen + length) range.setStart(node, span[0] - seen);
+      if (seen < span[1] && span[1] <= seen + length) { range.setEnd(node, span[1] - seen); break; }
+      seen += length;
+    }
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    if (range.startContainer.parentElement) range.startContainer.parentElement.scrollIntoView({ block: "center" });
   }
 
   function cardView(card, index) {
@@ -270,6 +310,10 @@
     (FIELDS[card.type] || []).forEach(function (spec) { node.append(fieldView(card, spec, error)); });
     if (error && !error.field) node.append(el("div", { className: "rv-error-text", text: error.message }));
     if (error) node.classList.add("rv-invalid");
+    const check = state.source.extractor;
+    if (check && card.key && check.missed.indexOf(card.key) >= 0) {
+      head.append(el("span", { className: "rv-missed", text: "提取器漏掉", title: "the current extractor does not find this event" }));
+    }
     const quote = card.span ? state.source.text.slice(card.span[0], card.span[1]) : "（无原文位置 no span）";
     node.append(el("div", { className: "rv-evidence", text: (card.rule ? "规则 " + card.rule + " · " : "") + "原文：" + quote.slice(0, 80) }));
     node.append(el("div", { className: "rv-card-actions" }, [
