@@ -144,7 +144,9 @@ class Workspace:
         except OSError:  # a file went away while being looked at: read everything again
             stamp = None
         if stamp is None or stamp != self._stamp or self._loaded is None:
-            self._loaded, self._stamp = load(self.data_dir), stamp
+            from graphkit.build import load_reusing  # the published build's records for unchanged files
+
+            self._loaded, self._stamp = load_reusing(self.data_dir, self.out_dir), stamp
         return self._loaded
 
     def version(self, source_id: str) -> str:
@@ -279,8 +281,8 @@ class Workspace:
         writes = self._writes(dataset, source_id, record, new_entities, merges)
         with tempfile.TemporaryDirectory(prefix="graphkit-review-") as tmp:
             staged = stage_data(self.data_dir, writes, Path(tmp))
-            try:
-                load(staged)
+            try:  # the other sources were checked when data/ was read: only their references are checked again
+                load(staged, sources={i: s for i, s in dataset.sources.items() if i != source_id})
             except DataError as exc:
                 raise _located(exc, events) from None
             try:
