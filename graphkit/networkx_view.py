@@ -14,7 +14,7 @@ import networkx as nx
 from graphkit.store.base import Store
 
 ENTITY_QUERY = """
-SELECT ?entity ?type ?label ?level ?parent ?based ?lon ?lat ?adcode ?role ?member WHERE {
+SELECT ?entity ?type ?label WHERE {
   ?entity a ?class ; rdfs:label ?label .
   FILTER(LANG(?label) = "zh")
   VALUES (?class ?type) {
@@ -22,13 +22,17 @@ SELECT ?entity ?type ?label ?level ?parent ?based ?lon ?lat ?adcode ?role ?membe
     (gk:Company "Company") (gk:School "School") (gk:Hospital "Hospital")
     (gk:SocialOrganization "SocialOrganization") (gk:WorkTeam "WorkTeam") (gk:Person "Person")
   }
-  OPTIONAL { ?entity gk:level ?levelIri . BIND(LCASE(REPLACE(STR(?levelIri), "^.*#|Level$", "")) AS ?level) }
-  OPTIONAL { ?entity schema:containedInPlace|org:subOrganizationOf ?parent }
-  OPTIONAL { ?entity gk:basedIn ?based }
-  OPTIONAL { ?entity schema:longitude ?lon ; schema:latitude ?lat }
-  OPTIONAL { ?entity gk:adcode ?adcode }
-  OPTIONAL { ?entity schema:jobTitle ?role }
-  OPTIONAL { ?entity org:memberOf ?member }
+}"""
+
+# An entity's other attributes in one query of simple patterns, joined here (as for events).
+ENTITY_ATTRIBUTE_QUERY = """
+SELECT ?entity ?key ?value WHERE {
+  VALUES (?property ?key) {
+    (gk:level "level") (schema:containedInPlace "parent") (org:subOrganizationOf "parent") (gk:basedIn "based")
+    (schema:longitude "lon") (schema:latitude "lat") (gk:adcode "adcode") (schema:jobTitle "role")
+    (org:memberOf "member")
+  }
+  ?entity ?property ?value .
 }"""
 
 ALIAS_QUERY = "SELECT ?entity ?alias WHERE { ?entity skos:altLabel ?alias }"
@@ -87,14 +91,26 @@ def _rows(store: Store, sparql: str) -> list[dict[str, Any]]:
 
 def entity_attributes(store: Store) -> dict[str, dict[str, Any]]:
     """Every entity's attributes, keyed by IRI."""
+    from graphkit.ontology import LEVELS
+
+    level_of = {str(iri): key for key, iri in LEVELS.items()}
     nodes: dict[str, dict[str, Any]] = {}
     for row in _rows(store, ENTITY_QUERY):
-        attrs = nodes.setdefault(row["entity"], {"label": row["label"], "type": row["type"], "aliases": []})
-        for key in ("level", "parent", "based", "adcode", "role", "member"):
-            if row[key] is not None:
-                attrs[key] = row[key]
-        if row["lon"] is not None:
-            attrs["lon"], attrs["lat"] = float(row["lon"]), float(row["lat"])
+        nodes.setdefault(row["entity"], {"label": row["label"], "type": row["type"], "aliases": []})
+    place: dict[str, dict[str, Any]] = {}
+    for row in _rows(store, ENTITY_ATTRIBUTE_QUERY):
+        attrs = nodes.get(row["entity"])
+        if attrs is None:
+            continue
+        if row["key"] in ("lon", "lat"):  # a point needs both
+            place.setdefault(row["entity"], {})[row["key"]] = float(row["value"])
+        elif row["key"] == "level":
+            attrs["level"] = level_of.get(row["value"], row["value"])
+        else:
+            attrs[row["key"]] = row["value"]
+    for iri, point in place.items():
+        if len(point) == 2:
+            nodes[iri]["lon"], nodes[iri]["lat"] = point["lon"], point["lat"]
     for row in _rows(store, ALIAS_QUERY):
         if row["entity"] in nodes and row["alias"] != nodes[row["entity"]]["label"]:
             nodes[row["entity"]]["aliases"].append(row["alias"])
