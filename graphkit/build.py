@@ -32,7 +32,7 @@ from graphkit import publish as publishing
 from graphkit.manifest import Manifest, link, read_records, write_records
 from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph, source_graph
-from graphkit.rdf_mapping import Quad, dataset_quads, entity_triples, event_triples, source_triples, to_nquads
+from graphkit.rdf_mapping import Quad, dataset_quads, register_triples, source_graph_triples, to_nquads
 from graphkit.shacl_sparql import compiled, report_graph, report_text
 from graphkit.store import Store, StoreSpec
 from graphkit.store.oxigraph import OxigraphStore
@@ -119,7 +119,8 @@ class Plan:
     changed: set[str] = field(default_factory=set)
     removed: set[str] = field(default_factory=set)
     register_changed: bool = True
-    focus: set[str] | None = None
+    #: The register as the previous build read it (what the changes are measured against).
+    entities_before: dict[str, Entity] = field(default_factory=dict)
 
     @property
     def incremental(self) -> bool:
@@ -145,7 +146,7 @@ def staged_build(
             staged.result.quads = _write_graph(staging, plan)
             _write_turtle(staging / GRAPH_TTL, staging / GRAPH_NQ)
             with _fill_store(on_disk, staging, plan) as target:
-                staged.result.validation = validation = _validate(target, plan)
+                staged.result.validation = validation = _validate(target, _focus(plan))
                 (staging / REPORT).write_text(validation.report.serialize(format="turtle"), encoding="utf-8")
                 if not validation.conforms:
                     raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
@@ -167,16 +168,15 @@ def staged_build(
 def load_reusing(data_dir: Path, out_dir: Path) -> Dataset:
     """data/ as `dataset.load` reads it, taking the records of files unchanged since the published
     build from that build (what `graphkit ingest` does before it adds articles)."""
-    previous = publishing.current_build(Path(out_dir))
-    before = Manifest.read(previous)
-    return _plan(Path(data_dir), previous, before.store if before else "", False).dataset
+    return _plan(Path(data_dir), publishing.current_build(Path(out_dir)), None, False).dataset
 
 
-def _plan(data_dir: Path, previous: Path | None, store: str, full: bool) -> Plan:
-    """Read data/, reusing the published build's records for the files that did not change."""
+def _plan(data_dir: Path, previous: Path | None, store: str | None, full: bool) -> Plan:
+    """Read data/, reusing the published build's records for the files that did not change (`store`:
+    the store this build fills; None for a read that fills none)."""
     data_io.recover_journal(data_dir)
-    manifest = Manifest.scan(data_dir, store)
     before = None if full else Manifest.read(previous)
+    manifest = Manifest.scan(data_dir, store if store is not None else before.store if before else "")
     records = read_records(previous, manifest.sources) if previous is not None and manifest.reuses(before) else None
     if before is None or records is None or not (previous / STORE_DIR).is_dir():  # type: ignore[operator]
         dataset = data_io.load(data_dir)
@@ -190,31 +190,25 @@ def _plan(data_dir: Path, previous: Path | None, store: str, full: bool) -> Plan
         sources={i: s for i, s in sources.items() if i in manifest.sources and i not in changed},
     )
     manifest.quads = {k: v for k, v in before.quads.items() if k not in changed | removed}
-    plan = Plan(dataset, manifest, previous, changed, removed, register_changed)
-    plan.focus = _focus(plan, entities)
-    return plan
+    return Plan(dataset, manifest, previous, changed, removed, register_changed, entities)
 
 
-def _focus(plan: Plan, before: dict[str, Entity]) -> set[str]:
-    """The nodes whose validity the changes can touch: the changed sources' nodes, and when the
-    register changed, its changed entities, the entities that point at them and the events naming them."""
+def _focus(plan: Plan) -> set[str] | None:
+    """The nodes whose validity the changes can touch (None: every node, for a full build): the
+    changed sources' nodes, and when the register changed, its changed entities, the entities that
+    point at them and the events naming them."""
     from graphkit.rdf_mapping import entity_iri, event_iri
 
-    dataset = plan.dataset
-    focus = {str(s) for sid in plan.changed for s, _, _ in _source_triples(dataset, sid)}
+    if not plan.incremental:
+        return None
+    dataset, before = plan.dataset, plan.entities_before
+    focus = {str(s) for sid in plan.changed for s, _, _ in source_graph_triples(dataset.sources[sid])}
     if plan.register_changed:
         touched = {i for i, e in dataset.entities.items() if before.get(i) != e} | (set(before) - set(dataset.entities))
         touched |= {e.id for e in dataset.entities.values() if {e.part_of, e.located_in, e.member_of} & touched}
         focus |= {str(entity_iri(i)) for i in touched if i in dataset.entities}
         focus |= {str(event_iri(e.id)) for e in dataset.events() if touched.intersection(e.parties)}
     return focus
-
-
-def _source_triples(dataset: Dataset, source_id: str) -> Iterator[tuple]:
-    source = dataset.sources[source_id]
-    yield from source_triples(source)
-    for event in source.events:
-        yield from event_triples(event)
 
 
 # --- the graph as N-Quads, one chunk per graph ------------------------------------------------------
@@ -233,9 +227,8 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     if before and not plan.register_changed:
         link(before / "entities.nq", chunks / "entities.nq")
     else:
-        entity_quads = [(*t, ENTITIES_GRAPH) for e in dataset.entities.values()
-                        for t in entity_triples(e, dataset, region_coordinates)]
-        manifest.quads[""] = _write_chunk(chunks / "entities.nq", entity_quads)
+        manifest.quads[""] = _write_chunk(
+            chunks / "entities.nq", ((*t, ENTITIES_GRAPH) for t in register_triples(dataset, region_coordinates)))
     order = sorted(dataset.sources)
     for source_id in order:
         name = f"sources/{source_id}.nq"
@@ -244,7 +237,7 @@ def _write_graph(staging: Path, plan: Plan) -> int:
         else:
             graph = source_graph(source_id)
             manifest.quads[source_id] = _write_chunk(
-                chunks / name, ((*t, graph) for t in _source_triples(dataset, source_id)))
+                chunks / name, ((*t, graph) for t in source_graph_triples(dataset.sources[source_id])))
     if before:
         link(before / "ontology.nq", chunks / "ontology.nq")  # the recipe, and so the ontology, is the same
     else:
@@ -296,13 +289,12 @@ def validate_dataset(dataset: Dataset) -> Validation:
     """Validate a dataset's whole graph (in an in-memory store) without building anything."""
     store = OxigraphStore()
     store.add_quads(graph_quads(dataset))
-    return _validate(store, Plan(dataset, Manifest("", "", {}, {})))
+    return _validate(store, None)
 
 
-def _validate(store: Store, plan: Plan) -> Validation:
-    """SHACL, compiled to SPARQL (graphkit.shacl_sparql): over the whole graph, or over the nodes the
-    changes can touch."""
-    violations = compiled().run(store, focus=plan.focus)
+def _validate(store: Store, focus: set[str] | None) -> Validation:
+    """SHACL, compiled to SPARQL (graphkit.shacl_sparql): over the whole graph, or over `focus`."""
+    violations = compiled().run(store, focus=focus)
     return Validation(not violations, report_graph(violations), report_text(violations))
 
 

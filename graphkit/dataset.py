@@ -540,34 +540,29 @@ def _check_entity_links(dataset: Dataset, readers: Mapping[str, _Reader]) -> Non
 def _check_event_references(dataset: Dataset, lines: Mapping[str, tuple[Path, dict[str, int]]], root: Path) -> None:
     """Every party of every event must be a registered entity id (the lines of a source that was not
     read again are looked up only when it has a problem to report)."""
-    fields = (("from", "helpers"), ("to", "helped"), ("person", "person"), ("brokers", "brokers"))
     for event in dataset.events():
-        if event.id not in lines:
-            if not _sound(dataset, event):
-                path = root / "sources" / f"{event.source}.yaml"
-                lines = {**lines, **{i: (path, f) for i, f in read_source(path)[1].items()}}
-            else:
+        located = lines.get(event.id)
+        if located is None:
+            path = root / "sources" / f"{event.source}.yaml"
+            try:
+                _check_event(dataset, event, path, {})
                 continue
-        path, field_lines = lines[event.id]
-        for field, attribute in fields:
-            value = getattr(event, attribute)
-            for name in (value,) if isinstance(value, str) else value or ():
-                if name not in dataset.entities:
-                    hint = _suggest(dataset, name)
-                    line = field_lines.get(field, field_lines[""])
-                    raise DataError(path, line, field, f"unknown entity reference {shown(name)}{hint}")
-        if event.type == "secondment":
-            _check_secondment(dataset, event, path, field_lines)
+            except DataError:  # read the file again, for the line to report
+                located = (path, read_source(path)[1][event.id])
+        _check_event(dataset, event, *located)
 
 
-def _sound(dataset: Dataset, event: Event) -> bool:
-    """Whether an event passes the reference checks (without knowing its lines)."""
-    if any(name not in dataset.entities for name in event.parties):
-        return False
+def _check_event(dataset: Dataset, event: Event, path: Path, field_lines: Mapping[str, int]) -> None:
+    fields = (("from", "helpers"), ("to", "helped"), ("person", "person"), ("brokers", "brokers"))
+    for field, attribute in fields:
+        value = getattr(event, attribute)
+        for name in (value,) if isinstance(value, str) else value or ():
+            if name not in dataset.entities:
+                hint = _suggest(dataset, name)
+                line = field_lines.get(field, field_lines.get(""))
+                raise DataError(path, line, field, f"unknown entity reference {shown(name)}{hint}")
     if event.type == "secondment":
-        kind = dataset.entities[event.person].type if event.person else None
-        return len(event.helpers) <= 1 and kind in ("Person", "WorkTeam")
-    return True
+        _check_secondment(dataset, event, path, field_lines)
 
 
 def _check_secondment(dataset: Dataset, event: Event, path: Path, field_lines: Mapping[str, int]) -> None:

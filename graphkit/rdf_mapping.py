@@ -235,18 +235,27 @@ def derived_edges(event: Event) -> Iterator[Triple]:
             yield entity_iri(giver), edge, entity_iri(taker)
 
 
+def register_triples(dataset: Dataset, coordinates: Coordinates | None = None) -> Iterator[Triple]:
+    """What the register's graph (ENTITIES_GRAPH) holds: every entity's triples."""
+    for entity in dataset.entities.values():
+        yield from entity_triples(entity, dataset, coordinates)
+
+
+def source_graph_triples(source: Source) -> Iterator[Triple]:
+    """What a source's own graph (`source_graph(source.id)`) holds: its record and its events."""
+    yield from source_triples(source)
+    for event in source.events:
+        yield from event_triples(event)
+
+
 def dataset_quads(dataset: Dataset, coordinates: Coordinates | None = None) -> Iterator[Quad]:
     """Every quad of the dataset: the register in its graph, each source in its own."""
-    for entity in dataset.entities.values():
-        for triple in entity_triples(entity, dataset, coordinates):
-            yield (*triple, ENTITIES_GRAPH)
+    for triple in register_triples(dataset, coordinates):
+        yield (*triple, ENTITIES_GRAPH)
     for source in dataset.sources.values():
         graph = source_graph(source.id)
-        for triple in source_triples(source):
+        for triple in source_graph_triples(source):
             yield (*triple, graph)
-        for event in source.events:
-            for triple in event_triples(event):
-                yield (*triple, graph)
 
 
 def to_nquads(quads: Iterable[Quad]) -> Iterator[str]:

@@ -20,8 +20,13 @@ def _compatible(a: dict, b: dict) -> bool:
 
 def _keep_stated(seen: dict, key: object, r: dict) -> None:
     """Keep the first statement of a fact, unless it borrowed a party from context and this one did not."""
-    if key not in seen or ("filled" in seen[key] and "filled" not in r):
+    if key not in seen or _better_stated(r, seen[key]):
         seen[key] = r
+
+
+def _better_stated(new: dict, first: dict) -> bool:
+    """Whether a later statement of a fact beats the first: it states what the first borrowed."""
+    return "filled" in first and "filled" not in new
 
 
 def _merge_pairings(rels: list[dict]) -> list[dict]:
@@ -48,7 +53,7 @@ def _merge_secondments(rels: list[dict]) -> list[dict]:
         if first is None:
             seen[key] = dict(r)
             continue
-        kept, other = (dict(r), first) if "filled" in first and "filled" not in r else (first, r)
+        kept, other = (dict(r), first) if _better_stated(r, first) else (first, r)
         seen[key] = kept
         kept["role"] = _joined_roles(first.get("role"), r.get("role"))
         if not kept.get("from") and other.get("from"):

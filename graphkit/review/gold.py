@@ -18,9 +18,9 @@ from typing import Any
 from graphkit.dataset import load
 from graphkit.extract.evaluate import Report
 from graphkit.files import atomic_write
-from graphkit.model import Dataset, Source
+from graphkit.model import Dataset, Event, Source
 
-__all__ = ["evaluate_reviewed", "find_article", "reviewed_sources", "source_as_gold", "write_gold"]
+__all__ = ["evaluate_reviewed", "event_relations", "find_article", "reviewed_sources", "source_as_gold", "write_gold"]
 
 
 def reviewed_sources(dataset: Dataset) -> list[Source]:
@@ -37,38 +37,8 @@ def source_as_gold(source: Source, dataset: Dataset) -> dict[str, Any]:
     >>> sorted((r["from"], r["to"], r["amount_cny"]) for r in gold["relations"])[0]
     ('中国人民政治协商会议大英县委员会', '大英县', 10000)
     """
-
-    def name(entity_id: str | None) -> str | None:
-        return dataset.entities[entity_id].name if entity_id in dataset.entities else entity_id
-
-    relations: list[dict[str, Any]] = []
-    used: set[str] = set()
-    for event in source.events:
-        brokers = [name(b) for b in event.brokers]
-        used.update(event.brokers)
-        if event.type == "secondment":
-            used.update(x for x in (event.person, *event.helpers, *event.helped) if x)
-            for host in event.helped or (None,):
-                relations.append({
-                    "type": "secondment", "person": name(event.person),
-                    "from": name(event.helpers[0]) if event.helpers else None, "to": name(host), "role": event.role,
-                })
-            continue
-        used.update((*event.helpers, *event.helped))
-        for helper in event.helpers:
-            for helped in event.helped:
-                relation: dict[str, Any] = {"type": event.type, "from": name(helper), "to": name(helped)}
-                if event.type == "pairing":
-                    relation["mode"] = event.mode
-                else:
-                    amount = event.amount
-                    relation.update(
-                        amount_cny=float(amount.value) if amount and amount.value % 1 else (
-                            int(amount.value) if amount else None),
-                        approximate=bool(amount and amount.approximate), items=event.items,
-                        quantity=event.quantity, purpose=event.purpose, facilitated_by=brokers,
-                    )
-                relations.append(relation)
+    relations = [r for event in source.events for r in event_relations(event, dataset)]
+    used = {n for event in source.events for n in event.parties}
     entities = []
     for entity_id in sorted(used):
         entity = dataset.entities.get(entity_id)
@@ -79,7 +49,7 @@ def source_as_gold(source: Source, dataset: Dataset) -> dict[str, Any]:
         if entity.level:
             item["level"] = entity.level
         if entity.part_of:
-            item["part_of"] = name(entity.part_of)
+            item["part_of"] = _name(dataset, entity.part_of)
         if entity.role:
             item["role"] = entity.role
         entities.append(item)
@@ -90,6 +60,41 @@ def source_as_gold(source: Source, dataset: Dataset) -> dict[str, Any]:
         "entities": entities,
         "relations": relations,
     }
+
+
+def event_relations(event: Event, dataset: Dataset) -> list[dict[str, Any]]:
+    """An event as SCHEMA.md relations: a secondment one per host, a pairing or donation one per
+    helper and helped (a joint gift is listed per donor, as SCHEMA.md lists it)."""
+
+    def name(entity_id: str | None) -> str | None:
+        return _name(dataset, entity_id)
+
+    if event.type == "secondment":
+        return [{"type": "secondment", "person": name(event.person),
+                 "from": name(event.helpers[0]) if event.helpers else None, "to": name(host), "role": event.role}
+                for host in event.helped or (None,)]
+    relations: list[dict[str, Any]] = []
+    for helper in event.helpers:
+        for helped in event.helped:
+            relation: dict[str, Any] = {"type": event.type, "from": name(helper), "to": name(helped)}
+            if event.type == "pairing":
+                relation["mode"] = event.mode
+            else:
+                amount = event.amount
+                relation.update(
+                    amount_cny=float(amount.value) if amount and amount.value % 1 else (
+                        int(amount.value) if amount else None),
+                    approximate=bool(amount and amount.approximate), items=event.items,
+                    quantity=event.quantity, purpose=event.purpose,
+                    facilitated_by=[name(b) for b in event.brokers],
+                )
+            relations.append(relation)
+    return relations
+
+
+def _name(dataset: Dataset, entity_id: str | None) -> str | None:
+    """An entity's canonical name (an id the register lacks stays as it is)."""
+    return dataset.entities[entity_id].name if entity_id in dataset.entities else entity_id
 
 
 def find_article(source: Source, folders: Sequence[Path]) -> Path | None:

@@ -417,12 +417,11 @@ def _extractor_check(source: Source, dataset: Dataset, article: Article) -> dict
     reviewed event states (with rule and span), so a reviewer sees where extraction fails."""
     from graphkit.extract.evaluate import GoldIndex, match
     from graphkit.extract.pipeline import extract_document
-    from graphkit.review.gold import source_as_gold
+    from graphkit.review.gold import event_relations, source_as_gold
 
     predicted = extract_document(article.doc, source.id, min_confidence=0.0)["relations"]
     gold = source_as_gold(source, dataset)
-    owner = [event.local_id for event in source.events
-             for _ in source_as_gold(Source(source.id, events=(event,)), dataset)["relations"]]
+    owner = [event.local_id for event in source.events for _ in event_relations(event, dataset)]
     pairs = match(gold["relations"], predicted, GoldIndex(gold))
     found = {owner[g] for g in pairs}
     matched = set(pairs.values())

@@ -392,17 +392,22 @@
       state.entities[target.id] = target;
       changed(function () {
         state.merges.push({ from: id, into: target.id });
-        state.cards.forEach(function (card) {
-          ["from", "to", "brokers"].forEach(function (k) {
-            if (card[k]) card[k] = Array.from(new Set(card[k].map(function (x) { return x === id ? target.id : x; })));
-          });
-          if (card.person === id) card.person = target.id;
-        });
+        renameOnCards(id, target.id);
       });
       status("已合并 merged into " + target.name);
     });
     anchor.after(box);
     input.focus();
+  }
+
+  /** Every card of the source names `to` where it named `from` (a merge or a split). */
+  function renameOnCards(from, to) {
+    state.cards.forEach(function (card) {
+      ["from", "to", "brokers"].forEach(function (k) {
+        if (card[k]) card[k] = Array.from(new Set(card[k].map(function (x) { return x === from ? to : x; })));
+      });
+      if (card.person === from) card.person = to;
+    });
   }
 
   /** A name that stands for two entities (a person of the same name in two articles): in this source
@@ -411,14 +416,7 @@
     const info = state.entities[id] || { name: id };
     newEntity(info.name || id, function (created) {
       state.entities[created.id] = created;
-      changed(function () {
-        state.cards.forEach(function (card) {
-          ["from", "to", "brokers"].forEach(function (k) {
-            if (card[k]) card[k] = Array.from(new Set(card[k].map(function (x) { return x === id ? created.id : x; })));
-          });
-          if (card.person === id) card.person = created.id;
-        });
-      });
+      changed(function () { renameOnCards(id, created.id); });
       status("已拆分 split: 本文中的「" + created.name + "」是新实体 " + created.id);
     }, anchor, { type: info.type, split: true });
   }
