@@ -104,3 +104,16 @@ def test_another_version_of_graphkit_builds_everything_again(tmp_path: Path, mon
     assert not build(data, tmp_path / "out").full
     monkeypatch.setattr(manifest, "recipe", lambda: "other code")
     assert build(data, tmp_path / "out").full
+
+
+def test_a_turtle_chunk_refuses_blank_nodes_which_graph_ttl_would_merge_across_chunks(tmp_path: Path) -> None:
+    from graphkit.build import BuildError, _write_turtle_chunk
+
+    chunk = tmp_path / "a.nq"
+    chunk.write_text('<https://e.org/a> <https://e.org/p> "x" <https://e.org/g> .\n'
+                     '<https://e.org/a> <https://e.org/q> _:b0 <https://e.org/g> .\n', encoding="utf-8")
+    with pytest.raises(BuildError, match=r"a\.nq: a blank node"):
+        _write_turtle_chunk(chunk, tmp_path / "a.ttl")
+    chunk.write_text('<https://e.org/a> <https://e.org/p> "x" <https://e.org/g> .\n', encoding="utf-8")
+    _write_turtle_chunk(chunk, tmp_path / "a.ttl")
+    assert (tmp_path / "a.ttl").read_text(encoding="utf-8") == "<https://e.org/a> <https://e.org/p> \"x\" .\n"
