@@ -23,7 +23,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -191,14 +191,18 @@ def stage_data(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Pat
 
 
 @contextmanager
-def checked_build(staged: Path, out_dir: Path, rebuild: bool, store: str | None) -> Iterator[StagedBuild | None]:
-    """Load and validate the staged data; when asked, build out/ from it, staged but not yet published."""
+def checked_build(
+    staged: Path, out_dir: Path, rebuild: bool, store: str | None, articles: Sequence[Path] = ()
+) -> Iterator[StagedBuild | None]:
+    """Load and validate the staged data; when asked, build out/ from it, staged but not yet published
+    (its page quoting the sentences of `articles`, files or folders of article texts)."""
     from graphkit.build import BuildError, staged_build, validate_dataset
-    from graphkit.render import page_view
+    from graphkit.render import page_view, page_view_quoting
 
     try:
         if rebuild:
-            with staged_build(staged, out_dir, store=store, views=[page_view]) as build:
+            view = page_view_quoting(*articles) if articles else page_view
+            with staged_build(staged, out_dir, store=store, views=[view]) as build:
                 yield build
             return
         validation = validate_dataset(load(staged))
@@ -220,11 +224,14 @@ def ingest(
     max_bytes: int = MAX_BYTES,
     min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     jobs: int = 1,
+    articles: Path | None = None,
 ) -> IngestReport:
     """Extract `files` into `data_dir` as unreviewed records and (unless `rebuild` is false) rebuild.
 
     Raises DataError when data/ is invalid to begin with, IngestError when the result would not
     validate; in both cases nothing is written. `jobs` worker processes extract articles at once.
+    The rebuilt page quotes each event's sentence from the ingested files and from `articles` (a
+    folder of the other sources' texts, as `graphkit build --articles`).
     """
     from graphkit.build import load_reusing
 
@@ -243,7 +250,8 @@ def ingest(
         plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
         # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
         # leaves each folder old or new, and out/ is never newer than data/.
-        with checked_build(staged, out_dir, rebuild, store) as build:
+        texts = [*(p for p in paths if p.is_file()), *([Path(articles)] if articles else [])]
+        with checked_build(staged, out_dir, rebuild, store, texts) as build:
             write_together(data_dir, plan.writes)
             result = build.publish() if build is not None else None
     _finish_reports(data_dir, dataset, register, sources, by_id, plan)

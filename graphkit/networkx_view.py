@@ -37,6 +37,8 @@ SELECT ?entity ?key ?value WHERE {
 
 ALIAS_QUERY = "SELECT ?entity ?alias WHERE { ?entity skos:altLabel ?alias }"
 
+ENGLISH_QUERY = 'SELECT ?entity ?label WHERE { ?entity rdfs:label ?label . FILTER(LANG(?label) = "en") }'
+
 # An event's attributes come in a few simple queries joined here rather than one query with a dozen
 # OPTIONALs: each is one index scan, and together they take a fifth of the time at 40,000 events.
 EVENT_QUERY = """
@@ -46,8 +48,10 @@ SELECT ?event ?relation ?source WHERE {
 }"""
 
 SOURCE_QUERY = """
-SELECT ?source ?sourceId ?title ?publisher ?sourceDate ?url WHERE {
+SELECT ?source ?sourceId ?title ?publisher ?sourceDate ?url ?sourceStatus ?sha256 WHERE {
   ?source a gk:Source ; dcterms:identifier ?sourceId .
+  OPTIONAL { ?source gk:reviewStatus ?sourceStatus }
+  OPTIONAL { ?source gk:sha256 ?sha256 }
   OPTIONAL { ?source dcterms:title ?title }
   OPTIONAL { ?source dcterms:publisher ?publisher }
   OPTIONAL { ?source dcterms:date ?sourceDate }
@@ -58,7 +62,7 @@ ATTRIBUTE_QUERY = """
 SELECT ?event ?key ?value WHERE {
   VALUES (?property ?key) {
     (gk:items "items") (gk:quantity "quantity") (gk:purpose "purpose") (dcterms:date "date") (gk:modeLabel "mode")
-    (gk:role "role") (gk:planned "planned")
+    (gk:mode "modeKey") (gk:role "role") (gk:planned "planned")
   }
   ?event ?property ?value .
 }"""
@@ -114,6 +118,9 @@ def entity_attributes(store: Store) -> dict[str, dict[str, Any]]:
     for row in _rows(store, ALIAS_QUERY):
         if row["entity"] in nodes and row["alias"] != nodes[row["entity"]]["label"]:
             nodes[row["entity"]]["aliases"].append(row["alias"])
+    for row in _rows(store, ENGLISH_QUERY):
+        if row["entity"] in nodes:
+            nodes[row["entity"]]["label_en"] = row["label"]
     for attrs in nodes.values():
         attrs["aliases"] = sorted(set(attrs["aliases"]))
     return nodes

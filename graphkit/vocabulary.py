@@ -23,7 +23,7 @@ from rdflib.namespace import RDFS
 
 __all__ = [
     "OTHER", "REGISTER_LINKS", "WITHIN", "Term", "entity_type", "entity_types", "label", "level", "levels",
-    "register_link", "relation", "relations",
+    "mode_parents", "modes", "register_link", "relation", "relations",
 ]
 
 
@@ -43,6 +43,7 @@ ENTITY_COLORS: dict[str, str] = {
     "Person": "#9c755f",
 }
 RELATION_COLORS: dict[str, str] = {"pairing": "#5b5fc7", "donation": "#e8a33d", "secondment": "#2a9d8f"}
+MODE_COLOR = "#8a94a6"  # modes are filters, not drawn: one neutral colour
 LEVEL_COLOR = "#4e79a7"  # regions of every level are drawn in the Region colour
 
 #: Containment edges (part of, located in, member of) drawn beside the events; not an event class.
@@ -90,6 +91,48 @@ def levels() -> tuple[Term, ...]:
     from graphkit.ontology import LEVELS
 
     return tuple(Term(key, *_labels(iri), LEVEL_COLOR) for key, iri in LEVELS.items())
+
+
+@cache
+def modes() -> tuple[Term, ...]:
+    """The assistance modes of ontology/modes.ttl (skos:prefLabel @zh / @en), keyed by the local name
+    of their concept (an event's gk:mode): top concepts first, each followed by the ones below it.
+
+    >>> [(m.key, m.zh) for m in modes()][:2]
+    [('duikou-zhiyuan', '对口支援'), ('duikou-bangfu', '对口帮扶')]
+    """
+    from rdflib.namespace import SKOS
+
+    from graphkit.ontology import ontology_graph
+
+    graph = ontology_graph()
+    scheme = next(graph.subjects(SKOS.prefLabel, Literal("帮扶方式", lang="zh")))
+    tops = list(graph.objects(scheme, SKOS.hasTopConcept))
+    order = sorted(tops, key=lambda c: _mode_rank(str(c)))
+    terms: list[Term] = []
+    for top in order:
+        for concept in [top, *sorted(graph.subjects(SKOS.broader, top), key=str)]:
+            found = {o.language: str(o) for o in graph.objects(concept, SKOS.prefLabel) if isinstance(o, Literal)}
+            terms.append(Term(str(concept).rsplit("/", 1)[-1], found["zh"], found["en"], MODE_COLOR))
+    return tuple(terms)
+
+
+@cache
+def mode_parents() -> dict[str, str]:
+    """Each narrower mode's broader one (对口帮扶 -> 对口支援), by key: a filter on a mode keeps both."""
+    from rdflib.namespace import SKOS
+
+    from graphkit.ontology import ontology_graph
+
+    pairs = ontology_graph().subject_objects(SKOS.broader)
+    return {str(c).rsplit("/", 1)[-1]: str(b).rsplit("/", 1)[-1] for c, b in pairs}
+
+
+def _mode_rank(iri: str) -> tuple[int, str]:
+    """The four national programmes first, in the order policy texts list them, then the others."""
+    first = ("duikou-zhiyuan", "dongxibu-xiezuo", "dingdian-bangfu", "jiedui-bangfu")
+    key = iri.rsplit("/", 1)[-1]
+    return (first.index(key) if key in first else len(first), key)
 
 
 def _find(terms: tuple[Term, ...], key: str | None) -> Term:

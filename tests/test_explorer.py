@@ -363,6 +363,19 @@ def test_served_page_runs_sparql(browser: Any, served: Served, tmp_path: Path) -
         page.locator(".gk-sq-text").press("Control+Enter")
         page.wait_for_function("() => document.querySelector('.gk-sq-status').textContent.includes('1 行')")
         assert int(page.locator(".gk-sq-table tbody td").first.inner_text()) > 10
+        # results sort by a column's header, numbers as numbers; in English one row is "1 row"
+        page.fill(".gk-sq-text", "SELECT ?e ?amount WHERE { ?e gk:amountCNY ?amount } LIMIT 40")
+        page.click("text=运行 Run")
+        page.wait_for_function("() => document.querySelector('.gk-sq-status').textContent.includes('40 行')")
+        page.locator(".gk-sq-table th").nth(1).locator("button").click()
+        amounts = [float(x) for x in page.locator(".gk-sq-table tbody tr td:nth-child(2)").all_inner_texts()]
+        assert amounts == sorted(amounts, reverse=True) and amounts[0] > amounts[-1]
+        assert page.locator(".gk-sq-table th").nth(1).get_attribute("aria-sort") == "descending"
+        opened.evaluate("() => window.graphkit.setLanguage('en')")
+        page.fill(".gk-sq-text", "SELECT (COUNT(*) AS ?n) WHERE { ?e a gk:Donation }")
+        page.locator(".gk-sq-text").press("Control+Enter")
+        page.wait_for_function("() => /^1 row · /.test(document.querySelector('.gk-sq-status').textContent)")
+        opened.evaluate("() => window.graphkit.setLanguage('zh')")
         # the download neutralises formulas exactly as graphkit.results.spreadsheet_cell does
         page.fill(".gk-sq-text", CELLS_QUERY)
         page.click("text=运行 Run")

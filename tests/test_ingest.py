@@ -141,6 +141,21 @@ def test_the_built_graph_holds_the_donation_marked_extracted(cli_run) -> None:
     assert {e["type"] for e in source["events"]} == {"donation", "pairing", "secondment"}
 
 
+def test_the_page_quotes_the_ingested_articles(cli_run) -> None:
+    """The rebuilt page quotes, for each event of an ingested article, the sentence that states it
+    (decoded as ingest decoded it: the GBK file too)."""
+    from graphkit.render.page import read_payload
+
+    data = read_payload((cli_run["out"] / "index.html").read_text(encoding="utf-8"))
+    quoted: dict[str, list[str]] = {}
+    for edge in data["edges"]:
+        if edge["gk"].get("evidence"):
+            quoted.setdefault(edge["gk"]["sourceId"], []).append(edge["gk"]["evidence"])
+    assert any("50万元" in q for q in quoted["changzhou-jiashi"]) and all(q in CHANGZHOU for q in quoted["changzhou-jiashi"])
+    assert quoted["pengzhou-gbk"] and all(q in PENGZHOU for q in quoted["pengzhou-gbk"])
+    assert not any(e["gk"].get("evidence") for e in data["edges"] if e["gk"].get("sourceId") == CURATED_ID)
+
+
 def test_a_region_of_the_article_hangs_under_its_gazetteer_province(cli_run) -> None:
     with graphkit.open(cli_run["out"]) as kg:
         rows = kg.store.query(

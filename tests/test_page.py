@@ -174,7 +174,7 @@ def test_payload_holds_the_donation(page_html: str) -> None:
     assert [b["label"] for b in gk["brokers"]] == ["彭州市对口支援黑水县工作队"]
     assert gk["span"] == [120, 168] and gk["date"] == "2021-09"
     assert data["sources"][gk["sourceId"]] == {
-        "title": SOURCE_TITLE, "publisher": "成都新闻网", "date": "2021-10-01", "url": SOURCE_URL,
+        "title": SOURCE_TITLE, "publisher": "成都新闻网", "date": "2021-10-01", "url": SOURCE_URL, "status": "reviewed",
     }  # fmt: skip
     nodes = {n["id"]: n for n in data["nodes"]}
     assert nodes[iri(DONOR)]["label"] == DONOR and nodes[iri(DONOR)]["gk"]["given"] == 150000

@@ -19,14 +19,18 @@ def build(
     page: Annotated[bool, typer.Option(help="Also write the interactive page (index.html).")] = True,
     full: Annotated[bool, typer.Option(
         "--full", help="Redo every graph, not only those of the files that changed since the last build.")] = False,
+    articles: Annotated[Path | None, typer.Option(
+        help="A folder of the sources' article texts: the page quotes the sentence stating each event.",
+        exists=True, file_okay=False)] = None,
 ) -> None:
     """Build the knowledge graph from data/ into out/: Turtle, N-Quads, SHACL report, store and page."""
     from graphkit.build import BuildError
     from graphkit.build import build as run_build
-    from graphkit.render import page_view
+    from graphkit.render import page_view, page_view_quoting
 
+    view = page_view_quoting(articles) if articles else page_view
     try:
-        result = run_build(data, out, store=store, views=[page_view] if page else [], full=full)
+        result = run_build(data, out, store=store, views=[view] if page else [], full=full)
     except DataError as exc:
         raise fail(str(exc)) from None
     except BuildError as exc:

@@ -38,12 +38,15 @@ def ingest(
     max_bytes: MaxBytes = MAX_BYTES,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
     jobs: Jobs = None,
+    articles: Annotated[Path | None, typer.Option(
+        help="A folder of the other sources' article texts: the page quotes the sentence stating each event "
+             "(the ingested files are quoted anyway).", exists=True, file_okay=False)] = None,
 ) -> None:
     """Extract articles into data/ as unreviewed records (curated ones always win), then rebuild."""
     try:
         report = run_ingest(
             files, data, out, rebuild=build, progress=True, max_bytes=max_bytes, min_confidence=min_confidence,
-            jobs=jobs or default_jobs(),
+            jobs=jobs or default_jobs(), articles=articles,
         )
     except DataError as exc:
         raise fail(str(exc)) from None

@@ -38,6 +38,7 @@ from graphkit.analysis.aggregates import money_by_node
 from graphkit.analysis.events import donation_amount, total_donated
 from graphkit.files import atomic_write
 from graphkit.render import geo
+from graphkit.render.evidence import Articles, quote
 from graphkit.render.layout import static_positions
 from graphkit.render.places import node_extras, region_table
 from graphkit.results import FORMULA_STARTS, NUMBER_RE
@@ -71,24 +72,29 @@ def _relation_styles() -> tuple[vocabulary.Term, ...]:
 # Edge attributes copied into the page as they are (the rest are restructured or dropped).
 EVENT_FIELDS = (
     "relation", "event", "sourceId", "amount", "approximate", "period", "statedAs", "items", "quantity",
-    "purpose", "date", "mode", "role", "planned",
+    "purpose", "date", "mode", "modeKey", "role", "planned",
 )  # fmt: skip
 NODE_FIELDS = ("type", "level", "aliases", "parent", "based", "member", "role", "adcode", "lon", "lat")
-# The page's scripts, in load order after vis-network: shared core, then each view, then the app.
-SCRIPTS = ("core.js", "graph.js", "map.js", "timeline.js", "sparql.js", "app.js")
+# The page's scripts, in load order after vis-network: shared core, each view, exports and permalinks, the app.
+SCRIPTS = (
+    "core.js", "graph.js", "map.js", "timeline.js", "table.js", "sparql.js", "export.js", "permalink.js", "app.js",
+)
 MODE_META = '<meta name="graphkit-mode" content="{}">'
 
 
 # ---------------------------------------------------------------- public API
 
 
-def render_page(graph: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, served: bool = False) -> str:
+def render_page(
+    graph: nx.MultiDiGraph, *, title: str = DEFAULT_TITLE, served: bool = False, articles: Articles | None = None
+) -> str:
     """The whole page as one string: opens from file:// with no network, in any modern browser.
 
     `served=True` is the page for `graphkit serve`: the same, plus permission to call its own origin
-    (the SPARQL endpoint), which turns the SPARQL editor on.
+    (the SPARQL endpoint), which turns the SPARQL editor on. With `articles` (the texts the sources
+    were read from), each event's panel quotes the sentence that states it (graphkit.render.evidence).
     """
-    net, meta = build_network(graph)
+    net, meta = build_network(graph, articles)
     data = page_data(net, graph, meta, title)
     vis_js, vis_css = vis_assets()
     scripts = [vis_js, *(_asset(name) for name in SCRIPTS)]
@@ -141,17 +147,20 @@ def served_page(page: str | bytes) -> str | bytes:
     return head + sep + body
 
 
-def write_page(graph: nx.MultiDiGraph, path: Path, *, title: str = DEFAULT_TITLE, served: bool = False) -> None:
+def write_page(
+    graph: nx.MultiDiGraph, path: Path, *, title: str = DEFAULT_TITLE, served: bool = False,
+    articles: Articles | None = None,
+) -> None:
     """Write the page atomically, so a browser or web server never sees half a file."""
     path = Path(path)
-    text = render_page(graph, title=title, served=served)
+    text = render_page(graph, title=title, served=served, articles=articles)
     atomic_write(path, text)
 
 
 # ---------------------------------------------------------------- the pyvis network
 
 
-def build_network(graph: nx.MultiDiGraph) -> tuple[Network, Json]:
+def build_network(graph: nx.MultiDiGraph, articles: Articles | None = None) -> tuple[Network, Json]:
     """A pyvis Network of the graph's entities and relations, plus the facts the header shows.
 
     Besides the assistance relations, each entity is linked to the region or unit it belongs to
@@ -159,7 +168,7 @@ def build_network(graph: nx.MultiDiGraph) -> tuple[Network, Json]:
     place's organisations together on screen, so the drawing reads as clusters rather than a hairball.
     """
     totals = money_by_node(graph)
-    links = _edge_specs(graph)
+    links = _edge_specs(graph, articles)
     sizes = _node_sizes(graph, totals, Counter(n for s in links for n in (s["from"], s["to"])))
     static = graph.number_of_nodes() > STATIC_LAYOUT_THRESHOLD
     positions = static_positions(graph.nodes, [(s["from"], s["to"]) for s in links]) if static else {}
@@ -245,15 +254,17 @@ def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: i
     record["aliases"] = [str(alias) for alias in attrs.get("aliases", [])]
     if not record["aliases"]:
         del record["aliases"]
+    if attrs.get("label_en"):
+        record["en"] = str(attrs["label_en"])  # the English toggle's name (name_en of the register)
     for key, value in (("given", money["given"]), ("received", money["received"]), ("degree", degree)):
         if value:  # zeros are left out: at 10,000 nodes every byte is paid for in load time
             record[key] = value
     return record
 
 
-def _edge_specs(graph: nx.MultiDiGraph) -> list[Json]:
+def _edge_specs(graph: nx.MultiDiGraph, articles: Articles | None = None) -> list[Json]:
     """Keyword arguments for `Network.add_edge`, one per drawn edge, parallel edges bent apart."""
-    specs = [_event_edge(u, v, data) for u, v, data in graph.edges(data=True)]
+    specs = [_event_edge(u, v, data, articles) for u, v, data in graph.edges(data=True)]
     specs += [_structure_edge(u, v, kind) for u, v, kind in structure_links(graph)]
     top = max((s["gk"].get("amount", 0.0) for s in specs if s["gk"]["relation"] == "donation"), default=0.0)
     parallel: dict[frozenset[str], int] = Counter(frozenset((s["from"], s["to"])) for s in specs)
@@ -269,18 +280,20 @@ def _edge_specs(graph: nx.MultiDiGraph) -> list[Json]:
     return specs
 
 
-def _event_edge(giver: str, taker: str, data: Mapping[str, Any]) -> Json:
+def _event_edge(giver: str, taker: str, data: Mapping[str, Any], articles: Articles | None = None) -> Json:
     """An assistance relation: helper -> helped, carrying its event and source.
 
     Its colour, arrow, dashes and default width come from the relation's style (`edge_styles`), applied
     by the page script, so they are not repeated on every edge.
     """
-    return {"from": giver, "to": taker, "gk": _event_record(data)}
+    return {"from": giver, "to": taker, "gk": _event_record(data, articles)}
 
 
-def _event_record(data: Mapping[str, Any]) -> Json:
+def _event_record(data: Mapping[str, Any], articles: Articles | None = None) -> Json:
     """The event's attributes, its parties and its brokers, as plain JSON values."""
     record = {key: _plain(data[key]) for key in EVENT_FIELDS if data.get(key) not in (None, "")}
+    if "modeKey" in record:  # the mode's concept, by the local name the page's mode filter uses
+        record["modeKey"] = str(record["modeKey"]).rsplit("/", 1)[-1]
     counted = donation_amount(data)
     if counted is not None:
         record["counted"] = counted  # what the map's flows add (a rate adds nothing)
@@ -294,6 +307,9 @@ def _event_record(data: Mapping[str, Any]) -> Json:
         record["unit"] = [str(p) for p in data["from"]]  # so the sending unit is kept beside it
     if data.get("start") is not None and data.get("end") is not None:
         record["span"] = [int(data["start"]), int(data["end"])]
+        text = articles.text(data.get("sha256"), [f"{data.get('sourceId')}.txt"]) if articles else None
+        if text is not None:
+            record["evidence"] = quote(text, *record["span"])
     when, stated = event_when(data)
     if when:
         record["when"] = when  # the page reads the year from it
@@ -443,6 +459,7 @@ def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> J
         "entityTypes": [asdict(style) for style in _entity_styles()],
         "relations": [asdict(style) for style in _relation_styles()],
         "levels": [asdict(term) for term in vocabulary.levels()],
+        "modes": [{**asdict(term), "broader": vocabulary.mode_parents().get(term.key)} for term in vocabulary.modes()],
         "money": money.short_rule(),
         "registerLinks": [asdict(term) for term in vocabulary.REGISTER_LINKS],
         "edgeStyles": edge_styles(),
@@ -521,7 +538,8 @@ def _sources(graph: nx.MultiDiGraph) -> dict[str, Json]:
         source_id = data.get("sourceId")
         if source_id is None or str(source_id) in sources:
             continue
-        fields = {"title": "title", "publisher": "publisher", "date": "sourceDate", "url": "url"}
+        fields = {"title": "title", "publisher": "publisher", "date": "sourceDate", "url": "url",
+                  "status": "sourceStatus"}
         sources[str(source_id)] = {
             key: _plain(data[attr]) for key, attr in fields.items() if data.get(attr) not in (None, "")
         }
@@ -537,12 +555,14 @@ def _summary(graph: nx.MultiDiGraph) -> Json:
     by_relation = Counter(str(data.get("relation")) for data in events.values())
     donated = total_donated(events.values())
     sources = {str(data["sourceId"]) for data in events.values() if data.get("sourceId") is not None}
+    dates = [str(data["sourceDate"])[:10] for data in events.values() if data.get("sourceDate")]
     return {
         "entities": graph.number_of_nodes(),
         "events": len(events),
         "eventsByRelation": dict(by_relation),
         "sources": len(sources),
         "donated": donated,
+        "asOf": max(dates, default=None),  # the latest article: what a caption calls the data's date
     }
 
 

@@ -19,13 +19,18 @@ Json = dict[str, Any]
 
 
 def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
-    """Per node: pinyin search keys, where it sits on the map, its province and prefecture, and the
-    money given and received by everything it contains (sub-regions, agencies based there, their staff)."""
+    """Per node: pinyin search keys, what it lies directly within, where it sits on the map, its province
+    and prefecture, and the money given and received by everything it contains (sub-regions, agencies
+    based there, their staff)."""
     extras: dict[str, Json] = {iri: {} for iri in graph.nodes}
     for iri, attrs in graph.nodes(data=True):
         keys = pinyin_keys([str(attrs.get("label") or ""), *(str(a) for a in attrs.get("aliases") or [])])
         if keys:
             extras[iri]["py"] = keys
+    for iri in graph.nodes:
+        chain = containers(graph, str(iri))
+        if chain:
+            extras[iri]["inside"] = chain[0]  # what it lies directly within: the page's path steps by it
     for iri, place in places(graph).items():
         extras[iri].update(place)
     for iri, inside in contained_money(graph).items():

@@ -56,6 +56,90 @@
     return map;
   }
 
+  /* The spreadsheet rule is graphkit.results.spreadsheet_cell's, read from the page data: a cell that
+   * a spreadsheet would run as a formula (=, +, -, @ …, but not a number) is written with a quote. */
+  function spreadsheetCell(s) {
+    const rule = DATA.csv;
+    return s && rule.formulaStarts.indexOf(s[0]) >= 0 && !new RegExp(rule.number).test(s) ? "'" + s : s;
+  }
+
+  /** CSV text (RFC 4180, CRLF) of a header row and rows of plain values, every cell formula-safe. */
+  function csvText(header, rows) {
+    const quote = function (value) {
+      const s = spreadsheetCell(value === undefined || value === null ? "" : String(value));
+      return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+    };
+    return [header].concat(rows).map(function (row) { return row.map(quote).join(","); }).join("\r\n") + "\r\n";
+  }
+
+  /** Save a Blob as a file: a link with `download`, clicked (no server, no popup). */
+  function download(blob, name) {
+    const a = el("a", { attrs: { download: name } });
+    a.href = URL.createObjectURL(blob);
+    document.body.append(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+
+  /**
+   * A table whose columns sort on a click of their header (again: the other way). `columns`:
+   * [{label, value(row) -> sortable value, cell(row) -> node or text, numeric}]; `onRow(row, tr)`.
+   */
+  function sortableTable(columns, rows, opts) {
+    const o = opts || {};
+    const table = el("table", { className: "gk-table" + (o.className ? " " + o.className : "") });
+    const tbody = el("tbody");
+    const order = { column: o.sortBy === undefined ? -1 : o.sortBy, descending: !!o.descending };
+    const heads = columns.map(function (col, i) {
+      const th = el("th", { attrs: { scope: "col", "aria-sort": "none" }, className: col.numeric ? "gk-num" : "" }, [
+        el("button", { className: "gk-th", type: "button", text: col.label, onClick: function () { sortBy(i); } }),
+      ]);
+      return th;
+    });
+    table.append(el("thead", {}, [el("tr", {}, heads)]), tbody);
+    function compare(a, b) {
+      if (a === b) return 0;
+      if (a === null || a === undefined || a === "") return 1; // blanks last, either way
+      if (b === null || b === undefined || b === "") return -1;
+      return typeof a === "number" && typeof b === "number" ? a - b : String(a).localeCompare(String(b), "zh-CN");
+    }
+    function render() {
+      const list = rows.slice();
+      if (order.column >= 0) {
+        const col = columns[order.column];
+        list.sort(function (x, y) {
+          const a = col.value(x), b = col.value(y);
+          const blank = function (v) { return v === null || v === undefined || v === ""; };
+          if (blank(a) || blank(b)) return compare(a, b);
+          return order.descending ? compare(b, a) : compare(a, b);
+        });
+      }
+      heads.forEach(function (th, i) {
+        th.setAttribute("aria-sort", i !== order.column ? "none" : order.descending ? "descending" : "ascending");
+      });
+      clear(tbody);
+      const limit = o.limit || list.length;
+      list.slice(0, limit).forEach(function (row) {
+        const tr = el("tr", {}, columns.map(function (col) {
+          const content = col.cell ? col.cell(row) : col.value(row);
+          return el("td", { className: col.numeric ? "gk-num" : "" },
+            [content === null || content === undefined ? "" : typeof content === "object" ? content : String(content)]);
+        }));
+        if (o.onRow) o.onRow(row, tr);
+        tbody.append(tr);
+      });
+      if (o.onRender) o.onRender(list);
+    }
+    function sortBy(i) {
+      order.descending = order.column === i ? !order.descending : !!columns[i].numeric;
+      order.column = i;
+      render();
+    }
+    render();
+    table.sortBy = function (i, descending) { order.column = i; order.descending = !!descending; render(); };
+    return table;
+  }
+
   /** A minimal event bus: views subscribe to state changes rather than to each other. */
   const bus = {
     handlers: {},
@@ -97,23 +181,52 @@
 
   function typeStyle(key) { return TYPES.get(key) || TYPES.get("Other"); }
   function relationStyle(key) { return RELATIONS.get(key) || { key: key, zh: key, en: key, color: "#999" }; }
-  function nodeLabel(id) { const n = NODE.get(id); return n ? n.label : id; }
+
+  /* ------------------------------------------------------------------ language */
+
+  // The interface speaks Chinese or English (the toggle in the header; `lang` in the permalink).
+  // Strings are written where they are used, both languages side by side: T("捐赠", "donations").
+  // Vocabulary terms (types, relations, levels, modes) carry both labels in the page data; names
+  // are the register's name_en where known, the Chinese name otherwise.
+  const lang = { current: "zh" };
+  function T(zh, en) { return lang.current === "en" ? en : zh; }
+  function term(style) { return style ? (lang.current === "en" ? style.en : style.zh) : ""; }
+  function nodeLabel(id) {
+    const n = NODE.get(id);
+    if (!n) return id;
+    return lang.current === "en" && n.gk.en ? n.gk.en : n.label;
+  }
   function isEvent(e) { return e.gk.relation !== "within"; }
 
   /* ------------------------------------------------------------------ format */
 
   const NUM = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: 2 });
-  // Level and register-link names come from graphkit.vocabulary (the ontology's labels), key -> zh.
-  const LEVELS = {};
-  DATA.levels.forEach(function (t) { LEVELS[t.key] = t.zh; });
+  // Level, register-link and mode names come from graphkit.vocabulary (the ontology's labels).
+  const LEVEL_TERMS = indexBy(DATA.levels, "key");
+  const LINK_TERMS = indexBy(DATA.registerLinks, "key");
+  const MODES = indexBy(DATA.modes || [], "key");
+  const LEVELS = {}; // key -> label in the current language (read through levelName / linkName)
   const LINK_KINDS = {};
-  DATA.registerLinks.forEach(function (t) { LINK_KINDS[t.key] = t.zh; });
-  const PERIODS = { month: "月", year: "年" };
+  function relabel() {
+    LEVEL_TERMS.forEach(function (t, k) { LEVELS[k] = term(t); });
+    LINK_TERMS.forEach(function (t, k) { LINK_KINDS[k] = term(t); });
+  }
+  relabel();
+  const PERIODS = { month: ["月", "month"], year: ["年", "year"] };
+  function periodText(period) { const p = PERIODS[period]; return p ? T(p[0], p[1]) : period; }
 
   /** 150000 → "15 万元": graphkit.money.short, with the rule (units, decimals) from the page data. */
   const MONEY = DATA.money;
   const COMPACT = new Intl.NumberFormat("zh-CN", { maximumFractionDigits: MONEY.decimals });
+  const COMPACT_EN = new Intl.NumberFormat("en", { maximumFractionDigits: 2 });
   function yuanShort(value) {
+    if (lang.current === "en") { // ¥1.5 million: English readers count in thousands
+      const units = [[1e9, " billion"], [1e6, " million"]];
+      for (let i = 0; i < units.length; i++) {
+        if (Math.abs(value) >= units[i][0]) return "¥" + COMPACT_EN.format(value / units[i][0]) + units[i][1];
+      }
+      return "¥" + COMPACT_EN.format(value);
+    }
     for (let i = 0; i < MONEY.units.length; i++) {
       const size = MONEY.units[i][0];
       if (Math.abs(value) >= size) return COMPACT.format(value / size) + " " + MONEY.units[i][1] + "元";
@@ -123,54 +236,68 @@
   /** The amount as stated: 约 for approximate figures, "/月" for rates, the exact yuan beside 万/亿. */
   function amountText(gk) {
     if (gk.amount === undefined || gk.amount === null) return null;
-    let text = (gk.approximate ? "约 " : "") + yuanShort(gk.amount);
-    if (gk.period) text += " / " + (PERIODS[gk.period] || gk.period);
-    if (gk.amount >= 1e4) text += "（" + NUM.format(gk.amount) + " 元）";
+    let text = (gk.approximate ? T("约 ", "about ") : "") + yuanShort(gk.amount);
+    if (gk.period) text += " / " + periodText(gk.period);
+    if (lang.current === "en" ? gk.amount >= 1e6 : gk.amount >= 1e4) text += T("（" + NUM.format(gk.amount) + " 元）", " (¥" + NUM.format(gk.amount) + ")");
     return text;
   }
 
   function brokersText(gk) {
-    return (gk.brokers || []).map(function (b) { return b.label; }).join("、") || null;
+    return (gk.brokers || []).map(function (b) { return NODE.has(b.id) ? nodeLabel(b.id) : b.label; }).join(T("、", ", ")) || null;
   }
 
   function whenText(gk) {
     if (!gk.when) return null;
-    return gk.when + (gk.whenSource ? "（报道日期）" : "");
+    return gk.when + (gk.whenSource ? T("（报道日期）", " (article date)") : "");
+  }
+
+  function modeText(gk) {
+    const mode = MODES.get(gk.modeKey);
+    return mode && lang.current === "en" ? mode.en : gk.mode || null;
+  }
+
+  /** Whether the event's source has been reviewed by a person (curated or reviewed), or only extracted. */
+  function reviewed(gk) {
+    const source = SOURCES[gk.sourceId];
+    return !source || !source.status || source.status === "reviewed";
   }
 
   /** [label, value] rows describing an assistance event, in the order a reader scans them. */
   function eventFacts(gk) {
-    if (gk.relation === "within") return [["关系", LINK_KINDS[gk.kind] || gk.kind]];
+    if (gk.relation === "within") return [[T("关系", "Relation"), LINK_KINDS[gk.kind] || gk.kind]];
     return [
-      ["金额", amountText(gk)],
-      ["原文", gk.statedAs],
-      ["物资", gk.items],
-      ["数量", gk.quantity],
-      ["用途", gk.purpose],
-      ["日期", gk.date || (gk.when ? whenText(gk) : null)],
-      ["方式", gk.mode],
-      ["职务", gk.role],
-      ["状态", gk.planned ? "计划中（尚未落实）" : null],
-      ["对接/促成", brokersText(gk)],
+      [T("金额", "Amount"), amountText(gk)],
+      [T("原文", "As stated"), gk.statedAs],
+      [T("物资", "Items"), gk.items],
+      [T("数量", "Quantity"), gk.quantity],
+      [T("用途", "Purpose"), gk.purpose],
+      [T("日期", "Date"), gk.date || (gk.when ? whenText(gk) : null)],
+      [T("方式", "Mode"), modeText(gk)],
+      [T("职务", "Post"), gk.role],
+      [T("状态", "Status"), gk.planned ? T("计划中（尚未落实）", "planned (not yet carried out)") : null],
+      [T("对接/促成", "Brokered by"), brokersText(gk)],
+      [T("审核", "Review"), reviewed(gk) ? null : T("机器提取，尚未人工审核", "extracted by machine, not yet reviewed")],
     ].filter(function (row) { return row[1] !== null && row[1] !== undefined && row[1] !== ""; });
   }
 
   /** [label, value] rows about an entity; `skip` drops rows another part of the view already shows. */
   function nodeFacts(n, skip) {
     const gk = n.gk;
-    const prov = gk.prov && REGIONS[gk.prov] ? REGIONS[gk.prov].name : null;
-    const pref = gk.pref && REGIONS[gk.pref] ? REGIONS[gk.pref].name : null;
-    const area = [prov, pref].filter(function (x) { return x && x !== n.label; }).join(" › ") || null;
+    const prov = gk.prov && REGIONS[gk.prov] ? regionName(gk.prov) : null;
+    const pref = gk.pref && REGIONS[gk.pref] ? regionName(gk.pref) : null;
+    const area = [prov, pref].filter(function (x) { return x && x !== nodeLabel(n.id); }).join(" › ") || null;
     return [
-      ["类型", typeStyle(gk.type).zh],
-      ["级别", gk.level ? LEVELS[gk.level] || gk.level : null],
-      ["别名", (gk.aliases || []).join("、") || null],
-      ["职务", gk.role],
-      ["区划代码", gk.adcode],
-      ["所在地区", area],
-      ["坐标", gk.geo ? gk.geo[0].toFixed(2) + "°E, " + gk.geo[1].toFixed(2) + "°N" +
-        (gk.at ? "（取自 " + nodeLabel(gk.at) + "）" : "") : null],
-    ].filter(function (row) { return row[1] && (skip || []).indexOf(row[0]) < 0; });
+      ["type", T("类型", "Type"), term(typeStyle(gk.type))],
+      ["level", T("级别", "Level"), gk.level ? LEVELS[gk.level] || gk.level : null],
+      ["aliases", T("别名", "Also"), [lang.current === "en" && gk.en ? n.label : null].concat(gk.aliases || [])
+        .filter(Boolean).join(T("、", ", ")) || null],
+      ["role", T("职务", "Post"), gk.role],
+      ["adcode", T("区划代码", "Division code"), gk.adcode],
+      ["area", T("所在地区", "In"), area],
+      ["geo", T("坐标", "Location"), gk.geo ? gk.geo[0].toFixed(2) + "°E, " + gk.geo[1].toFixed(2) + "°N" +
+        (gk.at ? T("（取自 ", " (from ") + nodeLabel(gk.at) + T("）", ")") : "") : null],
+    ].filter(function (row) { return row[2] && (skip || []).indexOf(row[0]) < 0; })
+      .map(function (row) { return [row[1], row[2]]; });
   }
 
   function factList(rows) {
@@ -179,6 +306,13 @@
       dl.append(el("dt", { text: row[0] }), el("dd", {}, [row[1]]));
     });
     return dl;
+  }
+
+  /** A province or prefecture of the page's region table by its name in the current language. */
+  function regionName(code) {
+    const region = REGIONS[code];
+    if (!region) return code;
+    return region.id && NODE.has(region.id) ? nodeLabel(region.id) : region.name;
   }
 
   function dot(color) { return el("span", { className: "gk-dot", style: { background: color } }); }
@@ -221,6 +355,9 @@
       yearFrom: YEAR_MIN, yearTo: YEAR_MAX, undated: true,
       province: "",
       amountMin: null, amountMax: null, // yuan
+      mode: "", // an assistance mode's key (its narrower modes pass too), or "" for every mode
+      text: "", // words that must appear in an event's items, purpose, post or stated amount
+      reviewedOnly: false, // only events of sources a person has reviewed
       focus: null, // {roots: [ids], ids: Set} — the neighbourhood being explored, or null for everything
       depth: 1,
       selected: null,
@@ -233,12 +370,14 @@
     visible: { nodes: new Set(), edges: new Set() },
     index: { NODE: NODE, EDGE: EDGE, SOURCES: SOURCES, REGIONS: REGIONS, INCIDENT: INCIDENT, TYPES: TYPES },
     yearRange: [YEAR_MIN, YEAR_MAX],
-    util: { el: el, svg: svg, byId: byId, clear: clear, fill: fill, indexBy: indexBy },
+    util: { el: el, svg: svg, byId: byId, clear: clear, fill: fill, indexBy: indexBy, csvText: csvText,
+      download: download, sortableTable: sortableTable },
     fmt: {
       NUM: NUM, LEVELS: LEVELS, LINK_KINDS: LINK_KINDS, yuanShort: yuanShort, amountText: amountText,
       eventFacts: eventFacts, nodeFacts: nodeFacts, factList: factList, dot: dot, lineSwatch: lineSwatch,
       sourceLine: sourceLine, safeUrl: safeUrl, sourceTitle: sourceTitle, typeStyle: typeStyle,
       relationStyle: relationStyle, nodeLabel: nodeLabel, whenText: whenText, isEvent: isEvent,
+      T: T, term: term, modeText: modeText, reviewed: reviewed, regionName: regionName, periodText: periodText,
     },
   };
 
@@ -259,8 +398,49 @@
       if (st.amountMax !== null && gk.amount > st.amountMax) return false;
     }
     if (st.province && a.gk.prov !== st.province && b.gk.prov !== st.province) return false;
+    if (st.mode && gk.modeKey !== st.mode && (!MODES.get(gk.modeKey) || MODES.get(gk.modeKey).broader !== st.mode)) return false;
+    if (st.text && !textMatches(gk, st.text)) return false;
+    if (st.reviewedOnly && !reviewed(gk)) return false;
     if (st.focus && !(st.focus.ids.has(e.from) && st.focus.ids.has(e.to))) return false;
     return true;
+  }
+
+  /** Every word of `text` (split on spaces) appears in the event's items, purpose, quantity, post,
+   * mode or stated amount: "奶粉", "校服 2023" (its date counts too). */
+  function textMatches(gk, text) {
+    const hay = [gk.items, gk.purpose, gk.quantity, gk.role, gk.mode, gk.statedAs, gk.when].filter(Boolean).join(" ").toLowerCase();
+    return text.toLowerCase().split(/\s+/).filter(Boolean).every(function (word) { return hay.indexOf(word) >= 0; });
+  }
+
+  /** Whether any filter (or an explored neighbourhood) narrows what is shown. */
+  function isFiltered() {
+    const st = app.state, d = defaultState();
+    const sameSet = function (a, b) { return a.size === b.size && Array.from(a).every(function (k) { return b.has(k); }); };
+    return !!st.focus || !sameSet(st.relations, d.relations) || !sameSet(st.types, d.types) ||
+      st.yearFrom !== d.yearFrom || st.yearTo !== d.yearTo || st.undated !== d.undated || !!st.province ||
+      st.amountMin !== null || st.amountMax !== null || !!st.mode || !!st.text || st.reviewedOnly;
+  }
+
+  /** The filters in force, in words (for captions of exports, the header's tooltip and print). */
+  function describeFilters() {
+    const st = app.state, d = defaultState();
+    const out = [];
+    if (st.focus) out.push(T("邻域：", "Neighbourhood: ") + (st.focus.label || st.focus.roots.map(nodeLabel).join(T("、", ", "))) +
+      T("（" + st.focus.depth + " 层）", " (depth " + st.focus.depth + ")"));
+    if (st.relations.size !== d.relations.size) {
+      out.push(T("关系：", "Relations: ") + DATA.relations.filter(function (r) { return st.relations.has(r.key); }).map(term).join(T("、", ", ")));
+    }
+    if (st.types.size !== d.types.size) out.push(T("类型：", "Types: ") + DATA.entityTypes.filter(function (t) { return st.types.has(t.key); }).map(term).join(T("、", ", ")));
+    if (st.yearFrom !== d.yearFrom || st.yearTo !== d.yearTo) out.push(T("年份：", "Years: ") + (st.yearFrom || "") + "–" + (st.yearTo || ""));
+    if (!st.undated) out.push(T("不含无日期事件", "dated events only"));
+    if (st.province) out.push(T("省份：", "Province: ") + regionName(st.province));
+    if (st.amountMin !== null || st.amountMax !== null) {
+      out.push(T("金额：", "Amount: ") + (st.amountMin !== null ? yuanShort(st.amountMin) : "0") + " – " + (st.amountMax !== null ? yuanShort(st.amountMax) : "∞"));
+    }
+    if (st.mode) out.push(T("方式：", "Mode: ") + term(MODES.get(st.mode)));
+    if (st.text) out.push(T("物资/用途含“", "Items/purpose contain “") + st.text + "”");
+    if (st.reviewedOnly) out.push(T("仅人工审核过的事件", "reviewed events only"));
+    return out;
   }
 
   /**
@@ -270,6 +450,7 @@
    */
   function computeVisible() {
     const st = app.state;
+    if (st.focus) st.focus.ids = focusIds(st.focus); // the relations it follows may have changed
     const shownNodes = new Set();
     const shownEdges = new Set();
     const within = [];
@@ -338,10 +519,21 @@
     return seen;
   }
 
+  /** The entities an exploration shows: the roots' neighbourhood at its depth, plus the direct
+   * neighbours of each entity expanded since, all following the relations the filters allow (so a
+   * permalink, which names the roots and the expanded, reopens the same entities). */
+  function focusIds(focus) {
+    const ids = neighbourhood(focus.roots, focus.depth);
+    focus.grown.forEach(function (id) { neighbourhood([id], 1).forEach(function (x) { ids.add(x); }); });
+    return ids;
+  }
+
   /** Explore from these entities: only their neighbourhood is shown until the focus is cleared. */
   function focusOn(roots, depth, opts) {
     const d = depth === undefined ? app.state.depth : depth;
-    app.state.focus = { roots: roots.slice(), ids: neighbourhood(roots, d), depth: d, label: (opts && opts.label) || null };
+    app.state.focus = { roots: roots.slice(), depth: d, grown: ((opts && opts.grown) || []).slice(),
+      label: (opts && opts.label) || null, path: !!(opts && opts.path) };
+    app.state.focus.ids = focusIds(app.state.focus);
     applyFilters();
     bus.emit("focus", { added: Array.from(app.state.focus.ids), from: roots[0] || null, reset: true });
   }
@@ -351,10 +543,9 @@
     if (!NODE.has(id)) return;
     if (!app.state.focus) { focusOn([id], 1); return; }
     const before = app.state.focus.ids;
-    const more = neighbourhood([id], 1);
-    const added = [];
-    more.forEach(function (x) { if (!before.has(x)) { before.add(x); added.push(x); } });
+    if (app.state.focus.grown.indexOf(id) < 0) app.state.focus.grown.push(id);
     applyFilters();
+    const added = Array.from(app.state.focus.ids).filter(function (x) { return !before.has(x); });
     bus.emit("focus", { added: added, from: id, reset: false });
   }
 
@@ -372,7 +563,7 @@
     if (!SEARCH_INDEX) {
       SEARCH_INDEX = DATA.nodes.map(function (n) {
         return { id: n.id, label: n.label, lower: n.label.toLowerCase(),
-          aliases: (n.gk.aliases || []).map(function (a) { return [a, a.toLowerCase()]; }),
+          aliases: (n.gk.aliases || []).concat(n.gk.en ? [n.gk.en] : []).map(function (a) { return [a, a.toLowerCase()]; }),
           pinyin: n.gk.py || [],
           weight: (n.gk.given || 0) + (n.gk.received || 0) + 1e4 * (n.gk.degree || 0) };
       });
@@ -412,6 +603,47 @@
     return hits.slice(0, limit || 12);
   }
 
+  /* ------------------------------------------------------------------ what is shown, counted */
+
+  /** The visible assistance events, one per event (an event with several parties has one edge each),
+   * with all their givers and takers: what the timeline, the table and the CSV export list. */
+  function visibleEvents() {
+    const byEvent = new Map();
+    app.visible.edges.forEach(function (eid) {
+      const e = EDGE.get(eid);
+      if (!isEvent(e)) return;
+      const key = e.gk.event || eid;
+      let ev = byEvent.get(key);
+      if (!ev) { ev = { key: key, edge: eid, gk: e.gk, from: [], to: [], edges: [] }; byEvent.set(key, ev); }
+      if (ev.from.indexOf(e.from) < 0) ev.from.push(e.from);
+      if (ev.to.indexOf(e.to) < 0) ev.to.push(e.to);
+      ev.edges.push(eid);
+    });
+    return Array.from(byEvent.values());
+  }
+
+  /**
+   * What the page shows, counted: entities, events, sources, and money donated, given and received.
+   * The money an event adds is `counted` (Python: graphkit.model.counted, a rate adds nothing), each
+   * event once in the total and once per party, as graphkit.analysis.aggregates.money_by_entity
+   * counts it; unfiltered, these are the build's figures (a browser test holds them equal).
+   */
+  function summary() {
+    const events = visibleEvents();
+    const given = new Map(), received = new Map(), sources = new Set();
+    let donated = 0;
+    events.forEach(function (ev) {
+      if (ev.gk.sourceId) sources.add(ev.gk.sourceId);
+      if (ev.gk.relation !== "donation") return;
+      const amount = ev.gk.counted || 0;
+      donated += amount;
+      ev.from.forEach(function (id) { given.set(id, (given.get(id) || 0) + amount); });
+      ev.to.forEach(function (id) { received.set(id, (received.get(id) || 0) + amount); });
+    });
+    return { entities: app.visible.nodes.size, events: events.length, sources: sources.size, donated: donated,
+      given: given, received: received, filtered: isFiltered() };
+  }
+
   /* ------------------------------------------------------------------ totals */
 
   /** Money a node gave and received, its own and with everything it contains. */
@@ -428,7 +660,8 @@
   Object.assign(app, {
     applyFilters: applyFilters, computeVisible: computeVisible, hiddenOrphans: hiddenOrphans, eventPasses: eventPasses,
     neighbourhood: neighbourhood, focusOn: focusOn, expand: expand, clearFocus: clearFocus,
-    search: searchNodes, totals: totals, defaultState: defaultState,
+    search: searchNodes, totals: totals, defaultState: defaultState, visibleEvents: visibleEvents, summary: summary,
+    isFiltered: isFiltered, describeFilters: describeFilters, lang: lang, relabel: relabel, MODES: MODES,
   });
   window.graphkit = app;
   performance.mark("gk:core");

@@ -19,15 +19,16 @@
   function nodeTooltip(n) {
     const g = n.gk;
     const style = f.typeStyle(g.type);
-    const rows = f.nodeFacts(n, ["类型", "坐标", "区划代码"]);
-    if (g.given) rows.push(["捐出", f.yuanShort(g.given)]);
-    if (g.received) rows.push(["收到", f.yuanShort(g.received)]);
+    const T = f.T;
+    const rows = f.nodeFacts(n, ["type", "geo", "adcode"]);
+    if (g.given) rows.push([T("捐出", "Given"), f.yuanShort(g.given)]);
+    if (g.received) rows.push([T("收到", "Received"), f.yuanShort(g.received)]);
     if (g.within && (g.givenAll || g.receivedAll)) {
-      rows.push(["含下辖", "捐出 " + f.yuanShort(g.givenAll || 0) + " · 收到 " + f.yuanShort(g.receivedAll || 0)]);
+      rows.push([T("含下辖", "Incl. within"), T("捐出 ", "given ") + f.yuanShort(g.givenAll || 0) + T(" · 收到 ", " · received ") + f.yuanShort(g.receivedAll || 0)]);
     }
     return el("div", { className: "gk-tip" }, [
-      el("div", { className: "gk-tip-head" }, [f.dot(style.color), style.zh]),
-      el("div", { className: "gk-tip-title", text: n.label }),
+      el("div", { className: "gk-tip-head" }, [f.dot(style.color), f.term(style)]),
+      el("div", { className: "gk-tip-title", text: f.nodeLabel(n.id) }),
       rows.length ? f.factList(rows) : null,
     ]);
   }
@@ -37,11 +38,11 @@
     const style = f.relationStyle(g.relation);
     const source = SOURCES[g.sourceId];
     return el("div", { className: "gk-tip" }, [
-      el("div", { className: "gk-tip-head" }, [f.lineSwatch(g.relation), style.zh]),
+      el("div", { className: "gk-tip-head" }, [f.lineSwatch(g.relation), f.term(style)]),
       el("div", { className: "gk-tip-title", text: f.nodeLabel(e.from) + " → " + f.nodeLabel(e.to) }),
       f.factList(f.eventFacts(g)),
       source ? el("div", { className: "gk-tip-source" }, [
-        "来源：" + (source.title || g.sourceId) + (source.publisher ? " · " + source.publisher : ""),
+        f.T("来源：", "Source: ") + (source.title || g.sourceId) + (source.publisher ? " · " + source.publisher : ""),
       ]) : null,
     ]);
   }
@@ -73,14 +74,20 @@
   // vis gets only what it draws; the rest of each record (gk) stays in DATA, read through gk.index.
   // Items hidden by the opening filters are created when first shown (syncVisibility), not up front.
   function nodeItem(n) {
-    const item = { id: n.id, label: n.label, group: n.group, size: n.size };
+    const item = { id: n.id, label: f.nodeLabel(n.id), group: n.group, size: n.size };
     if (n.font) item.font = n.font;
     if (n.x !== undefined) { item.x = n.x; item.y = n.y; }
     return item;
   }
   function drawn(e) { return drawWithin || e.gk.relation !== "within"; }
+  // An event of a source nobody has reviewed yet (machine-extracted) is drawn faint and dotted.
+  const EXTRACTED = { dashes: [2, 5], color: { opacity: 0.45 } };
   function edgeItem(e) {
     const item = Object.assign({ id: e.id, from: e.from, to: e.to }, STYLES[e.gk.relation]);
+    if (f.isEvent(e) && !f.reviewed(e.gk)) {
+      item.dashes = EXTRACTED.dashes;
+      item.color = Object.assign({}, item.color, EXTRACTED.color);
+    }
     if (e.width !== undefined) item.width = e.width;
     if (e.smooth !== undefined) item.smooth = e.smooth;
     if (e.length !== undefined) item.length = e.length;
@@ -149,8 +156,69 @@
     if (newNodes.length) nodes.add(newNodes);
     if (newEdges.length) edges.add(newEdges);
     byId("gk-empty").hidden = visible.nodes.size > 0 || !gk.ready;
+    // the drawing follows the filters: re-fit to what is left (a neighbourhood fits itself when laid out)
+    if (gk.ready && !gk.state.focus && (changed || newNodes.length)) setTimeout(function () { fitVisible(true); declutterSoon(); }, 0);
   }
   gk.bus.on("visibility", syncVisibility);
+
+  /* ------------------------------------------------------------------ labels that do not collide */
+
+  const hiddenLabels = new Set();
+  /**
+   * Labels drawn in the canvas never overlap: a label whose box would cover a bigger entity's label
+   * is left out (the biggest and busiest entities are named first), shown again when its entity is
+   * selected or the view changes. Boxes come from vis itself (a dot's bounding box includes its label),
+   * in canvas units, so whether two labels collide does not depend on the zoom. Up to 1,500 shown
+   * entities; above that vis's drawThreshold already leaves small labels out of the overview.
+   */
+  function declutter() {
+    const ids = Array.from(gk.visible.nodes).filter(function (id) { return network.body.nodes[id]; });
+    const restore = [];
+    hiddenLabels.forEach(function (id) { if (network.body.nodes[id]) restore.push({ id: id, label: f.nodeLabel(id) }); });
+    hiddenLabels.clear();
+    if (restore.length) nodes.update(restore);
+    if (ids.length > 1500) return;
+    network.redraw(); // boxes of the labels just restored
+    const selected = gk.state.selected && gk.state.selected.kind === "node" ? gk.state.selected.id : null;
+    ids.sort(function (a, b) {
+      const x = NODE.get(a), y = NODE.get(b);
+      return (b === selected) - (a === selected) || (y.size || 0) - (x.size || 0) || (y.gk.degree || 0) - (x.gk.degree || 0) || (a < b ? -1 : 1);
+    });
+    const kept = [];
+    const hide = [];
+    ids.forEach(function (id) {
+      const box = network.getBoundingBox(id);
+      const pos = network.getPosition(id);
+      const r = NODE.get(id).size || 10;
+      // the label's own box: the node's box minus its dot (vis puts the label under the dot)
+      const label = { left: box.left, right: box.right, top: Math.max(box.top, pos.y + r), bottom: box.bottom };
+      const clash = label.bottom > label.top && kept.some(function (o) {
+        return label.left < o.right && o.left < label.right && label.top < o.bottom && o.top < label.bottom;
+      });
+      if (clash) { hide.push({ id: id, label: " " }); hiddenLabels.add(id); }
+      else kept.push(label);
+    });
+    if (hide.length) nodes.update(hide);
+  }
+  let declutterTimer = 0;
+  function declutterSoon() { clearTimeout(declutterTimer); declutterTimer = setTimeout(declutter, 60); }
+  gk.bus.on("select", function (sel) { if (sel && sel.kind === "node" && hiddenLabels.has(sel.id)) declutterSoon(); });
+  gk.bus.on("lang", function () {
+    const relabelled = [];
+    DATA.nodes.forEach(function (n) { if (network.body.nodes[n.id]) relabelled.push({ id: n.id, label: f.nodeLabel(n.id) }); });
+    hiddenLabels.clear();
+    nodes.update(relabelled);
+    declutterSoon();
+  });
+
+  /* ------------------------------------------------------------------ zoom buttons */
+
+  function zoomBy(factor) {
+    network.moveTo({ scale: Math.max(0.02, Math.min(8, network.getScale() * factor)), animation: { duration: 200, easingFunction: "easeInOutQuad" } });
+  }
+  byId("gk-zoom-in").addEventListener("click", function () { zoomBy(1.4); });
+  byId("gk-zoom-out").addEventListener("click", function () { zoomBy(1 / 1.4); });
+  byId("gk-zoom-fit").addEventListener("click", function () { fitVisible(true); });
 
   /* ------------------------------------------------------------------ neighbourhood layout */
 
@@ -237,13 +305,13 @@
       }
     }
     ids.forEach(function (id, i) { network.moveNode(id, pos[i].x, pos[i].y); });
-    setTimeout(function () { fitVisible(true); }, 30);
+    setTimeout(function () { fitVisible(true); declutterSoon(); }, 30);
   }
 
   function restoreOverview() {
     overview.forEach(function (p, id) { network.moveNode(id, p.x, p.y); });
     overview.clear();
-    setTimeout(function () { fitVisible(true); }, 30);
+    setTimeout(function () { fitVisible(true); declutterSoon(); }, 30);
   }
 
   gk.bus.on("focus", function (event) {
@@ -257,6 +325,7 @@
     if (gk.ready) return;
     performance.mark("gk:ready");
     gk.ready = true;
+    declutter();
     byId("gk-progress").hidden = true;
     byId("gk-empty").hidden = gk.visible.nodes.size > 0;
     document.body.dataset.ready = "true";
@@ -332,5 +401,6 @@
     if (name === "graph") setTimeout(function () { network.redraw(); }, 0);
   });
 
-  gk.graphView = { fit: fitVisible, start: startLayout, redraw: function () { network.redraw(); } };
+  gk.graphView = { fit: fitVisible, start: startLayout, redraw: function () { network.redraw(); }, declutter: declutter,
+    zoomBy: zoomBy, hiddenLabels: hiddenLabels };
 })();

@@ -19,7 +19,9 @@
   function project(lon, lat) { return [lon * PHI, -lat]; }
   const CHINA = { x0: 73 * PHI, x1: 135.5 * PHI, y0: -54, y1: -17.5 };
   const HELPER = "#3b5bdb", HELPED = "#e8590c", NEUTRAL = "#8a94a6";
-  const LEVEL_NAMES = { place: "地点（县级）", pref: "地级", prov: "省级" };
+  const T = f.T;
+  const LEVELS = { place: ["地点（县级）", "places (county)"], pref: ["地级", "prefectures"], prov: ["省级", "provinces"] };
+  function levelName(level) { return T(LEVELS[level][0], LEVELS[level][1]); }
 
   const state = {
     level: gk.data.nodes.filter(function (n) { return n.gk.geo; }).length > 400 ? "prov" : "place",
@@ -43,11 +45,12 @@
   svgRoot.append(defs, base, flowLayer, pointLayer);
 
   const levelBox = el("div", { className: "gk-map-levels", attrs: { role: "radiogroup", "aria-label": "汇总层级" } });
-  Object.keys(LEVEL_NAMES).forEach(function (level) {
-    const b = el("button", { className: "gk-seg", type: "button", text: LEVEL_NAMES[level], dataset: { level: level },
+  Object.keys(LEVELS).forEach(function (level) {
+    const b = el("button", { className: "gk-seg", type: "button", text: levelName(level), dataset: { level: level },
       onClick: function () { setLevel(level); } });
     levelBox.append(b);
   });
+  const levelHeading = el("span", { className: "gk-h", text: T("汇总到", "Group by") });
   const zoomBox = el("div", { className: "gk-map-zoom" }, [
     el("button", { className: "gk-icon-btn", type: "button", text: "+", title: "放大", onClick: function () { zoomBy(1.5); } }),
     el("button", { className: "gk-icon-btn", type: "button", text: "−", title: "缩小", onClick: function () { zoomBy(1 / 1.5); } }),
@@ -57,7 +60,7 @@
   const note = el("div", { className: "gk-map-note" });
   const attribution = el("div", { className: "gk-map-attr", text: "底图：" + (GEO.attribution || "") });
   root.append(svgRoot, el("div", { className: "gk-map-controls" }, [
-    el("div", { className: "gk-map-row" }, [el("span", { className: "gk-h", text: "汇总到" }), levelBox]), legend,
+    el("div", { className: "gk-map-row" }, [levelHeading, levelBox]), legend,
   ]), zoomBox, note, attribution);
 
   /* ------------------------------------------------------------------ basemap */
@@ -80,8 +83,8 @@
         const code = prov.adcode.slice(0, 2) + "0000";
         const count = state.groups.filter(function (g) { return g.prov === code; }).reduce(function (a, g) { return a + g.ids.length; }, 0);
         gk.tooltip.show(el("div", { className: "gk-tip" }, [
-          el("div", { className: "gk-tip-title", text: (REGIONS[code] ? REGIONS[code].name : prov.name) }),
-          el("div", { className: "gk-sub", text: count ? "图中 " + count + " 个实体 · 点击筛选该省" : "点击筛选该省" }),
+          el("div", { className: "gk-tip-title", text: (REGIONS[code] ? f.regionName(code) : prov.name) }),
+          el("div", { className: "gk-sub", text: (count ? T("图中 " + count + " 个实体 · ", count + " entities here · ") : "") + T("点击筛选该省", "click to filter by this province") }),
         ]), ev.clientX, ev.clientY);
       });
       path.addEventListener("pointerleave", gk.tooltip.hide);
@@ -123,7 +126,7 @@
         g = { key: key, ids: [], out: 0, in: 0, outN: 0, inN: 0, internal: 0, prov: n.gk.prov };
         if (key.startsWith("r:")) {
           const region = REGIONS[key.slice(2)] || {};
-          g.label = region.name || key.slice(2); g.node = region.id || null; g.geo = region.geo || n.gk.geo;
+          g.label = f.regionName(key.slice(2)); g.node = region.id || null; g.geo = region.geo || n.gk.geo;
         } else {
           g.anchors = []; g.geo = n.gk.geo;
         }
@@ -206,22 +209,22 @@
 
   function flowTip(fl) {
     const style = f.relationStyle(fl.relation);
-    const rows = [["事件", fl.events.size + " 项"]];
-    if (fl.amount) rows.push(["金额", f.yuanShort(fl.amount)]);
+    const rows = [[T("事件", "Events"), fl.events.size + T(" 项", "")]];
+    if (fl.amount) rows.push([T("金额", "Amount"), f.yuanShort(fl.amount)]);
     return el("div", { className: "gk-tip" }, [
-      el("div", { className: "gk-tip-head" }, [f.lineSwatch(fl.relation), style.zh]),
+      el("div", { className: "gk-tip-head" }, [f.lineSwatch(fl.relation), f.term(style)]),
       el("div", { className: "gk-tip-title", text: fl.from.label + " → " + fl.to.label }),
       f.factList(rows),
     ]);
   }
 
   function groupTip(g) {
-    const rows = [["实体", g.ids.length + " 个"]];
-    if (g.out) rows.push(["捐出", f.yuanShort(g.out)]);
-    if (g.in) rows.push(["收到", f.yuanShort(g.in)]);
-    if (g.outN) rows.push(["帮扶他方", g.outN + " 项"]);
-    if (g.inN) rows.push(["受到帮扶", g.inN + " 项"]);
-    if (g.internal) rows.push(["区内", g.internal + " 项"]);
+    const rows = [[T("实体", "Entities"), g.ids.length + T(" 个", "")]];
+    if (g.out) rows.push([T("捐出", "Given"), f.yuanShort(g.out)]);
+    if (g.in) rows.push([T("收到", "Received"), f.yuanShort(g.in)]);
+    if (g.outN) rows.push([T("帮扶他方", "Helping others"), g.outN + T(" 项", "")]);
+    if (g.inN) rows.push([T("受到帮扶", "Helped"), g.inN + T(" 项", "")]);
+    if (g.internal) rows.push([T("区内", "Within"), g.internal + T(" 项", "")]);
     return el("div", { className: "gk-tip" }, [el("div", { className: "gk-tip-title", text: g.label }), f.factList(rows)]);
   }
 
@@ -233,7 +236,7 @@
       if (f.isEvent(e) && (members.has(e.from) || members.has(e.to))) edgeIds.push(eid);
     });
     if (g.node && g.ids.length === 1) { gk.selectNode(g.node); return; }
-    const sub = [LEVEL_NAMES[state.level], g.out ? "捐出 " + f.yuanShort(g.out) : null, g.in ? "收到 " + f.yuanShort(g.in) : null]
+    const sub = [levelName(state.level), g.out ? T("捐出 ", "given ") + f.yuanShort(g.out) : null, g.in ? T("收到 ", "received ") + f.yuanShort(g.in) : null]
       .filter(Boolean).join(" · ");
     gk.showGroup(g.label, sub, g.ids.slice().sort(function (a, b) {
       const x = NODE.get(a).gk, y = NODE.get(b).gk;
@@ -266,7 +269,7 @@
       path.addEventListener("click", function () {
         if (dragged) return;
         if (fl.edges.length === 1) gk.selectEdge(fl.edges[0]);
-        else gk.showGroup(fl.from.label + " → " + fl.to.label, f.relationStyle(fl.relation).zh + " · " + fl.events.size + " 项" +
+        else gk.showGroup(fl.from.label + " → " + fl.to.label, f.term(f.relationStyle(fl.relation)) + " · " + fl.events.size + T(" 项", " events") +
           (fl.amount ? " · " + f.yuanShort(fl.amount) : ""), [], fl.edges);
       });
       fl.path = path;
@@ -338,16 +341,17 @@
     const rels = new Set(state.flows.map(function (fl) { return fl.relation; }));
     gk.data.relations.forEach(function (r) {
       if (r.key === "within" || !rels.has(r.key)) return;
-      legend.append(el("div", { className: "gk-legend-row" }, [f.lineSwatch(r.key), el("span", { text: r.zh })]));
+      legend.append(el("div", { className: "gk-legend-row" }, [f.lineSwatch(r.key), el("span", { text: f.term(r) })]));
     });
     legend.append(
-      el("div", { className: "gk-legend-row" }, [f.dot(HELPER), el("span", { text: "以帮扶他方为主" })]),
-      el("div", { className: "gk-legend-row" }, [f.dot(HELPED), el("span", { text: "以受到帮扶为主" })]),
-      el("div", { className: "gk-legend-note", text: "圆点大小：捐赠金额；线宽：捐赠金额或事件数" }),
+      el("div", { className: "gk-legend-row" }, [f.dot(HELPER), el("span", { text: T("以帮扶他方为主", "mostly helping") })]),
+      el("div", { className: "gk-legend-row" }, [f.dot(HELPED), el("span", { text: T("以受到帮扶为主", "mostly helped") })]),
+      el("div", { className: "gk-legend-note", text: T("圆点大小：捐赠金额；线宽：捐赠金额或事件数", "dot size: money; line width: money or number of events") }),
     );
-    const parts = [state.groups.length + " 个" + (state.level === "place" ? "地点" : LEVEL_NAMES[state.level] + "地区"),
-      state.flows.length + " 条流向"];
-    if (state.unplaced) parts.push(state.unplaced + " 个实体无地理位置，未显示");
+    const parts = [T(state.groups.length + " 个" + (state.level === "place" ? "地点" : LEVELS[state.level][0] + "地区"), state.groups.length + " " + LEVELS[state.level][1]),
+      T(state.flows.length + " 条流向", state.flows.length + " flows")];
+    if (state.unplaced) parts.push(T(state.unplaced + " 个实体无地理位置，未显示", state.unplaced + " entities have no location and are not shown"));
+    if (gk.isFiltered()) parts.unshift(T("筛选后", "filtered"));
     note.textContent = parts.join(" · ");
     levelBox.querySelectorAll(".gk-seg").forEach(function (b) {
       b.setAttribute("aria-pressed", b.dataset.level === state.level ? "true" : "false");
@@ -359,7 +363,7 @@
   function size() { const r = svgRoot.getBoundingClientRect(); return [r.width || 800, r.height || 600]; }
 
   function fitBounds(x0, x1, y0, y1) {
-    const wh = size(), pad = 50, top = 110, bottom = 40;
+    const wh = size(), pad = 50, top = 110, bottom = 64; // room for the note and attribution below
     const s = Math.min((wh[0] - 2 * pad) / Math.max(x1 - x0, 1e-6), (wh[1] - top - bottom) / Math.max(y1 - y0, 1e-6));
     state.view = { s: s, tx: wh[0] / 2 - ((x0 + x1) / 2) * s, ty: top + (wh[1] - top - bottom) / 2 - ((y0 + y1) / 2) * s };
   }
@@ -441,6 +445,12 @@
   });
   gk.bus.on("fit", function (name) { if (name === "map") fit(); });
   gk.bus.on("resize", function () { if (gk.view === "map") draw(); });
+  gk.bus.on("lang", function () {
+    levelHeading.textContent = T("汇总到", "Group by");
+    levelBox.querySelectorAll(".gk-seg").forEach(function (b) { b.textContent = levelName(b.dataset.level); });
+    state.dirty = true;
+    if (gk.view === "map") draw();
+  });
 
   gk.mapView = {
     setLevel: setLevel, fit: fit,

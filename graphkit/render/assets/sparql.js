@@ -119,16 +119,20 @@
     return iri;
   }
 
+  const NUMERIC = /#(decimal|integer|double|float|int|long|short|nonNegativeInteger|positiveInteger)$/;
+  function numeric(term) { return !!term && term.type === "literal" && NUMERIC.test(term.datatype || "") && isFinite(parseFloat(term.value)); }
+
+  /** A result cell's content: an entity of the graph as a link to it, anything else as text. */
   function cell(term) {
-    if (!term) return el("td", { className: "gk-sq-null", text: "" });
+    if (!term) return null;
     if (term.type === "uri" && NODE.has(term.value)) {
-      return el("td", {}, [el("button", { className: "gk-link", type: "button", text: NODE.get(term.value).label, title: term.value,
-        onClick: function () { gk.selectNode(term.value); } })]);
+      return el("button", { className: "gk-link", type: "button", text: gk.fmt.nodeLabel(term.value), title: term.value,
+        onClick: function () { gk.selectNode(term.value); } });
     }
-    const td = el("td", { text: term.type === "uri" ? shortIri(term.value) : term.value,
+    const span = el("span", { className: "gk-sq-cell", text: term.type === "uri" ? shortIri(term.value) : term.value,
       title: term.type === "uri" ? term.value : term.datatype || "" });
-    if (term["xml:lang"]) td.append(el("span", { className: "gk-sq-lang", text: "@" + term["xml:lang"] }));
-    return td;
+    if (term["xml:lang"]) span.append(el("span", { className: "gk-sq-lang", text: "@" + term["xml:lang"] }));
+    return span;
   }
 
   function show(body, truncated, ms) {
@@ -149,19 +153,19 @@
     const vars = body.head.vars || [];
     const rows = body.results.bindings || [];
     state.result = { vars: vars, rows: rows };
-    const table = el("table", { className: "gk-sq-table" });
-    table.append(el("thead", {}, [el("tr", {}, vars.map(function (v) { return el("th", { text: "?" + v }); }))]));
-    const tbody = el("tbody");
-    rows.slice(0, 1000).forEach(function (row) {
-      tbody.append(el("tr", {}, vars.map(function (v) { return cell(row[v]); })));
-    });
-    table.append(tbody);
+    // Sorting compares numbers as numbers (a literal of a numeric datatype), everything else as text.
+    const table = gk.util.sortableTable(vars.map(function (v) {
+      return { label: "?" + v, numeric: rows.some(function (row) { return numeric(row[v]); }),
+        value: function (row) { const t = row[v]; return !t ? null : numeric(t) ? parseFloat(t.value) : t.value; },
+        cell: function (row) { return cell(row[v]); } };
+    }), rows, { className: "gk-sq-table", limit: 1000 });
     const entities = entityIds();
     csv.disabled = !rows.length;
     asGraph.disabled = !entities.length;
     asGraph.title = entities.length ? entities.length + " 个图中实体" : "结果中没有图中的实体";
     fill(results, [table, rows.length > 1000 ? el("p", { className: "gk-sub", text: "表格只显示前 1000 行；CSV 包含全部 " + rows.length + " 行。" }) : null]);
-    status.textContent = rows.length + " 行 · " + Math.round(ms) + " ms" + (truncated ? " · 结果已截断（服务器行数上限）" : "");
+    status.textContent = gk.fmt.T(rows.length + " 行", rows.length === 1 ? "1 row" : rows.length + " rows") + " · " +
+      Math.round(ms) + " ms" + (truncated ? gk.fmt.T(" · 结果已截断（服务器行数上限）", " · truncated (the server's row limit)") : "");
   }
 
   /** Entities of the graph named anywhere in the results, in order of first appearance. */
@@ -178,32 +182,14 @@
     return out;
   }
 
-  /* The spreadsheet rule is graphkit.results.spreadsheet_cell's, read from the page data. */
-  const FORMULA = gk.data.csv;
-  const NUMBER = new RegExp(FORMULA.number);
-  function spreadsheetCell(s) {
-    return s && FORMULA.formulaStarts.indexOf(s[0]) >= 0 && !NUMBER.test(s) ? "'" + s : s;
-  }
-
   function csvText() {
-    const quote = function (value) {
-      const s = spreadsheetCell(value === undefined || value === null ? "" : String(value));
-      return /[",\r\n]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-    };
     const r = state.result;
-    const lines = [r.vars.map(quote).join(",")];
-    r.rows.forEach(function (row) { lines.push(r.vars.map(function (v) { return quote(row[v] ? row[v].value : ""); }).join(",")); });
-    return lines.join("\r\n") + "\r\n";
+    return gk.util.csvText(r.vars, r.rows.map(function (row) { return r.vars.map(function (v) { return row[v] ? row[v].value : ""; }); }));
   }
 
   csv.addEventListener("click", function () {
     if (!state.result) return;
-    const blob = new Blob(["\ufeff" + csvText()], { type: "text/csv;charset=utf-8" });
-    const a = el("a", { attrs: { download: "graphkit-results.csv" } });
-    a.href = URL.createObjectURL(blob);
-    document.body.append(a);
-    a.click();
-    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+    gk.util.download(new Blob(["\ufeff" + csvText()], { type: "text/csv;charset=utf-8" }), "graphkit-results.csv");
   });
   asGraph.addEventListener("click", function () {
     const ids = entityIds();

@@ -9,7 +9,6 @@
   const gk = window.graphkit;
   const { el, svg, byId, clear } = gk.util;
   const f = gk.fmt;
-  const { EDGE } = gk.index;
   const root = byId("gk-view-timeline");
   const state = { dirty: true, events: [] };
 
@@ -21,20 +20,9 @@
     return parts[0] + (parts[1] - 1) / 12 + (parts[2] - 0.5) / 365;
   }
 
-  /** Visible events, one per event IRI, with all their givers and takers. */
+  /** Visible events (one per event, graphkit.visibleEvents), by date, undated last. */
   function collect() {
-    const byEvent = new Map();
-    gk.visible.edges.forEach(function (eid) {
-      const e = EDGE.get(eid);
-      if (!f.isEvent(e)) return;
-      const key = e.gk.event || eid;
-      let ev = byEvent.get(key);
-      if (!ev) { ev = { key: key, edge: eid, gk: e.gk, from: [], to: [], edges: [] }; byEvent.set(key, ev); }
-      if (ev.from.indexOf(e.from) < 0) ev.from.push(e.from);
-      if (ev.to.indexOf(e.to) < 0) ev.to.push(e.to);
-      ev.edges.push(eid);
-    });
-    const events = Array.from(byEvent.values());
+    const events = gk.visibleEvents();
     events.forEach(function (ev) { ev.t = ev.gk.when ? position(ev.gk.when) : null; });
     events.sort(function (a, b) {
       if (a.t === null || b.t === null) return (a.t === null) - (b.t === null);
@@ -44,11 +32,12 @@
     state.dirty = false;
   }
 
-  function parties(ids) { return ids.map(f.nodeLabel).join("、"); }
+  const T = f.T;
+  function parties(ids) { return ids.map(f.nodeLabel).join(T("、", ", ")); }
 
   function eventTip(ev) {
     return el("div", { className: "gk-tip" }, [
-      el("div", { className: "gk-tip-head" }, [f.lineSwatch(ev.gk.relation), f.relationStyle(ev.gk.relation).zh]),
+      el("div", { className: "gk-tip-head" }, [f.lineSwatch(ev.gk.relation), f.term(f.relationStyle(ev.gk.relation))]),
       el("div", { className: "gk-tip-title", text: parties(ev.from) + " → " + parties(ev.to) }),
       f.factList(f.eventFacts(ev.gk)),
     ]);
@@ -65,12 +54,12 @@
     const left = 110, right = 24, laneH = 54, top = 16;
     const height = top + lanes.length * laneH + 34;
     const x = function (t) { return left + ((t - t0) / Math.max(t1 - t0, 1)) * (width - left - right); };
-    const chartSvg = svg("svg", { class: "gk-tl-chart", width: width, height: height, role: "img", "aria-label": "帮扶事件时间分布" });
+    const chartSvg = svg("svg", { class: "gk-tl-chart", width: width, height: height, role: "img", "aria-label": T("帮扶事件时间分布", "Events over time") });
     lanes.forEach(function (lane, i) {
       const y = top + i * laneH;
       chartSvg.append(svg("rect", { x: left, y: y + 4, width: width - left - right, height: laneH - 8, rx: 6, class: "gk-tl-lane" }));
       const label = svg("text", { x: left - 12, y: y + laneH / 2 + 4, class: "gk-tl-lane-label" });
-      label.textContent = lane.zh;
+      label.textContent = f.term(lane);
       chartSvg.append(label);
     });
     for (let year = t0; year <= t1; year++) {
@@ -94,8 +83,9 @@
       const r = ev.gk.relation === "donation" && ev.gk.amount ? 3.5 + 10 * Math.sqrt(ev.gk.amount / top1) : 4.5;
       const style = f.relationStyle(ev.gk.relation);
       const precise = ev.gk.when.length > 4 && !ev.gk.whenSource;
+      const faint = !f.reviewed(ev.gk);
       const dotEl = svg("circle", { cx: x(ev.t).toFixed(1), cy: cy.toFixed(1), r: r.toFixed(1), fill: precise ? style.color : "#fff",
-        stroke: style.color, "stroke-width": precise ? 1 : 2, class: "gk-tl-dot", "data-event": ev.key });
+        stroke: style.color, "stroke-width": precise ? 1 : 2, class: "gk-tl-dot" + (faint ? " gk-extracted" : ""), "data-event": ev.key });
       dotEl.addEventListener("pointermove", function (e) { gk.tooltip.show(eventTip(ev), e.clientX, e.clientY); });
       dotEl.addEventListener("pointerleave", gk.tooltip.hide);
       dotEl.addEventListener("click", function () { gk.selectEdge(ev.edge); });
@@ -107,12 +97,13 @@
 
   function row(ev) {
     const style = f.relationStyle(ev.gk.relation);
-    const amount = ev.gk.amount ? f.yuanShort(ev.gk.amount) + (ev.gk.period ? " / " + (ev.gk.period === "month" ? "月" : "年") : "") : null;
-    const what = [amount, ev.gk.items, ev.gk.mode, ev.gk.role].filter(Boolean).join(" · ");
-    const li = el("li", { className: "gk-tl-item", dataset: { event: ev.key } }, [
+    const amount = ev.gk.amount ? f.yuanShort(ev.gk.amount) + (ev.gk.period ? " / " + f.periodText(ev.gk.period) : "") : null;
+    const what = [amount, ev.gk.items, f.modeText(ev.gk), ev.gk.role].filter(Boolean).join(" · ");
+    const li = el("li", { className: "gk-tl-item" + (f.reviewed(ev.gk) ? "" : " gk-extracted"), dataset: { event: ev.key } }, [
       el("span", { className: "gk-tl-date", text: ev.gk.when ? ev.gk.when : "—",
-        title: ev.gk.whenSource ? "事件本身未注明日期，此为报道日期" : "" }, ev.gk.whenSource ? [el("sup", { text: "报" })] : []),
-      el("span", { className: "gk-tl-rel" }, [f.lineSwatch(ev.gk.relation), style.zh]),
+        title: ev.gk.whenSource ? T("事件本身未注明日期，此为报道日期", "The event states no date: this is its article's") : "" },
+      ev.gk.whenSource ? [el("sup", { text: T("报", "a") })] : []),
+      el("span", { className: "gk-tl-rel" }, [f.lineSwatch(ev.gk.relation), f.term(style)]),
       el("span", { className: "gk-tl-route" }, [
         el("button", { className: "gk-link", type: "button", text: parties(ev.from), onClick: function (e) { e.stopPropagation(); gk.selectNode(ev.from[0]); } }),
         el("span", { className: "gk-arrow", text: " → " }),
@@ -133,13 +124,14 @@
     const width = Math.max(480, root.clientWidth - 48);
     const dated = events.filter(function (ev) { return ev.t !== null; }).length;
     const head = el("div", { className: "gk-tl-head" }, [
-      el("h2", { text: "时间线 Timeline" }),
-      el("span", { className: "gk-sub", text: events.length + " 项事件 · " + dated + " 项有日期 · 空心点：只有年份或按报道日期" }),
+      el("h2", { text: T("时间线 Timeline", "Timeline") }),
+      el("span", { className: "gk-sub", text: T(events.length + " 项事件 · " + dated + " 项有日期 · 空心点：只有年份或按报道日期",
+        events.length + " events · " + dated + " dated · hollow dots: a year only, or the article's date") }),
     ]);
     const list = el("div", { className: "gk-tl-list" });
     let year = undefined, ul = null;
     events.slice(0, 3000).forEach(function (ev) {
-      const y = ev.t === null ? "无日期 undated" : String(Math.floor(ev.t));
+      const y = ev.t === null ? T("无日期 undated", "Undated") : String(Math.floor(ev.t));
       if (y !== year) {
         year = y;
         ul = el("ul", { className: "gk-tl-items" });
@@ -147,8 +139,8 @@
       }
       ul.append(row(ev));
     });
-    if (events.length > 3000) list.append(el("p", { className: "gk-sub", text: "仅列出前 3000 项；请用筛选缩小范围。" }));
-    root.append(el("div", { className: "gk-tl" }, [head, chart(events, width), events.length ? list : el("p", { className: "gk-sub", text: "没有符合筛选条件的事件。" })]));
+    if (events.length > 3000) list.append(el("p", { className: "gk-sub", text: T("仅列出前 3000 项；请用筛选缩小范围。", "The first 3,000 events; narrow them with the filters.") }));
+    root.append(el("div", { className: "gk-tl" }, [head, chart(events, width), events.length ? list : el("p", { className: "gk-sub", text: T("没有符合筛选条件的事件。", "No event passes the filters.") })]));
     highlight();
   }
 
@@ -166,6 +158,7 @@
   gk.bus.on("visibility", function () { state.dirty = true; if (gk.view === "timeline") draw(); });
   gk.bus.on("view", function (name) { if (name === "timeline") draw(); });
   gk.bus.on("resize", function () { if (gk.view === "timeline") draw(); });
+  gk.bus.on("lang", function () { if (gk.view === "timeline") draw(); });
   gk.bus.on("select", function () { if (gk.view === "timeline") highlight(); });
 
   gk.timelineView = { events: function () { if (state.dirty) collect(); return state.events; }, draw: draw };
