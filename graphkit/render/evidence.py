@@ -8,7 +8,7 @@ by the sha256 its source records (renamed copies still match) or, for a source w
 file name; a text whose hash differs from the recorded one is not quoted, since its offsets would
 point at other words.
 
->>> quote("第一句。鹭川市向青岚县捐赠50万元。第三句", 4, 19)
+>>> quote("第一句。鹭川市向青岚县捐赠50万元。第三句", 4, 18)
 '鹭川市向青岚县捐赠50万元。'
 """
 

@@ -22,13 +22,17 @@
 
   /* ------------------------------------------------------------------ legend and caption */
 
-  /** What the legend of an export lists: the relations and entity types on screen. */
-  function legendEntries() {
+  /** What the legend of an export lists: the relations on screen, then what a dot's colour says (the
+   * entity's type on the graph; helping or helped on the map, as its own legend says). */
+  function legendEntries(view) {
     const rels = new Set(), types = new Set();
     gk.visible.edges.forEach(function (id) { const e = EDGE.get(id); if (f.isEvent(e)) rels.add(e.gk.relation); });
     gk.visible.nodes.forEach(function (id) { types.add(NODE.get(id).gk.type); });
-    return DATA.relations.filter(function (r) { return rels.has(r.key); }).map(function (r) { return { kind: "line", color: r.color, text: f.term(r), dashed: r.key === "secondment" }; })
-      .concat(DATA.entityTypes.filter(function (t) { return types.has(t.key); }).map(function (t) { return { kind: "dot", color: t.color, text: f.term(t) }; }));
+    const lines = DATA.relations.filter(function (r) { return rels.has(r.key); }).map(function (r) { return { kind: "line", color: r.color, text: f.term(r), dashed: r.key === "secondment" }; });
+    if (view === "map") {
+      return lines.concat(gk.mapView.legend().map(function (entry) { return { kind: "dot", color: entry[0], text: entry[1] }; }));
+    }
+    return lines.concat(DATA.entityTypes.filter(function (t) { return types.has(t.key); }).map(function (t) { return { kind: "dot", color: t.color, text: f.term(t) }; }));
   }
 
   /** Lines of the caption, wrapped between its parts to about `width` pixels of 12px text. */
@@ -45,11 +49,13 @@
     return lines;
   }
 
-  /** Legend and caption as SVG, `width` wide, placed at y = `top`; returns [group, height]. */
-  function svgFooter(width, top) {
+  /** Legend and caption as SVG on white, `width` wide, placed at y = `top`; returns [group, height]. */
+  function svgFooter(width, top, view) {
     const group = svg("g", { transform: "translate(0," + top + ")", "font-family": FONT, "font-size": 12, fill: "#1f2733" });
+    const ground = svg("rect", { x: 0, y: 0, width: width, fill: "#ffffff" });
+    group.append(ground);
     let x = 16, y = 18;
-    legendEntries().forEach(function (entry) {
+    legendEntries(view).forEach(function (entry) {
       const w = 28 + entry.text.length * 12;
       if (x + w > width - 16) { x = 16; y += 20; }
       if (entry.kind === "line") {
@@ -70,6 +76,7 @@
       text.textContent = line;
       group.append(text);
     });
+    ground.setAttribute("height", y + 12);
     return [group, y + 12];
   }
 
@@ -128,7 +135,7 @@
       }
     });
     doc.append(drawing);
-    const footer = svgFooter(width, height * scale);
+    const footer = svgFooter(width, height * scale, "graph");
     doc.append(footer[0]);
     const total = height * scale + footer[1];
     doc.setAttribute("width", Math.round(width));
@@ -140,7 +147,7 @@
   /** The graph as vis drew it on its canvas, on white, with the legend and caption beneath. */
   function graphPng() {
     const source = byId("gk-network").querySelector("canvas");
-    const footer = svgFooter(source.width, 0);
+    const footer = svgFooter(source.width, 0, "graph");
     const footerHeight = Math.ceil(footer[1]);
     const canvas = document.createElement("canvas");
     canvas.width = source.width;
@@ -175,7 +182,7 @@
     computed(".gk-point circle", ["stroke", "stroke-width", "opacity"]);
     computed(".gk-point-label", ["font-size", "fill", "stroke", "stroke-width", "paint-order", "text-anchor"]);
     doc.insertBefore(svg("rect", { x: 0, y: 0, width: width, height: height, fill: "#f4f6f9" }), doc.firstChild);
-    const footer = svgFooter(width, height);
+    const footer = svgFooter(width, height, "map");
     doc.append(footer[0]);
     const total = height + footer[1];
     doc.setAttribute("width", width);

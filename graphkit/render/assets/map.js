@@ -336,6 +336,11 @@
     });
   }
 
+  /** What a point's colour says: [colour, text] (the map's legend, and its exports'). */
+  function dotLegend() {
+    return [[HELPER, T("以帮扶他方为主", "mostly helping")], [HELPED, T("以受到帮扶为主", "mostly helped")]];
+  }
+
   function renderLegend() {
     clear(legend);
     const rels = new Set(state.flows.map(function (fl) { return fl.relation; }));
@@ -344,8 +349,8 @@
       legend.append(el("div", { className: "gk-legend-row" }, [f.lineSwatch(r.key), el("span", { text: f.term(r) })]));
     });
     legend.append(
-      el("div", { className: "gk-legend-row" }, [f.dot(HELPER), el("span", { text: T("以帮扶他方为主", "mostly helping") })]),
-      el("div", { className: "gk-legend-row" }, [f.dot(HELPED), el("span", { text: T("以受到帮扶为主", "mostly helped") })]),
+      el("div", { className: "gk-legend-row" }, [f.dot(HELPER), el("span", { text: dotLegend()[0][1] })]),
+      el("div", { className: "gk-legend-row" }, [f.dot(HELPED), el("span", { text: dotLegend()[1][1] })]),
       el("div", { className: "gk-legend-note", text: T("圆点大小：捐赠金额；线宽：捐赠金额或事件数", "dot size: money; line width: money or number of events") }),
     );
     const parts = [T(state.groups.length + " 个" + (state.level === "place" ? "地点" : LEVELS[state.level][0] + "地区"), state.groups.length + " " + LEVELS[state.level][1]),
@@ -453,7 +458,7 @@
   });
 
   gk.mapView = {
-    setLevel: setLevel, fit: fit,
+    setLevel: setLevel, fit: fit, legend: dotLegend,
     groups: function () { if (state.dirty) build(); return state.groups; },
     flows: function () { if (state.dirty) build(); return state.flows; },
     level: function () { return state.level; },
