@@ -371,6 +371,8 @@ def test_served_page_runs_sparql(browser: Any, served: Served, tmp_path: Path) -
         amounts = [float(x) for x in page.locator(".gk-sq-table tbody tr td:nth-child(2)").all_inner_texts()]
         assert amounts == sorted(amounts, reverse=True) and amounts[0] > amounts[-1]
         assert page.locator(".gk-sq-table th").nth(1).get_attribute("aria-sort") == "descending"
+        lines = page.locator(".gk-sq-table td .gk-sq-cell").evaluate_all("els => els.map(e => e.getClientRects().length)")
+        assert lines and set(lines) == {1}  # an event's IRI is never broken across lines
         opened.evaluate("() => window.graphkit.setLanguage('en')")
         page.fill(".gk-sq-text", "SELECT (COUNT(*) AS ?n) WHERE { ?e a gk:Donation }")
         page.locator(".gk-sq-text").press("Control+Enter")
