@@ -123,7 +123,7 @@ class KnowledgeGraph:
         >>> kg = KnowledgeGraph.from_dataset("data")
         >>> top = kg.dataframe("donors-ranked")
         >>> top.loc[0, "donorLabel"], int(top.loc[0, "totalCNY"])
-        ('深圳市', 7325000000)
+        ('厦门市', 220280000)
         """
         return self.query(query, **params).to_dataframe()
 
@@ -140,7 +140,7 @@ class KnowledgeGraph:
         '黑水县'
         >>> from graphkit import analysis
         >>> analysis.region_summary(g, "黑水县")["money_received"]
-        450000.0
+        445000.0
         """
         if self._network is None:
             from graphkit.networkx_view import to_networkx

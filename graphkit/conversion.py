@@ -19,6 +19,7 @@ from graphkit.linking import ArticleEntities, Register, clean_text, names_in
 from graphkit.model import (
     AMOUNT_PERIODS,
     EVENT_TYPES,
+    FIGURES,
     Amount,
     Event,
     Source,
@@ -96,9 +97,12 @@ def _event(relation: dict, names: ArticleEntities, source_id: str) -> Event | No
         return Event(**common, helpers=(helper,), mode=mode if known else None,
                      note=None if known else f"mode as stated: {mode}")
     brokers = [b for name in names_in(relation.get("facilitated_by")) if (b := names.resolve(name))]
+    figure = str(relation["figure"]) if relation.get("figure") in FIGURES else "gift"
     return Event(
         **common,
         helpers=(helper,),
+        figure=figure,
+        planned=figure == "pledge",
         amount=_amount(relation),
         items=clean_text(relation.get("items")),
         quantity=clean_text(relation.get("quantity")),

@@ -28,8 +28,10 @@ from graphkit.model import (
     AMOUNT_PERIODS,
     ENTITY_TYPES,
     EVENT_TYPES,
+    FIGURES,
     REGION_LEVELS,
     REVIEW_STATUSES,
+    SOURCE_KINDS,
     Amount,
     Dataset,
     Entity,
@@ -44,10 +46,11 @@ ENTITY_FIELDS = {
     "id", "type", "name", "aliases", "name_en", "level", "part_of", "located_in", "member_of", "role",
     "adcode", "note",
 }
-SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "script", "file", "sha256", "status", "events"}
+SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "script", "file", "sha256", "status", "kind", "events"}
 EVENT_FIELDS = {
     "id", "type", "from", "to", "person", "mode", "amount", "approximate", "amount_text", "per", "items",
-    "quantity", "purpose", "role", "date", "brokers", "span", "planned", "note",
+    "quantity", "purpose", "role", "date", "brokers", "span", "planned", "note", "figure", "aggregate",
+    "valid_from", "valid_to", "as_of", "also_in",
 }
 # Which parties each event type needs, by field name.
 REQUIRED_PARTIES = {"pairing": ("from", "to"), "donation": ("from", "to"), "secondment": ("person", "to")}
@@ -402,6 +405,8 @@ def _read_event(reader: _Reader, source_id: str) -> Event:
     amount = _read_amount(reader)
     if amount is not None and kind != "donation":
         raise reader.fail("amount", f"only donations carry an amount, not a {kind}")
+    planned, figure, aggregate = _read_figure(reader, kind)
+    valid_from, valid_to, as_of = _read_validity(reader, kind)
     return Event(
         id=f"{source_id}/{local}",
         type=kind,
@@ -418,9 +423,46 @@ def _read_event(reader: _Reader, source_id: str) -> Event:
         date=reader.date("date"),
         brokers=reader.names("brokers"),
         span=_read_span(reader),
-        planned=reader.flag("planned"),
+        planned=planned,
         note=reader.text("note"),
+        figure=figure,
+        aggregate=aggregate,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        as_of=as_of,
+        also_in=reader.names("also_in"),
     )
+
+
+def _read_figure(reader: _Reader, kind: str) -> tuple[bool, str, bool | None]:
+    """(planned, figure, aggregate): what kind of figure a donation's amount is. A planned donation is
+    a pledge and a pledge is planned, whichever of the two the record says."""
+    planned = reader.flag("planned")
+    figure = reader.choice("figure", FIGURES, "figure")
+    if "aggregate" in reader.data and kind != "donation":
+        raise reader.fail("aggregate", f"only a donation's amount is added to totals, not a {kind}'s")
+    aggregate = reader.flag("aggregate") if "aggregate" in reader.data else None
+    if figure is None:
+        return planned, "pledge" if planned and kind == "donation" else "gift", aggregate
+    if kind != "donation":
+        raise reader.fail("figure", f"only a donation's amount has a kind of figure, not a {kind}'s")
+    if "planned" in reader.data and planned != (figure == "pledge"):
+        raise reader.fail("planned", f"planned: {str(planned).lower()} contradicts figure: {figure}")
+    return figure == "pledge", figure, aggregate
+
+
+def _read_validity(reader: _Reader, kind: str) -> tuple[str | None, str | None, str | None]:
+    """(valid_from, valid_to, as_of) of a pairing: when it holds, or when a source says it does."""
+    fields = ("valid_from", "valid_to", "as_of")
+    if kind != "pairing":
+        for field in fields:
+            if field in reader.data:
+                raise reader.fail(field, f"only a pairing has a period of validity, not a {kind}")
+        return None, None, None
+    valid_from, valid_to, as_of = (reader.date(field) for field in fields)
+    if valid_from and valid_to and valid_to[: len(valid_from)] < valid_from[: len(valid_to)]:
+        raise reader.fail("valid_to", f"ends ({valid_to}) before it begins ({valid_from})")
+    return valid_from, valid_to, as_of
 
 
 def read_source(path: Path) -> tuple[Source, dict[str, dict[str, int]]]:
@@ -452,6 +494,7 @@ def read_source(path: Path) -> tuple[Source, dict[str, dict[str, int]]]:
         sha256=reader.text("sha256"),
         status=reader.choice("status", REVIEW_STATUSES, "status") or "reviewed",
         events=tuple(events),
+        kind=reader.choice("kind", SOURCE_KINDS, "source kind"),
     )
     return source, lines
 
@@ -561,6 +604,11 @@ def _check_event(dataset: Dataset, event: Event, path: Path, field_lines: Mappin
                 hint = _suggest(dataset, name)
                 line = field_lines.get(field, field_lines.get(""))
                 raise DataError(path, line, field, f"unknown entity reference {shown(name)}{hint}")
+    for other in event.also_in:
+        if other not in dataset.sources or other == event.source:
+            what = "its own source" if other == event.source else "no source of data/"
+            line = field_lines.get("also_in", field_lines.get(""))
+            raise DataError(path, line, "also_in", f"{shown(other)} is {what}")
     if event.type == "secondment":
         _check_secondment(dataset, event, path, field_lines)
 
@@ -623,7 +671,7 @@ def source_dict(source: Source) -> dict[str, Any]:
     head = {
         "id": source.id, "title": source.title, "publisher": source.publisher, "date": source.date,
         "url": source.url, "script": source.script, "file": source.file, "sha256": source.sha256,
-        "status": source.status,
+        "status": source.status, "kind": source.kind,
     }
     return {**head, "events": [event_dict(event) for event in source.events]}
 
@@ -648,6 +696,9 @@ def event_dict(event: Event) -> dict[str, Any]:
         items=event.items, quantity=event.quantity, purpose=event.purpose, role=event.role, date=event.date,
         brokers=list(event.brokers) or None, planned=event.planned or None, note=event.note,
         span=(event.span.start, event.span.end) if event.span else None,
+        figure=event.figure if event.figure not in ("gift", "pledge") else None,  # a pledge says planned
+        aggregate=event.aggregate, valid_from=event.valid_from, valid_to=event.valid_to, as_of=event.as_of,
+        also_in=list(event.also_in) or None,
     )
     out.update({key: value for key, value in optional.items() if value is not None})
     return out

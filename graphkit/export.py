@@ -28,7 +28,7 @@ import networkx as nx
 from graphkit import vocabulary
 from graphkit.analysis.aggregates import money_by_entity
 from graphkit.analysis.entities import label, type_zh
-from graphkit.analysis.events import events
+from graphkit.analysis.events import donation_amount, events
 from graphkit.files import atomic_write
 from graphkit.money import written
 from graphkit.results import spreadsheet_cell
@@ -39,6 +39,8 @@ JOIN = "；"
 CSV_COLUMNS = [
     "event_id", "type", "from", "to", "person", "amount_cny", "approximate", "items", "quantity", "purpose",
     "date", "mode", "brokers", "source_id", "title", "publisher", "url", "span", "period", "planned", "role", "iri",
+    "figure", "recommended_for_aggregates", "counted_cny", "valid_from", "valid_to", "as_of", "review_status",
+    "source_kind",
 ]
 
 
@@ -128,6 +130,10 @@ def gephi_graph(graph: nx.MultiDiGraph, viz: bool = False) -> nx.MultiDiGraph:
             "mode": data.get("mode"),
             "role": data.get("role"),
             "planned": bool(data.get("planned")) or None,
+            "figure": data.get("figure"),
+            "recommended_for_aggregates": data.get("recommended"),
+            "valid_from": data.get("validFrom"),
+            "valid_to": data.get("validTo"),
             "sending_unit": [label(graph, n) for n in data.get("from", ())] if data.get("relation") == "secondment"
             else None,
             "brokers": data.get("broker_labels"),
@@ -226,6 +232,15 @@ def event_rows(graph: nx.MultiDiGraph) -> list[dict[str, str]]:
                 "planned": "true" if event.get("planned") else "",
                 "role": event.get("role") or "",
                 "iri": iri,
+                "figure": (event.get("figure") or "gift") if event.get("relation") == "donation" else "",
+                "recommended_for_aggregates": "" if event.get("relation") != "donation"
+                else "false" if event.get("recommended") is False else "true",
+                "counted_cny": written(donation_amount(event)),
+                "valid_from": event.get("validFrom") or "",
+                "valid_to": event.get("validTo") or "",
+                "as_of": event.get("asOf") or "",
+                "review_status": event.get("sourceStatus") or "",
+                "source_kind": event.get("sourceKind") or "",
             }
         )
     return rows

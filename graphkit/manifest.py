@@ -150,7 +150,8 @@ def source_to_json(source: Source) -> dict[str, Any]:
 
 def _event_json(event: Event) -> dict[str, Any]:
     out = _fields(event)
-    out.update(helpers=list(event.helpers), helped=list(event.helped), brokers=list(event.brokers))
+    out.update(helpers=list(event.helpers), helped=list(event.helped), brokers=list(event.brokers),
+               also_in=list(event.also_in))
     if event.amount is not None:
         out["amount"] = {**_fields(event.amount), "value": str(event.amount.value)}
     if event.span is not None:
@@ -169,6 +170,7 @@ def _event(data: Mapping[str, Any]) -> Event:
     return Event(**{
         **data,
         "helpers": tuple(data["helpers"]), "helped": tuple(data["helped"]), "brokers": tuple(data["brokers"]),
+        "also_in": tuple(data.get("also_in", ())),
         "amount": Amount(**{**amount, "value": Decimal(str(amount["value"]))}) if amount else None,
         "span": Span(**span) if span else None,
     })

@@ -28,8 +28,16 @@ ENTITY_TYPES: tuple[str, ...] = (
 )
 REGION_LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "district", "township", "village")
 EVENT_TYPES: tuple[str, ...] = ("pairing", "donation", "secondment")
-REVIEW_STATUSES: tuple[str, ...] = ("reviewed", "extracted")
+#: Who stands behind a fact: a person entered it (curated), a person checked what the extractor
+#: found (reviewed), or nobody yet (extracted).
+REVIEW_STATUSES: tuple[str, ...] = ("reviewed", "extracted", "curated")
 AMOUNT_PERIODS: tuple[str, ...] = ("month", "year")
+#: What kind of figure a donation's amount is: a gift delivered; a pledge or plan (将捐赠, 计划); a
+#: cumulative total over years (累计, 共计 … 以来); a programme's budget for a year (年度财政援助资金).
+FIGURES: tuple[str, ...] = ("gift", "pledge", "cumulative", "annual")
+#: What a source is: an official notice or document, official media (新华社, 人民日报, a government's
+#: own news site), other media, or the organisation that gave or received speaking for itself.
+SOURCE_KINDS: tuple[str, ...] = ("official_notice", "official_media", "media", "organisation")
 
 
 @dataclass(frozen=True)
@@ -77,18 +85,36 @@ class Amount:
     period: str | None = None
 
 
-def counted(value: T, period: str | None) -> T | None:
+def recommended_for_aggregates(figure: str, override: bool | None = None) -> bool:
+    """Whether a donation's amount belongs in totals, as AidData's "recommended for aggregates" says
+    of a project: a gift delivered does; a pledge (it may never be paid), a cumulative total (it
+    repeats the gifts it sums) and an annual budget (it overlaps the projects it funds) do not. A
+    curator who knows better says so per record (`aggregate: true|false`).
+
+    >>> recommended_for_aggregates("gift"), recommended_for_aggregates("cumulative")
+    (True, False)
+    >>> recommended_for_aggregates("annual", override=True)
+    True
+    """
+    return override if override is not None else figure == "gift"
+
+
+def counted(value: T, period: str | None, *, recommended: bool) -> T | None:
     """The money a total adds for an amount: the stated value of a lump sum, exact or approximate, and
-    nothing for a rate (5000元/月), which is not a sum of money and cannot be added to one.
+    nothing for a rate (5000元/月), which is not a sum of money and cannot be added to one, nor for a
+    figure not recommended for aggregates (`recommended_for_aggregates`).
 
     This is the one rule for every total graphkit shows (the page's header and nodes, the map's
-    flows, the report, `stats`, `regions`, the named queries' roll-ups and the Python API); rates are
-    counted apart, as donations "per period".
+    flows, the report, `stats`, `regions`, the named queries' roll-ups, panel exports and the Python
+    API): the build writes its result as gk:amountCNY and every view adds that. `recommended` has no
+    default, so no caller can leave the aggregation rule out by forgetting it.
 
-    >>> counted(Decimal("90000"), None), counted(Decimal("5000"), "month")
+    >>> counted(Decimal("90000"), None, recommended=True), counted(Decimal("5000"), "month", recommended=True)
     (Decimal('90000'), None)
+    >>> counted(Decimal("49940000"), None, recommended=False) is None
+    True
     """
-    return None if period else value
+    return None if period or not recommended else value
 
 
 @dataclass(frozen=True)
@@ -125,6 +151,22 @@ class Event:
     span: Span | None = None
     planned: bool = False
     note: str | None = None
+    #: A donation's kind of figure (FIGURES; a planned donation's is "pledge") and a curator's
+    #: override of whether it belongs in totals.
+    figure: str = "gift"
+    aggregate: bool | None = None
+    #: When a pairing holds: from and to (YYYY, YYYY-MM or YYYY-MM-DD; either may be open), or the
+    #: date a source states it in force.
+    valid_from: str | None = None
+    valid_to: str | None = None
+    as_of: str | None = None
+    #: Other sources that state the same fact (ids of sources in data/), beside its own.
+    also_in: tuple[str, ...] = ()
+
+    @property
+    def recommended_for_aggregates(self) -> bool:
+        """Whether its amount counts in totals (`recommended_for_aggregates`)."""
+        return recommended_for_aggregates(self.figure, self.aggregate)
 
     @property
     def local_id(self) -> str:
@@ -152,6 +194,8 @@ class Source:
     sha256: str | None = None
     status: str = "reviewed"
     events: tuple[Event, ...] = ()
+    #: What kind of publication it is (SOURCE_KINDS), when known.
+    kind: str | None = None
 
 
 @dataclass

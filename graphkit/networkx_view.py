@@ -48,8 +48,9 @@ SELECT ?event ?relation ?source WHERE {
 }"""
 
 SOURCE_QUERY = """
-SELECT ?source ?sourceId ?title ?publisher ?sourceDate ?url ?sourceStatus ?sha256 WHERE {
+SELECT ?source ?sourceId ?title ?publisher ?sourceDate ?url ?sourceStatus ?sourceKind ?sha256 WHERE {
   ?source a gk:Source ; dcterms:identifier ?sourceId .
+  OPTIONAL { ?source gk:sourceKind ?sourceKind }
   OPTIONAL { ?source gk:reviewStatus ?sourceStatus }
   OPTIONAL { ?source gk:sha256 ?sha256 }
   OPTIONAL { ?source dcterms:title ?title }
@@ -62,7 +63,8 @@ ATTRIBUTE_QUERY = """
 SELECT ?event ?key ?value WHERE {
   VALUES (?property ?key) {
     (gk:items "items") (gk:quantity "quantity") (gk:purpose "purpose") (dcterms:date "date") (gk:modeLabel "mode")
-    (gk:mode "modeKey") (gk:role "role") (gk:planned "planned")
+    (gk:mode "modeKey") (gk:role "role") (gk:planned "planned") (gk:figure "figure")
+    (gk:recommendedForAggregates "recommended") (gk:validFrom "validFrom") (gk:validTo "validTo") (gk:asOf "asOf")
   }
   ?event ?property ?value .
 }"""
@@ -145,7 +147,7 @@ def event_attributes(store: Store) -> dict[str, dict[str, Any]]:
     for event in events.values():
         if "amount" in event:
             event["amount"] = float(event["amount"])
-        for key in ("sourceDate", "date"):
+        for key in ("sourceDate", "date", "validFrom", "validTo", "asOf"):
             if key in event:
                 event[key] = str(event[key])
     for row in _rows(store, PARTY_QUERY):

@@ -144,6 +144,8 @@ def source_triples(source: Source) -> Iterator[Triple]:
     if source.sha256:
         yield node, GK.sha256, Literal(source.sha256)
     yield node, GK.reviewStatus, Literal(source.status)
+    if source.kind:
+        yield node, GK.sourceKind, Literal(source.kind)
 
 
 # Role properties per event type: (helpers, helped).
@@ -190,18 +192,26 @@ def _attribute_triples(node: URIRef, event: Event) -> Iterator[Triple]:
         yield node, DCTERMS.date, date_literal(event.date)
     if event.planned:
         yield node, GK.planned, TRUE
+    if event.type == "donation":
+        if event.figure != "gift":
+            yield node, GK.figure, Literal(event.figure)
+        yield node, GK.recommendedForAggregates, TRUE if event.recommended_for_aggregates else FALSE
+    for prop, when in ((GK.validFrom, event.valid_from), (GK.validTo, event.valid_to), (GK.asOf, event.as_of)):
+        if when:
+            yield node, prop, date_literal(when)
 
 
 def _amount_triples(node: URIRef, event: Event) -> Iterator[Triple]:
     """The amount as stated, a schema:MonetaryAmount in CNY; and gk:amountCNY, the money the donation
-    adds to totals (model.counted: none for a rate per month), so every SPARQL sum follows the rule."""
+    adds to totals (model.counted: none for a rate per month, nor for a figure not recommended for
+    aggregates), so every SPARQL sum follows the rule."""
     amount = event.amount
     if amount is None:
         return
     value = decimal_literal(amount.value)
     money = URIRef(f"{node}/amount")
     yield node, SCHEMA.amount, money
-    if counted(amount.value, amount.period) is not None:
+    if counted(amount.value, amount.period, recommended=event.recommended_for_aggregates) is not None:
         yield node, GK.amountCNY, value
     yield money, RDF.type, SCHEMA.MonetaryAmount
     yield money, SCHEMA.value, value
@@ -217,6 +227,8 @@ def _provenance_triples(node: URIRef, event: Event) -> Iterator[Triple]:
     """Which article states the event, and where in its text (a W3C Web Annotation selector)."""
     source = source_iri(event.source)
     yield node, PROV.wasDerivedFrom, source
+    for other in event.also_in:  # the same fact in other sources (its own is the one above)
+        yield node, GK.alsoStatedIn, source_iri(other)
     if event.span:
         selector = URIRef(f"{node}/span")
         yield node, GK.statedAt, selector

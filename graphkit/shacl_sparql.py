@@ -17,9 +17,9 @@ kind of constraint cannot be skipped silently.
     >>> store = OxigraphStore()
     >>> store.add_quads(ontology_quads())
     >>> store.update('INSERT DATA { GRAPH <urn:g> { <urn:d> a <https://w3id.org/graphkit/ontology#Donation> } }')
-    >>> missing = compiled().run(store)  # a donation with no donor, no recipient and no source
+    >>> missing = compiled().run(store)  # a donation with no donor, recipient, source or aggregation verdict
     >>> sorted(v.path.split("#")[1] for v in missing if v.component.endswith("#MinCountConstraintComponent"))
-    ['donor', 'recipient', 'wasDerivedFrom']
+    ['donor', 'recipient', 'recommendedForAggregates', 'wasDerivedFrom']
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ from the same records the graph is made of, and stored in their own named graph
 (`id:graph/rollups`) so they are replaced as a unit on every build and never mistaken for data.
 
 Money is counted by model.counted, the one rule of every total graphkit shows: the stated
-gk:amountCNY of a donation, planned gifts included, but not an amount per period (a rate, not a
+gk:amountCNY of a donation recommended for aggregates (a gift; not a pledge, a cumulative total or an
+annual budget, unless a curator says otherwise), and not an amount per period (a rate, not a
 sum); a joint gift credits its full amount to each of its donors, but a region's roll-up counts each
 donation once.
 
@@ -159,8 +160,11 @@ def compute_totals(dataset: Dataset) -> Totals:
 
 
 def _amount(event: Event) -> Decimal | None:
-    """The money the totals add for a donation (model.counted: a rate per month adds nothing)."""
-    return counted(event.amount.value, event.amount.period) if event.amount is not None else None
+    """The money the totals add for a donation (model.counted: a rate per month adds nothing, nor a
+    figure not recommended for aggregates)."""
+    if event.amount is None:
+        return None
+    return counted(event.amount.value, event.amount.period, recommended=event.recommended_for_aggregates)
 
 
 def _count_donation(event: Event, regions: Regions, totals: Totals) -> None:

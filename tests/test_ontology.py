@@ -454,19 +454,19 @@ BROKEN: dict[str, tuple[Callable[[], Graph], set[str]]] = {
     "amount shortcut out of step": (
         lambda: _without(data_graph(make_dataset()), event_iri("src1/d1"), GK.amountCNY),
         {"A donation's gk:amountCNY must equal the schema:value of its schema:amount, and be absent when that "
-         "amount is per period."},
+         "amount is per period or not recommended for aggregates."},
     ),
     "a rate added to totals": (
         lambda: _with(data_graph(make_dataset()), (event_iri("src1/d3"), GK.amountCNY, Literal(Decimal("5000")))),
         {"A donation's gk:amountCNY must equal the schema:value of its schema:amount, and be absent when that "
-         "amount is per period."},
+         "amount is per period or not recommended for aggregates."},
     ),
     "bad review status": (
         lambda: _with(
             _without(data_graph(make_dataset()), URIRef("https://w3id.org/graphkit/id/source/src2"), GK.reviewStatus),
             (URIRef("https://w3id.org/graphkit/id/source/src2"), GK.reviewStatus, Literal("draft")),
         ),
-        {'A source must have exactly one gk:reviewStatus, "reviewed" or "extracted".'},
+        {'A source must have exactly one gk:reviewStatus, "curated", "reviewed" or "extracted".'},
     ),
 }
 

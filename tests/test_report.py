@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from graphkit.model import counted
+
 from graphkit.render.report import render_report, write_report
 from tests.conftest import REPO, graphkit_cli
 from tests.test_analysis import XSS, network_of, records
@@ -123,8 +125,9 @@ def test_seed_report_from_the_command_line(built: Path, tmp_path: Path) -> None:
     given: dict[str, Decimal] = {}
     for event in dataset.events():
         if event.type == "donation" and event.amount is not None:
+            amount = counted(event.amount.value, event.amount.period, recommended=event.recommended_for_aggregates)
             for donor in set(event.helpers):
-                given[donor] = given.get(donor, Decimal(0)) + event.amount.value
+                given[donor] = given.get(donor, Decimal(0)) + (amount or 0)
     top = max(given, key=lambda d: (given[d], d))
     text = "".join(parse(document).text)
     assert dataset.entities[top].name in text

@@ -61,6 +61,14 @@ BREAKS: dict[str, Callable[[Triples], Triples]] = {
     "a rate counted in totals": lambda t: t | {(sorted(o for s, p, o in t if p == SCHEMA.amount and (s, GK.amountCNY, None)
                                                       and any(x[0] == s and x[1] == GK.amountCNY for x in t))[0],
                                                 GK.perPeriod, Literal("month"))},
+    "a cumulative total counted in totals": lambda t: {
+        x for x in t if not (x[1] == GK.recommendedForAggregates and x[0] == donation_with_amount(t))}
+    | {(donation_with_amount(t), GK.recommendedForAggregates, Literal(False)),
+       (donation_with_amount(t), GK.figure, Literal("cumulative"))},
+    "a gift left out of totals": lambda t: {x for x in t if not (x[1] == GK.amountCNY and x[0] == donation_with_amount(t))},
+    "unknown kind of figure": lambda t: t | {(of_type(t, GK.Donation), GK.figure, Literal("rumour"))},
+    "pairing valid from a word": lambda t: t | {(of_type(t, GK.Pairing), GK.validFrom, Literal("long ago"))},
+    "unknown source kind": lambda t: t | {(of_type(t, GK.Source), GK.sourceKind, Literal("rumour mill"))},
     "currency not CNY": lambda t: {x for x in t if x[1] != SCHEMA.currency} | {
         (s, SCHEMA.currency, Literal("USD")) for s, p, o in t if p == SCHEMA.currency},
     "pairing without helper": lambda t: {x for x in t if not (x[1] == GK.helper and x[0] == first(t, GK.helper)[0])},

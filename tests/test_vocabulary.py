@@ -51,8 +51,8 @@ def test_exports_and_report_colour_types_as_the_page_does(seed_graph, tmp_path: 
         rect = re.search(r'<rect [^>]*fill="(#[0-9a-f]{6})"', group)
         if title and rect and title.group(2) in {t.zh for t in (*vocabulary.entity_types(), *vocabulary.levels())}:
             bars.append((title.group(1), title.group(2), rect.group(1)))
-    assert ("国家开发投资公司", "企业", vocabulary.entity_type("Company").color) in bars
-    assert ("深圳市", "地级", vocabulary.level("prefecture").color) in bars
+    assert ("上海光大证券股份有限公司", "企业", vocabulary.entity_type("Company").color) in bars
+    assert ("厦门市", "地级", vocabulary.level("prefecture").color) in bars
     for _, kind_zh, colour in bars:
         assert colour in {t.color for t in (*vocabulary.entity_types(), *vocabulary.levels()) if t.zh == kind_zh}
     assert vocabulary.relation("donation").color in report

@@ -63,10 +63,12 @@ def side_at(graph: nx.MultiDiGraph, nodes: Iterable[str], level: str) -> set[str
 
 def donation_amount(event: Mapping[str, Any]) -> float | None:
     """The money a total adds for an event (graphkit.model.counted): a donation's stated sum, None
-    for other events, donations without an amount and amounts per period."""
+    for other events, donations without an amount, amounts per period and figures the build found not
+    recommended for aggregates (gk:recommendedForAggregates false: a pledge, a cumulative total, an
+    annual budget)."""
     if event.get("relation") != "donation":
         return None
-    return counted(event.get("amount"), event.get("period"))
+    return counted(event.get("amount"), event.get("period"), recommended=event.get("recommended") is not False)
 
 
 def total_donated(events: Iterable[Mapping[str, Any]]) -> float:

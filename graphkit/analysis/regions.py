@@ -12,9 +12,10 @@ numbers honest:
   中寨乡 and to the 大连市→六盘水市 flow, not 300000 or 600000.
 
 Money is summed by the one rule of every graphkit total (graphkit.model.counted, via
-`donation_amount`): approximate amounts (9万余元) and planned gifts at their stated value, counted in
-the `approximate` and `planned` columns so a reader sees when a total rests on them; an amount per
-period (5000元/月) is a rate, never added, and counted in the `periodic` column.
+`donation_amount`): approximate amounts (9万余元) at their stated value, counted in the `approximate`
+column so a reader sees when a total rests on them; pledges, cumulative totals and annual budgets are
+not recommended for aggregates and never added (pledges are counted in the `planned` column); an
+amount per period (5000元/月) is a rate, never added, and counted in the `periodic` column.
 
 Like networkx algorithms these are plain functions taking the MultiDiGraph of
 `graphkit.networkx_view.to_networkx` and returning plain data or pandas DataFrames.

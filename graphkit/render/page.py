@@ -72,7 +72,7 @@ def _relation_styles() -> tuple[vocabulary.Term, ...]:
 # Edge attributes copied into the page as they are (the rest are restructured or dropped).
 EVENT_FIELDS = (
     "relation", "event", "sourceId", "amount", "approximate", "period", "statedAs", "items", "quantity",
-    "purpose", "date", "mode", "modeKey", "role", "planned",
+    "purpose", "date", "mode", "modeKey", "role", "planned", "figure", "validFrom", "validTo", "asOf",
 )  # fmt: skip
 NODE_FIELDS = ("type", "level", "aliases", "parent", "based", "member", "role", "adcode", "lon", "lat")
 # The page's scripts, in load order after vis-network: shared core, each view, exports and permalinks, the app.
@@ -319,8 +319,9 @@ def _event_record(data: Mapping[str, Any], articles: Articles | None = None) -> 
 
 
 def event_when(data: Mapping[str, Any]) -> tuple[str | None, bool]:
-    """(date as yyyy[-mm[-dd]], whether the event states it) from the event's date, else its source's."""
-    for key, stated in (("date", True), ("sourceDate", False)):
+    """(date as yyyy[-mm[-dd]], whether the event states it) from the event's date (a pairing's start,
+    else the date a source states it in force), else its source's."""
+    for key, stated in (("date", True), ("validFrom", True), ("asOf", True), ("sourceDate", False)):
         match = re.match(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", str(data.get(key) or ""))
         if match:
             return match.group(0), stated
@@ -539,7 +540,7 @@ def _sources(graph: nx.MultiDiGraph) -> dict[str, Json]:
         if source_id is None or str(source_id) in sources:
             continue
         fields = {"title": "title", "publisher": "publisher", "date": "sourceDate", "url": "url",
-                  "status": "sourceStatus"}
+                  "status": "sourceStatus", "kind": "sourceKind"}
         sources[str(source_id)] = {
             key: _plain(data[attr]) for key, attr in fields.items() if data.get(attr) not in (None, "")
         }

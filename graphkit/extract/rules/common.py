@@ -32,6 +32,13 @@ _NOT_A_GIFT = re.compile(
 #: A sum over time or over several gifts (累计捐赠, 共计, 自2012年以来, 先后): not one more gift.
 _TOTAL = re.compile(r"累计|共计|总计|合计|总价值|总额|以来|先后|历年|多年来|[\d一二三四五六七八九十]+年来|共捐")
 _HISTORY = re.compile(r"以来|历年|年来")
+#: A gift announced, not made: 将/拟/计划/承诺/预计 right before the giving verb (将向…捐赠, 计划投入).
+_PLEDGE = re.compile(r"(?:将|拟|计划|承诺|预计|准备|打算)(?:于[^,，。；;]{0,8})?(?:再|继续|陆续|分批|全额)?"
+                     r"(?:向|为|给|对|帮助|支持|在)?[^,，。；;将拟]{0,14}$")
+#: A programme's money for a year, not a gift: 今年/年度/全年 … 投入/安排/拨付 … 财政(援助)资金 in the sentence
+#: (a gift dated 2018年 is still a gift: only the budget's own words say "annual").
+_ANNUAL = re.compile(r"(?:今年|本年度|年度|当年|全年)[^。；;]{0,24}?(?:投入|安排|拨付|下达|落实)[^。；;]{0,8}?"
+                     r"财政(?:援助|帮扶|扶贫|协作|援疆|援藏)?资金")
 _THANKS = re.compile(r"^[^,,。;]{0,4}(锦旗|感谢信|牌匾|感谢状|荣誉证书|奖牌|奖杯)")
 _CALL = re.compile(r"^(的)?(号召|倡议|动员|通知)")
 _GUIDED = re.compile(r"引导|招引|招商|吸引")

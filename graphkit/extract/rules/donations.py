@@ -11,6 +11,7 @@ from graphkit.extract import lexicon
 from graphkit.extract.amounts import Amount, find_amounts
 from graphkit.extract.entities import Mention
 from graphkit.extract.rules.common import (
+    _ANNUAL,
     _BRACKETED,
     _BROKER,
     _CALL,
@@ -23,6 +24,7 @@ from graphkit.extract.rules.common import (
     _MODE_RE,
     _MONEY_WORDS,
     _NOT_A_GIFT,
+    _PLEDGE,
     _RESPECTIVELY,
     _THANKS,
     _TOTAL,
@@ -75,6 +77,7 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
             donors = donors[:1] * len(recipients) if len(donors) == 1 else donors
         clause = _clause_of(text, trig, sentence)
         total = ("history" if _HISTORY.search(clause) else "sum") if _TOTAL.search(clause) else None
+        figure = _figure(text, trig, clause, total, sentence)
         for donor, recipient, amount in coordinate(donors, recipients, amounts, respectively):
             if donor != recipient:
                 gift = _donation(donor, recipient, amount, brokers, sentence, text, trig.end())
@@ -82,7 +85,21 @@ def donations(ctx: Context, sentence: Sentence, memory: dict) -> None:
                     gift["filled"] = dict(ctx.filled)
                 if total:
                     gift["total"] = total
+                if figure != "gift":
+                    gift["figure"] = figure
                 ctx.relations.append(gift)
+
+
+def _figure(text: str, trig: re.Match, clause: str, total: str | None, sentence: Sentence) -> str:
+    """What kind of figure the gift's amount is (graphkit.model.FIGURES), from its clause: a total
+    (累计, 共计, …以来) is cumulative; a programme's money for a year (今年投入财政援助资金) annual; a gift
+    announced before the verb (将向…捐赠, 计划投入) a pledge; anything else a gift."""
+    if total:
+        return "cumulative"
+    if _ANNUAL.search(text, sentence.start, min(sentence.end, trig.end() + 30)):
+        return "annual"
+    before = text[max(sentence.start, trig.start() - 24) : trig.start()]
+    return "pledge" if _PLEDGE.search(before) else "gift"
 
 
 #: A collective name for the places a party helps: (4个)定点扶贫县, 结对村, 帮扶村, 对口支援县.

@@ -251,15 +251,38 @@
     return gk.when + (gk.whenSource ? T("（报道日期）", " (article date)") : "");
   }
 
+  const FIGURES = {
+    pledge: ["承诺/计划，不计入汇总", "a pledge, not in totals"],
+    cumulative: ["累计数，不计入汇总", "a cumulative total, not in totals"],
+    annual: ["年度预算/资金，不计入汇总", "an annual budget, not in totals"],
+  };
+  /** What kind of figure a donation's amount is, when it is not a gift (graphkit.model.FIGURES). */
+  function figureText(gk) {
+    const kind = FIGURES[gk.figure] || (gk.planned && gk.relation === "donation" ? FIGURES.pledge : null);
+    return kind ? T(kind[0], kind[1]) : null;
+  }
+
+  /** When a pairing holds: 2010–2020, 2016 起, or 截至 2019 (graphkit's validFrom / validTo / asOf). */
+  function validityText(gk) {
+    if (gk.validFrom || gk.validTo) return (gk.validFrom || "…") + " – " + (gk.validTo || T("至今", "now"));
+    return gk.asOf ? T("截至 ", "as of ") + gk.asOf : null;
+  }
+
+  /** The years a pairing holds, [from, to] (either may be null: open), from its stated validity. */
+  function validYears(gk) {
+    if (!gk.validFrom && !gk.validTo) return null;
+    return [gk.validFrom ? parseInt(gk.validFrom.slice(0, 4), 10) : null, gk.validTo ? parseInt(gk.validTo.slice(0, 4), 10) : null];
+  }
+
   function modeText(gk) {
     const mode = MODES.get(gk.modeKey);
     return mode && lang.current === "en" ? mode.en : gk.mode || null;
   }
 
-  /** Whether the event's source has been reviewed by a person (curated or reviewed), or only extracted. */
+  /** Whether a person stands behind the event's source (curated or reviewed), or it is only extracted. */
   function reviewed(gk) {
     const source = SOURCES[gk.sourceId];
-    return !source || !source.status || source.status === "reviewed";
+    return !source || !source.status || source.status !== "extracted";
   }
 
   /** [label, value] rows describing an assistance event, in the order a reader scans them. */
@@ -275,6 +298,8 @@
       [T("方式", "Mode"), modeText(gk)],
       [T("职务", "Post"), gk.role],
       [T("状态", "Status"), gk.planned ? T("计划中（尚未落实）", "planned (not yet carried out)") : null],
+      [T("金额性质", "Figure"), figureText(gk)],
+      [T("有效期", "In force"), validityText(gk)],
       [T("对接/促成", "Brokered by"), brokersText(gk)],
       [T("审核", "Review"), reviewed(gk) ? null : T("机器提取，尚未人工审核", "extracted by machine, not yet reviewed")],
     ].filter(function (row) { return row[1] !== null && row[1] !== undefined && row[1] !== ""; });
@@ -343,7 +368,11 @@
 
   /* ------------------------------------------------------------------ state and filters */
 
-  const years = DATA.edges.filter(function (e) { return e.gk.year; }).map(function (e) { return e.gk.year; });
+  const years = [];
+  DATA.edges.forEach(function (e) {
+    if (e.gk.year) years.push(e.gk.year);
+    if (e.gk.validTo) years.push(parseInt(e.gk.validTo.slice(0, 4), 10));
+  });
   const YEAR_MIN = years.length ? Math.min.apply(null, years) : null;
   const YEAR_MAX = years.length ? Math.max.apply(null, years) : null;
 
@@ -378,6 +407,7 @@
       sourceLine: sourceLine, safeUrl: safeUrl, sourceTitle: sourceTitle, typeStyle: typeStyle,
       relationStyle: relationStyle, nodeLabel: nodeLabel, whenText: whenText, isEvent: isEvent,
       T: T, term: term, modeText: modeText, reviewed: reviewed, regionName: regionName, periodText: periodText,
+      figureText: figureText, validityText: validityText,
     },
   };
 
@@ -387,7 +417,10 @@
     if (!st.relations.has(gk.relation)) return false;
     const a = NODE.get(e.from), b = NODE.get(e.to);
     if (!a || !b || !st.types.has(a.gk.type) || !st.types.has(b.gk.type)) return false;
-    if (gk.year) {
+    const valid = validYears(gk);
+    if (valid) { // a pairing with a period of validity passes when it was in force in the years chosen
+      if ((st.yearFrom !== null && valid[1] !== null && valid[1] < st.yearFrom) || (st.yearTo !== null && valid[0] !== null && valid[0] > st.yearTo)) return false;
+    } else if (gk.year) {
       if ((st.yearFrom !== null && gk.year < st.yearFrom) || (st.yearTo !== null && gk.year > st.yearTo)) return false;
     } else if (!st.undated) {
       return false;
