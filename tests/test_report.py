@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from graphkit.model import counted
-
 from graphkit.render.report import render_report, write_report
 from tests.conftest import REPO, graphkit_cli
 from tests.test_analysis import XSS, network_of, records
