@@ -99,6 +99,23 @@ def recommended_for_aggregates(figure: str, override: bool | None = None) -> boo
     return override if override is not None else figure == "gift"
 
 
+def in_force(valid_from: str | None, valid_to: str | None, stated: str | None, year: int) -> bool:
+    """Whether a pairing holds in `year`: by its stated period when it has one (a missing start or end
+    is open on that side), else only in the year a source states it (as of, or the event's or its
+    article's date). The named query pairings-in-force reads the graph by the same rule.
+
+    >>> in_force("2016", "2021", None, 2018), in_force("2016", "2021", None, 2022)
+    (True, False)
+    >>> in_force("2010-06", None, None, 2030), in_force(None, None, "2021-08-31", 2021)
+    (True, True)
+    >>> in_force(None, None, "2021-08-31", 2022), in_force(None, None, None, 2021)
+    (False, False)
+    """
+    if valid_from or valid_to:
+        return (not valid_from or int(valid_from[:4]) <= year) and (not valid_to or year <= int(valid_to[:4]))
+    return bool(stated) and int(str(stated)[:4]) == year
+
+
 def counted(value: T, period: str | None, *, recommended: bool) -> T | None:
     """The money a total adds for an amount: the stated value of a lump sum, exact or approximate, and
     nothing for a rate (5000元/月), which is not a sum of money and cannot be added to one, nor for a

@@ -124,7 +124,7 @@ def test_page_is_offline_utf8_and_references_no_remote_script_or_style(built: Pa
 
 
 def test_every_named_query_runs_on_the_seed_graph(seed_graph) -> None:
-    samples = {"region": "黑水县", "entity": "彭州市", "from": "大连市", "to": "六盘水市", "top": "5"}
+    samples = {"region": "黑水县", "entity": "彭州市", "from": "大连市", "to": "六盘水市", "top": "5", "year": "2021"}
     for name, named in named_queries().items():
         params = {p.name: samples.get(p.name, "黑水县") for p in named.params}
         result = seed_graph.query(name, **params)

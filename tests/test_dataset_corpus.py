@@ -154,8 +154,9 @@ def describe(rel: dict) -> str:
 
 
 def test_every_article_has_a_source(dataset: Dataset) -> None:
-    """The five seed articles, curated by hand, and the twenty dev articles, ingested and reviewed."""
-    assert sorted(dataset.sources) == sorted(ARTICLE_IDS + DEV_IDS)
+    """The five seed articles, curated by hand, and the twenty dev articles, ingested and reviewed (the
+    official backbone's sources, backbone-*, are publications with no article text here)."""
+    assert sorted(s for s in dataset.sources if not s.startswith("backbone-")) == sorted(ARTICLE_IDS + DEV_IDS)
     assert len(ARTICLE_IDS) == 5 and len(DEV_IDS) == 20
 
 

@@ -653,6 +653,16 @@ def check_approximate_amounts(rows: list[dict[str, Any]]) -> None:
     ]
 
 
+def check_pairings_in_force(rows: list[dict[str, Any]]) -> None:
+    # No period is stated: the two pairings into 黑水县 (and its town) hold in their article's year, 2023.
+    assert sorted((r["helper"], r["helped"]) for r in rows) == sorted(
+        [("彭州市", "黑水县"), (AGENCY, TOWN_GOV)])
+
+
+def check_pairing_changes(rows: list[dict[str, Any]]) -> None:
+    assert rows == []  # no source of the tiny graph dates a beginning or an end
+
+
 def check_planned_gifts(rows: list[dict[str, Any]]) -> None:
     assert _pick(rows, "rank", "event", "donor", "recipient", "amountCNY", "perPeriod", "items") == [
         (1, "d3", COMPANY, TOWN_GOV, 5000, "month", "图书")
@@ -687,6 +697,8 @@ EXPECTED: dict[str, tuple[dict[str, str], Callable[[list[dict[str, Any]]], None]
     "sources-of-fact": ({"entity": "彭州综合执法局"}, check_sources_of_fact),
     "events-of-entity": ({"entity": AGENCY}, check_events_of_entity),
     "region-hierarchy": ({"region": "黑水县"}, check_region_hierarchy),
+    "pairings-in-force": ({"region": "黑水县", "year": "2023"}, check_pairings_in_force),
+    "pairing-changes": ({"region": "黑水县"}, check_pairing_changes),
     "money-received-within": ({"region": "黑水"}, check_money_received_within),
     "donations-over-time": ({}, check_donations_over_time),
     "entity-counts": ({}, check_entity_counts),

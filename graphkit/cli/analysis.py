@@ -29,6 +29,14 @@ class ExportFormat(StrEnum):
     gexf = "gexf"
     jsonld = "jsonld"
     csv = "csv"
+    parquet = "parquet"  # panels only
+    dta = "dta"  # panels only
+
+
+class Panel(StrEnum):
+    region_year = "region-year"
+    donor_year = "donor-year"
+    pair_year = "pair-year"
 
 
 def _open(out: Path, store: str | None):
@@ -122,9 +130,12 @@ def export_cmd(
     out: OutDir = Path("out"),
     store: StoreOpt = None,
     raw_csv: RawCsv = False,
+    panel: Annotated[Panel | None, typer.Option(
+        "--panel", help="An analysis-ready panel, one row per unit and year (region-year, donor-year, "
+                        "pair-year), as csv, parquet or dta (Stata), with its codebook beside it.")] = None,
 ) -> None:
     """Export the graph for Gephi (GraphML, GEXF), linked-data tools (JSON-LD) or spreadsheets (CSV),
-    or the reviewed sources as gold annotations (--gold DIR)."""
+    a panel for statistics (--panel), or the reviewed sources as gold annotations (--gold DIR)."""
     from graphkit.export import export
 
     if gold is not None:
@@ -139,8 +150,13 @@ def export_cmd(
             raise fail(f"cannot write {gold}: {exc.strerror or exc}") from None
         done("wrote", f"{len(written)} gold annotations (SCHEMA.md) into {gold}/", errors)
         return
+    if panel is not None:
+        _export_panel(panel.value, format, output, out, store)
+        return
     if format is None:
         raise fail("give --format (graphml, gexf, jsonld, csv) or --gold DIR")
+    if format in (ExportFormat.parquet, ExportFormat.dta):
+        raise fail(f"{format.value} is a format of panels: give --panel region-year, donor-year or pair-year")
 
     with _open(out, store) as kg:
         try:
@@ -152,6 +168,24 @@ def export_cmd(
         sys.stdout.flush()
     else:
         done("wrote", f"{output} ({len(exported):,} bytes)", errors)
+
+
+def _export_panel(kind: str, format: ExportFormat | None, output: Path | None, out: Path, store: str | None) -> None:
+    from graphkit.panels import FORMATS, panel, write_panel
+
+    fmt = (format or ExportFormat.csv).value
+    if fmt not in FORMATS:
+        raise fail(f"a panel is written as {', '.join(FORMATS)}, not {fmt}")
+    if output is None:
+        raise fail("a panel is written to a file: give -o FILE (its codebook goes beside it)")
+    with _open(out, store) as kg:
+        frame = panel(kg.network(), kind)
+    try:
+        written = write_panel(frame, kind, output, fmt)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
+    done("wrote", f"{written[0]} ({len(frame):,} rows, {frame['year'].nunique()} years) and its codebook "
+         f"{written[1].name}", errors)
 
 
 class Level(StrEnum):
