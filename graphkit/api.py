@@ -23,6 +23,20 @@ from graphkit.store import MemoryStore, Store, StoreSpec
 from graphkit.store.base import QueryResult
 
 
+class Inline:
+    """A page shown inline in Jupyter: an iframe whose `srcdoc` is the whole offline page (escaped as
+    an attribute), sandboxed to run its own scripts only."""
+
+    def __init__(self, page: str, nodes: int, height: int = 640) -> None:
+        self.page, self.nodes, self.height = page, nodes, height
+
+    def _repr_html_(self) -> str:
+        from markupsafe import escape
+
+        return (f'<iframe srcdoc="{escape(self.page)}" sandbox="allow-scripts allow-downloads" '
+                f'style="width:100%;height:{int(self.height)}px;border:1px solid #ddd"></iframe>')
+
+
 class KnowledgeGraph:
     """A store holding the assistance graph, with the queries and views users need.
 
@@ -147,6 +161,68 @@ class KnowledgeGraph:
 
             self._network = to_networkx(self.store)
         return self._network
+
+    def panel(self, kind: str):
+        """An analysis-ready panel as a pandas DataFrame: "region-year", "donor-year" or "pair-year"
+        (graphkit.panels, with its codebook in graphkit.panels.CODEBOOKS).
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.from_dataset("data")
+        >>> frame = kg.panel("region-year")
+        >>> int(frame[(frame.region == "贵州省") & (frame.year == 2022)].pairings_in_force_helped.iloc[0])
+        14
+        """
+        from graphkit.panels import panel
+
+        return panel(self.network(), kind)
+
+    def show(self, name: str, depth: int = 1, height: int = 640) -> Inline:
+        """The explorer of an entity's neighbourhood, shown inline in Jupyter: the same offline page
+        `graphkit build` writes, for the entities within `depth` relations of `name` (and what they lie
+        within), in an iframe's `srcdoc` so the page's own Content-Security-Policy still holds.
+
+        Examples
+        --------
+        >>> kg = KnowledgeGraph.from_dataset("data")
+        >>> view = kg.show("黑水县", depth=1)
+        >>> view.nodes > 10, "<iframe" in view._repr_html_()
+        (True, True)
+        """
+        from graphkit.analysis.containment import containers
+        from graphkit.analysis.entities import resolve
+        from graphkit.render import render_page
+        from graphkit.render.page import structure_links
+
+        graph = self.network()
+        centre = resolve(graph, name)
+        # the neighbourhood the page explores: relations and "part of" links alike (a county's towns)
+        links: nx.Graph[str] = nx.Graph(graph.to_undirected(as_view=True))
+        links.add_edges_from((child, container) for child, container, _ in structure_links(graph))
+        keep = set(nx.single_source_shortest_path_length(links, centre, cutoff=depth))
+        for node in list(keep):  # and what they lie within, up the chain, so the map can place them
+            keep.update(containers(graph, node))
+            member = str(graph.nodes[node].get("member") or "")
+            if member in graph:
+                keep.update([member, *containers(graph, member)])
+        page = render_page(graph.subgraph(keep).copy(), title=f"graphkit — {graph.nodes[centre]['label']}")
+        return Inline(page, len(keep), height)
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows for the graph: its counts by kind, escaped."""
+        from markupsafe import escape
+
+        graph = self.network()
+        kinds: dict[str, int] = {}
+        for _, _, data in graph.edges(data=True):
+            kinds[str(data.get("relation"))] = kinds.get(str(data.get("relation")), 0) + 1
+        events = len({key for _, _, key in graph.edges(keys=True)})
+        sources = len({str(d.get("sourceId")) for _, _, d in graph.edges(data=True) if d.get("sourceId")})
+        rows = [("entities", graph.number_of_nodes()), ("events", events), ("sources", sources),
+                *((f"{kind} (relations)", count) for kind, count in sorted(kinds.items())),
+                ("triples in the store", len(self.store))]
+        body = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td>{v:,}</td></tr>" for k, v in rows)
+        return f"<table><caption>graphkit KnowledgeGraph</caption>{body}</table>"
 
     def close(self) -> None:
         self.store.close()
