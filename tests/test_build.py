@@ -235,3 +235,9 @@ def test_the_command_line_answers_an_unknown_name_with_suggestions(built: Path) 
     traditional = graphkit_cli("query", "money-received-within", "-p", "region=黑水縣", "--out", str(built),
                                "--format", "csv")
     assert traditional.returncode == 0 and "黑水县" in traditional.stdout and "445000" in traditional.stdout
+
+
+def test_a_parameter_the_query_does_not_project_is_one_line_not_a_traceback(built: Path) -> None:
+    result = graphkit_cli("query", "SELECT ?x WHERE { VALUES ?x { 1 } FILTER(?x = ?y) }", "-p", "y=1", "--out", str(built))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("error:") and "?y" in result.stderr and len(result.stderr.splitlines()) == 1

@@ -219,7 +219,13 @@ class OxigraphStore(Store):
             options["named_graphs"] = [ox.NamedNode(name) for name in graphs.named]
         elif not own_dataset:  # Oxigraph's union flag would override the query's FROM
             options["use_default_graph_as_union"] = True
-        return self.store.query(sparql, **options)
+        try:
+            return self.store.query(sparql, **options)
+        except RuntimeError as exc:  # Oxigraph binds a parameter only to a variable the query projects
+            if substitutions and "projection" in str(exc):
+                names = ", ".join(f"?{v.value}" for v in substitutions)
+                raise ValueError(f"a parameter ({names}) must be a variable the query's SELECT names: {exc}") from None
+            raise
 
     def update(self, sparql: str, *, using: Graphs | None = None, base: str | None = None) -> None:
         if using:
