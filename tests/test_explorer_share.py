@@ -346,6 +346,10 @@ def test_extracted_events_are_told_apart(browser: Any, marked: Path) -> None:
         assert drawn and all(d == [2, 5] for d in drawn)
         opened.evaluate("(id) => window.graphkit.selectEdge(id)", ids[0])
         assert "待审核" in page.locator("#gk-panel .gk-badge").inner_text()
+        assert page.locator("#gk-panel .gk-provenance").inner_text() == "机器提取，待审核"
+        backbone = opened.evaluate("() => window.graphkit.data.edges.find(e => e.gk.sourceId === 'backbone-2011-white-paper').id")
+        opened.evaluate("(id) => window.graphkit.selectEdge(id)", backbone)
+        assert page.locator("#gk-panel .gk-provenance").inner_text() == "官方文件 · 人工整理"
         page.locator("#gk-reviewed").check()
         shown = opened.evaluate("() => Array.from(window.graphkit.visible.edges)")
         assert not set(ids) & set(shown) and shown

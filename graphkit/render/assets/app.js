@@ -502,12 +502,23 @@
       onClick: function () { selectNode(id, { focus: true }); } });
   }
 
+  // What kind of publication a source is and who stands behind its facts (graphkit.model SOURCE_KINDS,
+  // REVIEW_STATUSES), as the trusted datasets say of each record.
+  const SOURCE_KINDS = { official_notice: ["官方文件", "official notice"], official_media: ["官方媒体", "official media"],
+    media: ["媒体", "media"], organisation: ["机构自述", "the organisation itself"] };
+  const STATUSES = { curated: ["人工整理", "curated"], reviewed: ["人工审核", "reviewed"], extracted: ["机器提取，待审核", "extracted, not yet reviewed"] };
+  function provenance(source) {
+    const kind = SOURCE_KINDS[source.kind], status = STATUSES[source.status || "reviewed"];
+    return [kind ? T(kind[0], kind[1]) : null, status ? T(status[0], status[1]) : null].filter(Boolean).join(" · ");
+  }
+
   function sourceBlock(sourceId) {
     const source = SOURCES[sourceId] || {};
     const url = f.safeUrl(source.url);
     return el("div", { className: "gk-source" }, [
       el("h3", { text: T("来源 SOURCE", "Source"), style: { margin: "0 0 6px" } }), f.sourceTitle(sourceId, "gk-source-title"),
       f.sourceLine(source) ? el("div", { className: "gk-sub", text: f.sourceLine(source) }) : null,
+      el("div", { className: "gk-sub gk-provenance", text: provenance(source) }),
       url ? null : el("div", { className: "gk-sub", text: T("（无原文链接）", "(no link to the article)") }),
     ]);
   }
