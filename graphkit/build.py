@@ -227,7 +227,7 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     chunks, turtle = staging / CHUNKS, staging / TURTLE_CHUNKS
     for folder in (chunks, turtle):
         (folder / "sources").mkdir(parents=True)
-    before = plan.previous if plan.previous else None
+    before = plan.previous
 
     def chunk(name: str, unchanged: bool, quads: Callable[[], Iterable[Quad]]) -> int | None:
         if before and unchanged:
@@ -253,7 +253,8 @@ def _write_graph(staging: Path, plan: Plan) -> int:
         _write_chunk(chunks / "ontology.nq", ontology_quads())
     _write_chunk(chunks / "rollups.nq", rollup_quads(dataset))
     records = ["entities", *(f"sources/{i}" for i in order)]
-    _concatenate(staging / GRAPH_NQ, [chunks / f"{name}.nq" for name in [*records, "ontology", "rollups"]])
+    with (staging / GRAPH_NQ).open("wb") as out:
+        _concatenate(out, [chunks / f"{name}.nq" for name in [*records, "ontology", "rollups"]])
     with (staging / GRAPH_TTL).open("wb") as out:
         out.write(_turtle_header())
         _concatenate(out, [turtle / f"{name}.ttl" for name in records])
@@ -274,11 +275,7 @@ def _write_chunk(path: Path, quads: Iterable[Quad]) -> int:
     return count
 
 
-def _concatenate(target: Path | BinaryIO, parts: Iterable[Path]) -> None:
-    if isinstance(target, Path):
-        with target.open("wb") as out:
-            _concatenate(out, parts)
-        return
+def _concatenate(target: BinaryIO, parts: Iterable[Path]) -> None:
     for part in parts:
         with part.open("rb") as chunk:
             shutil.copyfileobj(chunk, target, 1 << 20)

@@ -97,10 +97,14 @@ def _year(date: Any) -> int | None:
     return int(text[:4]) if text[:4].isdigit() else None
 
 
-def _years(graph: nx.MultiDiGraph) -> range:
+#: Each event once (graphkit.analysis.events.events), as every builder reads them.
+Events = dict[str, dict[str, Any]]
+
+
+def _years(found_events: Events) -> range:
     """Every year the data dates something: events, their articles, pairings' periods."""
     found = set()
-    for event in events(graph).values():
+    for event in found_events.values():
         for key in ("date", "sourceDate", "validFrom", "validTo", "asOf"):
             year = _year(event.get(key))
             if year is not None:
@@ -108,10 +112,10 @@ def _years(graph: nx.MultiDiGraph) -> range:
     return range(min(found), max(found) + 1) if found else range(0)
 
 
-def _pairings_by_year(graph: nx.MultiDiGraph, years: range) -> dict[int, set[tuple[str, str]]]:
+def _pairings_by_year(found_events: Events, years: range) -> dict[int, set[tuple[str, str]]]:
     """Per year, the (helper, helped) pairs of the pairings in force."""
     out: dict[int, set[tuple[str, str]]] = defaultdict(set)
-    for event in events(graph).values():
+    for event in found_events.values():
         if event.get("relation") != "pairing":
             continue
         stated = event.get("asOf") or event_date(event)
@@ -134,9 +138,10 @@ def _province(graph: nx.MultiDiGraph, region: str) -> str:
 
 
 def region_year(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    years = _years(graph)
+    found_events = events(graph)
+    years = _years(found_events)
     cells: dict[tuple[str, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for event in events(graph).values():
+    for event in found_events.values():
         year = _year(event_date(event))
         kind = event.get("relation")
         if year is None or kind not in ("donation", "secondment"):
@@ -154,7 +159,7 @@ def region_year(graph: nx.MultiDiGraph) -> pd.DataFrame:
         for region in given:
             cells[region, year]["money_given"] += amount
             cells[region, year]["gifts_given"] += 1
-    for year, pairs in _pairings_by_year(graph, years).items():
+    for year, pairs in _pairings_by_year(found_events, years).items():
         helped: dict[str, set[tuple[str, str]]] = defaultdict(set)
         helping: dict[str, set[tuple[str, str]]] = defaultdict(set)
         for pair in pairs:
@@ -177,8 +182,9 @@ def region_year(graph: nx.MultiDiGraph) -> pd.DataFrame:
 
 
 def donor_year(graph: nx.MultiDiGraph) -> pd.DataFrame:
+    found_events = events(graph)
     cells: dict[tuple[str, int], dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for event in events(graph).values():
+    for event in found_events.values():
         year = _year(event_date(event))
         if event.get("relation") != "donation" or year is None:
             continue
@@ -188,7 +194,7 @@ def donor_year(graph: nx.MultiDiGraph) -> pd.DataFrame:
             cell["money_given"] += amount or 0.0
             cell["gifts"] += 1
             cell["gifts_with_amount"] += amount is not None
-    years = _years(graph)
+    years = _years(found_events)
     rows = []
     for donor in sorted({d for d, _ in cells}):
         attrs = graph.nodes[donor]
@@ -199,22 +205,24 @@ def donor_year(graph: nx.MultiDiGraph) -> pd.DataFrame:
 
 
 def pair_year(graph: nx.MultiDiGraph) -> pd.DataFrame:
-    years = _years(graph)
-    by_year = _pairings_by_year(graph, years)
-    pairs = sorted({p for found in by_year.values() for p in found} | {
-        (h, t) for e in events(graph).values() if e.get("relation") == "pairing"
-        for h in e.get("from", ()) for t in e.get("to", ())})
+    found_events = events(graph)
+    years = _years(found_events)
+    by_year = _pairings_by_year(found_events, years)
+    pairs = sorted({(h, t) for e in found_events.values() if e.get("relation") == "pairing"
+                    for h in e.get("from", ()) for t in e.get("to", ())})
+    helped_by: dict[str, set[str]] = defaultdict(set)  # each helper's partners, so a gift looks up its givers only
+    for helper, helped in pairs:
+        helped_by[helper].add(helped)
     money: dict[tuple[str, str, int], list[float]] = defaultdict(lambda: [0.0, 0])
-    wanted = set(pairs)
-    for event in events(graph).values():
+    for event in found_events.values():
         year = _year(event_date(event))
         if event.get("relation") != "donation" or year is None:
             continue
         givers = {r for party in event.get("from", ()) for r in [party, *regions_of(graph, party)]}
         takers = {r for party in event.get("to", ()) for r in [party, *regions_of(graph, party)]}
-        for pair in wanted:
-            if pair[0] in givers and pair[1] in takers:
-                cell = money[pair[0], pair[1], year]
+        for helper in givers & helped_by.keys():
+            for helped in helped_by[helper] & takers:
+                cell = money[helper, helped, year]
                 cell[0] += donation_amount(event) or 0.0
                 cell[1] += 1
     rows = []
@@ -260,9 +268,9 @@ def metadata(kind: str) -> dict[str, Any]:
 
 
 def write_panel(frame: pd.DataFrame, kind: str, path: Path, fmt: str) -> list[Path]:
-    """Write a panel as CSV (with its codebook beside it), Parquet (codebook and licence in the schema's
-    metadata) or Stata .dta (variable labels, the licence as the dataset label and note); returns the
-    files written, each published atomically."""
+    """Write a panel as CSV, Parquet (codebook and licence in the schema's metadata) or Stata .dta
+    (the definitions as variable labels, the licence in the dataset label), each with its codebook
+    beside it; returns the files written, each published atomically."""
     path = Path(path)
     meta = metadata(kind)
     codebook = path.with_name(path.stem + ".codebook.csv")

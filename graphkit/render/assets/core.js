@@ -661,7 +661,9 @@
    * event once in the total and once per party, as graphkit.analysis.aggregates.money_by_entity
    * counts it; unfiltered, these are the build's figures (a browser test holds them equal).
    */
+  let summarised = null; // {visible, value}: the header, the overview and the captions ask once per change
   function summary() {
+    if (summarised && summarised.visible === app.visible) return summarised.value;
     const events = visibleEvents();
     const given = new Map(), received = new Map(), sources = new Set();
     let donated = 0;
@@ -673,8 +675,10 @@
       ev.from.forEach(function (id) { given.set(id, (given.get(id) || 0) + amount); });
       ev.to.forEach(function (id) { received.set(id, (received.get(id) || 0) + amount); });
     });
-    return { entities: app.visible.nodes.size, events: events.length, sources: sources.size, donated: donated,
+    const value = { entities: app.visible.nodes.size, events: events.length, sources: sources.size, donated: donated,
       given: given, received: received, filtered: isFiltered() };
+    summarised = { visible: app.visible, value: value }; // every change of the filters makes a new app.visible
+    return value;
   }
 
   /* ------------------------------------------------------------------ totals */
