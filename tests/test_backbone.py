@@ -39,6 +39,7 @@ def test_the_backbone_holds_two_periods_of_east_west_pairings_and_both_programme
     _, sources = backbone
     pairs = {(e.helpers[0], e.helped[0], e.mode, e.valid_from) for s in sources for e in s.events if e.type == "pairing"}
     assert ("浙江省", "四川省", "东西部协作", "2001") in pairs and ("北京市", "张家口市", "东西部协作", "2016-12") in pairs
+    assert ("广东省", "甘孜藏族自治州", "对口支援", "2014") in pairs
     assert ("北京市", "和田地区", "对口支援", "2010-03") in pairs and ("上海市", "日喀则市", "对口支援", "1995") in pairs
     # where sources disagree on a start, both are kept, each with its source
     starts = sorted(p[3] for p in pairs if p[:2] == ("浙江省", "四川省"))
@@ -60,6 +61,9 @@ def test_pairings_in_force_follow_the_dates_the_sources_state(built: Path) -> No
         assert ("佛山市", "凉山彝族自治州") in in_force(kg, "四川省", 2018)
         assert ("佛山市", "凉山彝族自治州") not in in_force(kg, "四川省", 2022) | in_force(kg, "四川省", 2015)
         assert ("浙江省", "四川省") in in_force(kg, "四川省", 2015) & in_force(kg, "四川省", 2022)
+        # 广东省's counterpart support of 甘孜州 ran 2014–2021 (甘孜日报, 2022): 四川省's 2015 and 2022 differ
+        sichuan_2015, sichuan_2022 = in_force(kg, "四川省", 2015), in_force(kg, "四川省", 2022)
+        assert sichuan_2015 - sichuan_2022 == {("广东省", "甘孜藏族自治州")} and not sichuan_2022 - sichuan_2015
         # an article's pairing with no stated period holds in its article's year (临平区–石渠县: 2024-11-11)
         assert ("临平区", "石渠县") in in_force(kg, "石渠县", 2024) and not in_force(kg, "石渠县", 2023)
 
