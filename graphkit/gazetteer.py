@@ -5,12 +5,20 @@ coordinates); where it lacks coordinates, the older `cpca` package fills them in
 name under the same prefecture. The hierarchy is read from the adcode prefix (2 digits province,
 4 prefecture, 6 county), so no separate parent table is needed.
 
+Names change (林芝地区 became 林芝市 in 2015, 林芝县 became its 巴宜区): the change tables of
+`graphkit.division_changes` give each former name its division today, so an article's name maps to
+today's code, and a name of the article's day wins over a like name of today when the article is
+older than the change (`candidates(name, on=date)`). Same-named divisions (鼓楼区 ×4) stay apart:
+every name may have several candidates, and the places an article also names decide (`lookup`).
+
 Everything is loaded once (``functools.cache``) and is read-only afterwards::
 
     >>> from graphkit import gazetteer
     >>> d = gazetteer.lookup("彭州")
     >>> d.name, d.level, [p.name for p in gazetteer.parents(d)]
     ('彭州市', 'county', ['成都市', '四川省'])
+    >>> gazetteer.lookup("林芝县", on="2012-05-01").name, gazetteer.lookup("襄樊市").code6
+    ('巴宜区', '420600')
 """
 
 from __future__ import annotations
@@ -23,6 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+
+from graphkit import division_changes
 
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county", "district")
 
@@ -254,45 +264,121 @@ def _by_name() -> dict[str, tuple[Division, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
-def names() -> Iterable[str]:
-    """Every full name and short form known, for building a matcher over running text."""
-    return _by_name().keys()
+@dataclass(frozen=True)
+class FormerName:
+    """A name a division had before `date` (as precise as the source states it); `code` is the code it
+    had then when the older gazetteer lists it under that name, and `source` cites the change."""
+
+    name: str
+    date: str
+    division: Division
+    code: str | None
+    source: str
 
 
-def candidates(name: str) -> tuple[Division, ...]:
-    """All divisions a name may denote (龙华 is a district of both 深圳市 and 海口市)."""
-    return _by_name().get(name, ())
+def _successor(after: tuple[str, ...]) -> Division | None:
+    """Today's division named by a chain of full names (province first), or None."""
+    found = _by_name().get(after[-1], ())  # full names and short forms: 三江县 is 三江侗族自治县
+    inside = [d for d in found if {p.name for p in _parents(d)} >= set(after[:-1]) - {d.name}]
+    return inside[0] if len(inside) == 1 else None
 
 
-def is_full_name(name: str) -> bool:
-    """Whether `name` is the official name of some division rather than a short form."""
-    return any(d.name == name for d in candidates(name))
-
-
-def lookup(name: str, context: Iterable[Division] = ()) -> Division | None:
-    """The division a name most likely denotes (see `_lookup`); `context` may be any iterable."""
-    found = candidates(name)
-    if len(found) <= 1:
-        return found[0] if found else None
-    return _lookup(name, tuple(sorted(set(context), key=lambda d: d.adcode)))
+def _old_code(before: tuple[str, ...], division: Division) -> str | None:
+    """The code the older gazetteer gives a former name at its level (a county's code does not end in
+    00, a prefecture's does) in the same province, if exactly one."""
+    county = len(before) > 2
+    codes = {row["adcode"][:6] for row in _read_csv("cpca") if row["name"] == before[-1]}
+    codes = {c for c in codes if c[:2] == division.code6[:2] and (c[4:] != "00") == county and c[2:] != "0000"}
+    return codes.pop() if len(codes) == 1 else None
 
 
 @cache
-def _lookup(name: str, context: tuple[Division, ...]) -> Division | None:
+def _former() -> dict[str, tuple[FormerName, ...]]:
+    """Index from a former full name to what it became; a change whose result is not in the gazetteer
+    (a later change renamed it again, or it is below county level) is left out (`unresolved_changes`)."""
+    index: dict[str, list[FormerName]] = {}
+    for change in division_changes.changes():
+        name, division = change.before[-1], _successor(change.after)
+        if division is None:  # a move under another parent keeps the name: 公主岭市, 四平市 → 长春市
+            continue
+        former = FormerName(name, change.date, division, _old_code(change.before, division), change.source)
+        index.setdefault(name, []).append(former)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def unresolved_changes() -> list[division_changes.Change]:
+    """Changes whose result is not a division of today's gazetteer, for the record."""
+    return [c for c in division_changes.changes() if _successor(c.after) is None]
+
+
+def former_names(division: Division) -> list[FormerName]:
+    """The names `division` had before, oldest change first.
+
+    >>> [(f.name, f.date) for f in former_names(lookup("林芝市"))]
+    [('林芝地区', '2015-04')]
+    """
+    found = [f for formers in _former().values() for f in formers if f.division == division]
+    return sorted(found, key=lambda f: (f.date, f.name))
+
+
+def _stem_long_enough(name: str) -> bool:
+    """A former name is matched in running text only when it is more than a level word and one
+    character (城区, 郊区 and 矿区 were district names, and are words)."""
+    return len(name) >= 3
+
+
+def names() -> Iterable[str]:
+    """Every full name and short form known, today's and former, for a matcher over running text."""
+    return [*_by_name().keys(), *(n for n in _former() if n not in _by_name() and _stem_long_enough(n))]
+
+
+def candidates(name: str, on: str | None = None) -> tuple[Division, ...]:
+    """All divisions a name may denote (龙华 is a district of both 深圳市 and 海口市).
+
+    A former name denotes what it became: always when no division bears the name today, and beside
+    today's bearers when the text is dated (`on`, ISO) before the change — a date inside the change's
+    stated year or month counts as after it.
+
+    >>> [d.name for d in candidates("林芝县")], [d.name for d in candidates("林芝市", on="2010")]
+    (['巴宜区'], ['林芝市'])
+    """
+    current = _by_name().get(name, ())
+    former = [f.division for f in _former().get(name, ()) if not current or (on is not None and on < f.date)]
+    return current + tuple(d for d in dict.fromkeys(former) if d not in current)
+
+
+def is_full_name(name: str) -> bool:
+    """Whether `name` is the official name of some division, today or before a change, rather than a
+    short form."""
+    return any(d.name == name for d in candidates(name)) or name in _former()
+
+
+def lookup(name: str, context: Iterable[Division] = (), on: str | None = None) -> Division | None:
+    """The division a name most likely denotes (see `_lookup`); `context` may be any iterable, `on`
+    the date of the text that uses the name (see `candidates`)."""
+    found = candidates(name, on)
+    if len(found) <= 1:
+        return found[0] if found else None
+    return _lookup(name, tuple(sorted(set(context), key=lambda d: d.adcode)), on)
+
+
+@cache
+def _lookup(name: str, context: tuple[Division, ...], on: str | None = None) -> Division | None:
     """The division a name most likely denotes.
 
     Ambiguity is settled by `context` (divisions mentioned nearby: a candidate inside, or containing,
-    one of them wins), then by preferring the higher level, then the exact full name.
+    one of them wins, and the most specific one decides: 鼓楼区 beside 南京市 and 江苏省 is Nanjing's,
+    not Xuzhou's), then by preferring the exact full name, then the higher level.
     """
-    found = candidates(name)
+    found = candidates(name, on)
     if not found:
         return None
     ctx = list(context)
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
 
     def score(d: Division) -> tuple[int, int, int]:
-        near = any(contains(c, d) or contains(d, c) for c in ctx if c != d)
-        return (0 if near else 1, 0 if d.name == name else 1, order[d.level])
+        depth = max((len(_parents(c)) + 1 for c in ctx if c != d and (contains(c, d) or contains(d, c))), default=0)
+        return (-depth, 0 if d.name == name else 1, order[d.level])
 
     return min(found, key=score)
 

@@ -195,6 +195,7 @@ class ArticleEntities:
         for entity in entities:
             for alias in names_in(entity.get("aliases")):
                 self.records.setdefault(name_key(alias), entity)
+        self.date = clean_text((record.get("source") or {}).get("date"))  # what a place's name meant then
         self.context = self._context(e for e in entities if e.get("type") == "Region")
         self._resolved: dict[str, str | None] = {}
         self._busy: set[str] = set()
@@ -214,12 +215,12 @@ class ArticleEntities:
     def division(self, entity: dict) -> gazetteer.Division | None:
         """The gazetteer division a region record denotes, if it is one (county level and up)."""
         name = clean_text(entity.get("name"))
-        if name is None or entity.get("level") in ("township", "village") or not gazetteer.candidates(name):
+        if name is None or entity.get("level") in ("township", "village") or not gazetteer.candidates(name, self.date):
             return None
         hint = set(self.context)
         parent = clean_text(entity.get("part_of"))
-        hint.update(gazetteer.candidates(parent) if parent else ())
-        return gazetteer.lookup(name, hint)
+        hint.update(gazetteer.candidates(parent, self.date) if parent else ())
+        return gazetteer.lookup(name, hint, self.date)
 
     def resolve(self, name: Any) -> str | None:
         """The register id for a name used in a relation, or None when it cannot be resolved."""

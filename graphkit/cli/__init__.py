@@ -17,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli import analysis, build, extract, ingest, query, render, review, serve
+from graphkit.cli import analysis, build, extract, ingest, place, query, render, review, serve
 from graphkit.cli.common import console
 
 __all__ = ["app"]
@@ -58,6 +58,7 @@ app.command("ingest")(ingest.ingest)
 app.command("render")(render.render)
 app.command("serve")(serve.serve)
 app.command("review")(review.review)
+app.command("place")(place.place)
 app.command("path")(analysis.path_cmd)
 app.command("regions")(analysis.regions_cmd)
 app.command("flows")(analysis.flows_cmd)

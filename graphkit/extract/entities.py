@@ -148,17 +148,19 @@ def _supported(hits: list[tuple[int, int, str]], text: str) -> list[tuple[int, i
     return out
 
 
-def find_divisions(text: str) -> list[Mention]:
-    """Province, prefecture and county mentions, resolved against each other for ambiguity."""
+def find_divisions(text: str, on: str | None = None) -> list[Mention]:
+    """Province, prefecture and county mentions, resolved against each other for ambiguity; a former
+    name (林芝县) is today's division it became, and `on`, the article's date, says whether a name
+    meant its former bearer then (gazetteer.candidates)."""
     hits = [(end - len(name) + 1, end + 1, name) for end, name in _region_automaton().iter(text)]
     # Unsupported short forms go before overlaps are resolved, so 向阳 (a short form, and a word)
     # cannot block 阳山县 in 荔湾区向阳山县.
     chosen = [h for h in _longest_non_overlapping(_supported(hits, text)) if not text.startswith("长", h[1])]
     unique = {name for _, _, name in chosen}
-    context = [d for n in unique if len(gazetteer.candidates(n)) == 1 for d in gazetteer.candidates(n)]
+    context = [d for n in unique if len(gazetteer.candidates(n, on)) == 1 for d in gazetteer.candidates(n, on)]
     out = []
     for start, end, name in chosen:
-        division = gazetteer.lookup(name, context)
+        division = gazetteer.lookup(name, context, on)
         if division is None:
             continue
         nxt = text[end : end + 1]
@@ -771,10 +773,11 @@ def find_abbreviations(text: str, orgs: list[Mention]) -> list[Mention]:
 # --- all together -----------------------------------------------------------------------------
 
 
-def find_mentions(text: str, tagging: Tagging | None = None) -> list[Mention]:
+def find_mentions(text: str, tagging: Tagging | None = None, on: str | None = None) -> list[Mention]:
     """All top-level mentions in text order; regions inside organisations sit in `inner`. `tagging` is the
-    tagger's reading of `text` when a batch was tagged together (tagger.tag_many)."""
-    divisions = find_divisions(text)
+    tagger's reading of `text` when a batch was tagged together (tagger.tag_many); `on` is the article's
+    date, which decides what a place name meant then (gazetteer.candidates)."""
+    divisions = find_divisions(text, on)
     subregions, divisions = find_subregions(text, divisions)
     regions = sorted(divisions + subregions, key=lambda m: m.start)
     tagging = tagging or tag(text)

@@ -51,11 +51,11 @@ def extract_document(
     """The SCHEMA.md object for an already normalised document: the relations whose confidence is at
     least `min_confidence` (0 keeps every candidate), each with its rule and confidence. `tagging` is the
     tagger's reading of `doc.text` when it was read with other articles (`Batch`)."""
-    mentions = find_mentions(doc.text, tagging)
+    source = extract_metadata(doc.original, doc.plain or doc.text, doc.html_title)
+    mentions = find_mentions(doc.text, tagging, on=source.get("date"))
     canon = Canon(mentions, doc.text)
     relations = extract_relations(doc.text, split(doc.text, mentions), canon)
     relations = [r for r in relations if r["confidence"] >= min_confidence]
-    source = extract_metadata(doc.original, doc.plain or doc.text, doc.html_title)
     source["script"] = doc.script
     return {
         "id": article_id,
