@@ -317,8 +317,26 @@ def former_names(division: Division) -> list[FormerName]:
     >>> [(f.name, f.date) for f in former_names(lookup("林芝市"))]
     [('林芝地区', '2015-04')]
     """
-    found = [f for formers in _former().values() for f in formers if f.division == division]
-    return sorted(found, key=lambda f: (f.date, f.name))
+    return list(_former_by_division().get(division, ()))
+
+
+@cache
+def _former_by_division() -> dict[Division, tuple[FormerName, ...]]:
+    index: dict[Division, list[FormerName]] = {}
+    for formers in _former().values():
+        for f in formers:
+            index.setdefault(f.division, []).append(f)
+    return {d: tuple(sorted(v, key=lambda f: (f.date, f.name))) for d, v in index.items()}
+
+
+def former_labels(division: Division) -> list[str]:
+    """The former names that denote `division` alone today (林芝地区 for 林芝市; not 酒泉市 for 肃州区,
+    which is the name of another division now), for search: the build adds them as alternative labels.
+
+    >>> former_labels(lookup("巴宜区")), former_labels(lookup("肃州区"))
+    (['林芝县'], [])
+    """
+    return [f.name for f in former_names(division) if candidates(f.name) == (division,)]
 
 
 def _stem_long_enough(name: str) -> bool:

@@ -15,6 +15,7 @@ from functools import lru_cache
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from graphkit import gazetteer
 from graphkit.model import Dataset, Entity, Event, Source, counted
 from graphkit.ontology import (
     DCTERMS,
@@ -78,6 +79,21 @@ def decimal_literal(value: Decimal) -> Literal:
     return Literal(text if "." in text else f"{text}.0", datatype=XSD.decimal)
 
 
+def _former_triples(node: URIRef, entity: Entity) -> Iterator[Triple]:
+    """A region's former names (searchable, as alternative labels) and former codes, from the
+    gazetteer's change tables: 巴宜区 is found as 林芝县, 米林市 has had the code 540422."""
+    code = entity.adcode or ""
+    division = gazetteer.by_adcode(code) if entity.type == "Region" and code else None
+    if division is None or division.code6 != code[:6]:
+        return
+    known = {entity.id, entity.name, *entity.aliases}
+    for name in gazetteer.former_labels(division):
+        if name not in known:
+            yield node, SKOS.altLabel, _zh(name)
+    for code in sorted({f.code for f in gazetteer.former_names(division) if f.code and f.code != division.code6}):
+        yield node, GK.formerAdcode, Literal(code)
+
+
 def entity_triples(entity: Entity, dataset: Dataset, coordinates: Coordinates | None = None) -> Iterator[Triple]:
     """The entity's type, labels, place in the region hierarchy and its organisational links."""
     node = entity_iri(entity.id)
@@ -102,6 +118,7 @@ def entity_triples(entity: Entity, dataset: Dataset, coordinates: Coordinates | 
         yield node, SCHEMA.jobTitle, _zh(entity.role)
     if entity.adcode:
         yield node, GK.adcode, Literal(entity.adcode)
+        yield from _former_triples(node, entity)
     if entity.note:
         yield node, SKOS.note, _zh(entity.note)
     if entity.status == "extracted":

@@ -278,12 +278,17 @@ def test_map_shows_the_seed_regions(seed: BrowserPage, tmp_path: Path) -> None:
 def test_timeline_lists_events_by_date(seed: BrowserPage) -> None:
     page = seed.page
     page.click('.gk-tab[data-view="timeline"]')
-    items = page.locator(".gk-tl-item")
+    items = page.locator(".gk-tl-item:not(.gk-tl-ending)")
     total = seed.evaluate("() => window.graphkit.data.meta.events")
     assert items.count() == total
-    dates = [d for d in items.locator(".gk-tl-date").all_inner_texts() if d[:4].isdigit()]
+    dates = [d for d in page.locator(".gk-tl-item .gk-tl-date").all_inner_texts() if d[:4].isdigit()]
     assert dates and dates == sorted(dates, key=lambda d: d[:4])  # by date (a bare year sits mid-year)
     assert page.locator(".gk-tl-dot").count() > 10
+    # a pairing with a stated period is a bar, its end a row of its year: 佛山市–凉山州 ends in 2021
+    assert page.locator(".gk-tl-span").count() >= 40 and page.locator(".gk-tl-end").count() >= 5
+    ending = page.locator(".gk-tl-ending", has_text="佛山市")
+    assert ending.count() == 1 and ending.locator(".gk-tl-date").inner_text() == "2021"
+    assert "凉山彝族自治州" in ending.inner_text() and "2016 – 2021" in ending.inner_text()
     seed.evaluate("() => window.graphkit.setYears(2021, 2021, false)")
     assert 0 < page.locator(".gk-tl-item").count() < total
     # dated 2021, or a pairing whose stated period covers 2021 (listed at its start)

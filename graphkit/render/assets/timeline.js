@@ -2,7 +2,10 @@
  *
  * A strip chart (one lane per relation, a dot per event at its date, sized by money for donations)
  * above a list grouped by year. Events dated only by their article are marked so; events with no
- * date at all are listed last. An event with several parties (one edge each) appears once.
+ * date at all are listed last. An event with several parties (one edge each) appears once. A pairing
+ * with a stated period is drawn as a bar from its start to its end (open-ended: to the chart's edge),
+ * and its end is listed in the year it ends, so a re-pairing reads as one bar ending where another
+ * begins.
  */
 (function () {
   "use strict";
@@ -10,7 +13,7 @@
   const { el, svg, byId, clear } = gk.util;
   const f = gk.fmt;
   const root = byId("gk-view-timeline");
-  const state = { dirty: true, events: [] };
+  const state = { dirty: true, events: [], ends: [] };
 
   /** yyyy[-mm[-dd]] → fractional year (a year alone sits mid-year, a month mid-month). */
   function position(when) {
@@ -29,7 +32,25 @@
       return a.t - b.t || (b.gk.amount || 0) - (a.gk.amount || 0);
     });
     state.events = events;
+    // the end of each pairing's stated period, listed in its year when the year filter shows that year
+    const st = gk.state;
+    state.ends = events.filter(function (ev) { return ev.gk.relation === "pairing" && ev.gk.validTo; })
+      .map(function (ev) { return { ev: ev, t: position(ev.gk.validTo) }; })
+      .filter(function (end) {
+        const year = Math.floor(end.t);
+        return (st.yearFrom === null || year >= st.yearFrom) && (st.yearTo === null || year <= st.yearTo);
+      });
     state.dirty = false;
+  }
+
+  /** Events and pairing ends in date order, undated events last. */
+  function entries() {
+    const dated = state.events.filter(function (ev) { return ev.t !== null; });
+    const undated = state.events.filter(function (ev) { return ev.t === null; });
+    const all = dated.map(function (ev) { return { ev: ev, t: ev.t, end: false }; })
+      .concat(state.ends.map(function (end) { return { ev: end.ev, t: end.t, end: true }; }));
+    all.sort(function (a, b) { return a.t - b.t || (a.end - b.end); });
+    return all.concat(undated.map(function (ev) { return { ev: ev, t: null, end: false }; }));
   }
 
   const T = f.T;
@@ -49,8 +70,9 @@
       return r.key !== "within" && dated.some(function (ev) { return ev.gk.relation === r.key; });
     });
     if (!dated.length) return null;
-    const t0 = Math.floor(Math.min.apply(null, dated.map(function (ev) { return ev.t; })));
-    const t1 = Math.floor(Math.max.apply(null, dated.map(function (ev) { return ev.t; }))) + 1;
+    const times = dated.map(function (ev) { return ev.t; }).concat(state.ends.map(function (end) { return end.t; }));
+    const t0 = Math.floor(Math.min.apply(null, times));
+    const t1 = Math.floor(Math.max.apply(null, times)) + 1;
     const left = 110, right = 24, laneH = 54, top = 16;
     const height = top + lanes.length * laneH + 34;
     const x = function (t) { return left + ((t - t0) / Math.max(t1 - t0, 1)) * (width - left - right); };
@@ -62,10 +84,13 @@
       label.textContent = f.term(lane);
       chartSvg.append(label);
     });
+    // a label every `step` years, so that labels of about 36 px never run into each other
+    const perYear = (width - left - right) / Math.max(t1 - t0, 1);
+    const step = [1, 2, 5, 10, 20, 50].find(function (n) { return n * perYear >= 36; }) || 100;
     for (let year = t0; year <= t1; year++) {
       const gx = x(year);
       chartSvg.append(svg("line", { x1: gx, x2: gx, y1: top, y2: top + lanes.length * laneH, class: "gk-tl-grid" }));
-      if (year < t1 || t1 - t0 <= 1) {
+      if ((year < t1 || t1 - t0 <= 1) && year % step === 0) {
         const label = svg("text", { x: year < t1 ? x(year + 0.5) : gx, y: top + lanes.length * laneH + 20, class: "gk-tl-year" });
         label.textContent = String(year);
         chartSvg.append(label);
@@ -73,6 +98,8 @@
     }
     const top1 = Math.max.apply(null, [1].concat(dated.map(function (ev) { return ev.gk.amount || 0; })));
     const seen = new Map();
+    const spans = svg("g", { class: "gk-tl-spans" });
+    chartSvg.append(spans);
     dated.forEach(function (ev) {
       const lane = lanes.findIndex(function (l) { return l.key === ev.gk.relation; });
       if (lane < 0) return;
@@ -84,6 +111,17 @@
       const style = f.relationStyle(ev.gk.relation);
       const precise = ev.gk.when.length > 4 && !ev.gk.whenSource;
       const faint = !f.reviewed(ev.gk);
+      const period = ev.gk.relation === "pairing" && (ev.gk.validFrom || ev.gk.validTo);
+      if (period) { // in force from its start to its end; an open end runs to the chart's edge
+        const x0 = x(ev.gk.validFrom ? position(ev.gk.validFrom) : ev.t);
+        const x1 = ev.gk.validTo ? x(position(ev.gk.validTo)) : width - right;
+        spans.append(svg("line", { x1: x0.toFixed(1), x2: x1.toFixed(1), y1: cy.toFixed(1), y2: cy.toFixed(1), stroke: style.color,
+          class: "gk-tl-span" + (ev.gk.validTo ? "" : " gk-tl-open") + (faint ? " gk-extracted" : "") }));
+        if (ev.gk.validTo) {
+          spans.append(svg("line", { x1: x1.toFixed(1), x2: x1.toFixed(1), y1: (cy - 6).toFixed(1), y2: (cy + 6).toFixed(1),
+            stroke: style.color, class: "gk-tl-end" }));
+        }
+      }
       const dotEl = svg("circle", { cx: x(ev.t).toFixed(1), cy: cy.toFixed(1), r: r.toFixed(1), fill: precise ? style.color : "#fff",
         stroke: style.color, "stroke-width": precise ? 1 : 2, class: "gk-tl-dot" + (faint ? " gk-extracted" : ""), "data-event": ev.key });
       dotEl.addEventListener("pointermove", function (e) { gk.tooltip.show(eventTip(ev), e.clientX, e.clientY); });
@@ -95,15 +133,20 @@
     return chartSvg;
   }
 
-  function row(ev) {
+  /** One list row: the event at its date, or (`end`) the end of a pairing's period at its end date. */
+  function row(ev, end) {
     const style = f.relationStyle(ev.gk.relation);
     const amount = ev.gk.amount ? f.yuanShort(ev.gk.amount) + (ev.gk.period ? " / " + f.periodText(ev.gk.period) : "") : null;
-    const what = [amount, ev.gk.items, f.modeText(ev.gk), ev.gk.role].filter(Boolean).join(" · ");
-    const li = el("li", { className: "gk-tl-item" + (f.reviewed(ev.gk) ? "" : " gk-extracted"), dataset: { event: ev.key } }, [
-      el("span", { className: "gk-tl-date", text: ev.gk.when ? ev.gk.when : "—",
-        title: ev.gk.whenSource ? T("事件本身未注明日期，此为报道日期", "The event states no date: this is its article's") : "" },
-      ev.gk.whenSource ? [el("sup", { text: T("报", "a") })] : []),
-      el("span", { className: "gk-tl-rel" }, [f.lineSwatch(ev.gk.relation), f.term(style)]),
+    const period = ev.gk.relation === "pairing" ? f.validityText(ev.gk) : null;
+    const what = [amount, ev.gk.items, f.modeText(ev.gk), period, ev.gk.role].filter(Boolean).join(" · ");
+    const date = end ? ev.gk.validTo : ev.gk.when;
+    const li = el("li", { className: "gk-tl-item" + (end ? " gk-tl-ending" : "") + (f.reviewed(ev.gk) ? "" : " gk-extracted"),
+      dataset: { event: ev.key } }, [
+      el("span", { className: "gk-tl-date", text: date ? date : "—",
+        title: !end && ev.gk.whenSource ? T("事件本身未注明日期，此为报道日期", "The event states no date: this is its article's") : "" },
+      !end && ev.gk.whenSource ? [el("sup", { text: T("报", "a") })] : []),
+      el("span", { className: "gk-tl-rel" }, [f.lineSwatch(ev.gk.relation),
+        end ? T("结对结束", "pairing ends") : f.term(style)]),
       el("span", { className: "gk-tl-route" }, [
         el("button", { className: "gk-link", type: "button", text: parties(ev.from), onClick: function (e) { e.stopPropagation(); gk.selectNode(ev.from[0]); } }),
         el("span", { className: "gk-arrow", text: " → " }),
@@ -113,7 +156,7 @@
       ev.gk.sourceId ? el("span", { className: "gk-tl-source" }, [f.sourceTitle(ev.gk.sourceId)]) : null,
     ]);
     li.addEventListener("click", function () { gk.selectEdge(ev.edge); });
-    ev.row = li;
+    if (end) ev.endRow = li; else ev.row = li;
     return li;
   }
 
@@ -130,16 +173,17 @@
     ]);
     const list = el("div", { className: "gk-tl-list" });
     let year = undefined, ul = null;
-    events.slice(0, 3000).forEach(function (ev) {
-      const y = ev.t === null ? T("无日期 undated", "Undated") : String(Math.floor(ev.t));
+    const shown = entries();
+    shown.slice(0, 3000).forEach(function (entry) {
+      const y = entry.t === null ? T("无日期 undated", "Undated") : String(Math.floor(entry.t));
       if (y !== year) {
         year = y;
         ul = el("ul", { className: "gk-tl-items" });
         list.append(el("h3", { className: "gk-tl-group", text: y }), ul);
       }
-      ul.append(row(ev));
+      ul.append(row(entry.ev, entry.end));
     });
-    if (events.length > 3000) list.append(el("p", { className: "gk-sub", text: T("仅列出前 3000 项；请用筛选缩小范围。", "The first 3,000 events; narrow them with the filters.") }));
+    if (shown.length > 3000) list.append(el("p", { className: "gk-sub", text: T("仅列出前 3000 项；请用筛选缩小范围。", "The first 3,000 events; narrow them with the filters.") }));
     root.append(el("div", { className: "gk-tl" }, [head, chart(events, width), events.length ? list : el("p", { className: "gk-sub", text: T("没有符合筛选条件的事件。", "No event passes the filters.") })]));
     highlight();
   }
@@ -151,6 +195,7 @@
       if (sel && sel.kind === "edge") on = ev.edges.indexOf(sel.id) >= 0;
       else if (sel && sel.kind === "node") on = ev.from.indexOf(sel.id) >= 0 || ev.to.indexOf(sel.id) >= 0;
       if (ev.row) ev.row.classList.toggle("gk-selected-row", on);
+      if (ev.endRow) ev.endRow.classList.toggle("gk-selected-row", on);
       if (ev.dot) ev.dot.classList.toggle("gk-tl-on", on);
     });
   }
