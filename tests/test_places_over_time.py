@@ -101,3 +101,21 @@ def test_the_place_command_answers_with_todays_code_and_the_former_ones() -> Non
     assert sorted(r["adcode"] for r in four) == ["320106", "320302", "350102", "410204"]
     missing = graphkit_cli("place", "火星县")
     assert missing.returncode == 2 and missing.stderr.strip().startswith("error: 火星县:")
+
+
+def test_a_region_carries_its_former_names_and_codes_in_rdf(tiny_data: Path) -> None:
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
+    from graphkit.model import Entity
+    from graphkit.ontology import GK
+    from graphkit.rdf_mapping import entity_triples
+
+    dataset = load(tiny_data)
+    milin = Entity(id="米林市", type="Region", name="米林市", level="county", adcode="540481")
+    triples = set(entity_triples(milin, dataset))
+    assert (GK.formerAdcode, Literal("540422")) in {(p, o) for _, p, o in triples}
+    assert (SKOS.altLabel, Literal("米林县", lang="zh")) in {(p, o) for _, p, o in triples}
+    # 县级酒泉市 is 肃州区 now, but 酒泉市 names the prefecture today: not a label of 肃州区
+    suzhou = Entity(id="肃州区", type="Region", name="肃州区", level="district", adcode="620902")
+    assert not {o for _, p, o in entity_triples(suzhou, dataset) if p == SKOS.altLabel}
