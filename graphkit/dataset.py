@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import reprlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -47,11 +47,13 @@ ENTITY_FIELDS = {
     "adcode", "note",
 }
 SOURCE_FIELDS = {"id", "title", "publisher", "date", "url", "script", "file", "sha256", "status", "kind", "events"}
-EVENT_FIELDS = {
-    "id", "type", "from", "to", "person", "mode", "amount", "approximate", "amount_text", "per", "items",
-    "quantity", "purpose", "role", "date", "brokers", "span", "planned", "note", "figure", "aggregate",
+#: An event's fields in the order files are written (`event_dict`); the review form sends the same.
+EVENT_FIELD_ORDER: tuple[str, ...] = (
+    "id", "type", "from", "person", "to", "mode", "amount", "approximate", "amount_text", "per", "items",
+    "quantity", "purpose", "role", "date", "brokers", "planned", "note", "span", "figure", "aggregate",
     "valid_from", "valid_to", "as_of", "also_in",
-}
+)
+EVENT_FIELDS = frozenset(EVENT_FIELD_ORDER)
 # Which parties each event type needs, by field name.
 REQUIRED_PARTIES = {"pairing": ("from", "to"), "donation": ("from", "to"), "secondment": ("person", "to")}
 DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -238,7 +240,7 @@ class _Reader:
     def fail(self, field: str | None, message: str) -> DataError:
         return DataError(self.path, self.line(field), field, message)
 
-    def check_fields(self, allowed: set[str], what: str) -> None:
+    def check_fields(self, allowed: Set[str], what: str) -> None:
         for key in self.data:
             if key not in allowed:
                 raise self.fail(key, f"unknown field for {what} (allowed: {', '.join(sorted(allowed))})")

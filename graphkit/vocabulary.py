@@ -22,8 +22,8 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
 __all__ = [
-    "OTHER", "REGISTER_LINKS", "WITHIN", "Term", "entity_type", "entity_types", "label", "level", "levels",
-    "mode_parents", "modes", "register_link", "relation", "relations",
+    "FIGURES", "OTHER", "REGISTER_LINKS", "WITHIN", "Term", "entity_type", "entity_types", "figure", "label",
+    "level", "levels", "mode_parents", "modes", "register_link", "relation", "relations",
 ]
 
 
@@ -54,6 +54,14 @@ REGISTER_LINKS: tuple[Term, ...] = (
     Term("parent", "隶属于", "part of", WITHIN.color),
     Term("based", "所在地", "located in", WITHIN.color),
     Term("member", "所属单位", "member of", WITHIN.color),
+)
+#: What kind of figure a donation's amount is (graphkit.model.FIGURES, which decides what totals add),
+#: as the page's panel, the review form and the exports name it; drawn in the donation colour.
+FIGURES: tuple[Term, ...] = (
+    Term("gift", "一次性捐赠", "a gift", RELATION_COLORS["donation"]),
+    Term("pledge", "承诺/计划", "a pledge", RELATION_COLORS["donation"]),
+    Term("cumulative", "累计数", "a cumulative total", RELATION_COLORS["donation"]),
+    Term("annual", "年度预算/资金", "an annual budget", RELATION_COLORS["donation"]),
 )
 #: An entity of a type the vocabulary does not know (never in valid data; kept visible, never hidden).
 OTHER = Term("Other", "其他", "other", "#9aa3ad")
@@ -142,6 +150,15 @@ def _find(terms: tuple[Term, ...], key: str | None) -> Term:
 def entity_type(key: str | None) -> Term:
     """The term of an entity type (OTHER for an unknown one)."""
     return _find(entity_types(), key)
+
+
+def figure(key: str | None) -> Term:
+    """The label of a kind of figure (`FIGURES`).
+
+    >>> figure("cumulative").zh
+    '累计数'
+    """
+    return _find(FIGURES, key)
 
 
 def relation(key: str | None) -> Term:

@@ -139,6 +139,29 @@ def test_save_writes_the_reviewed_source_and_moves_its_entities(workspace: dict[
     assert web.get("/api/queue").json()[0]["status"] == "reviewed"
 
 
+def test_a_save_keeps_every_field_of_an_event_and_a_second_save_changes_nothing(workspace: dict[str, Path]) -> None:
+    web = client(workspace)
+    source = web.get("/api/sources/luchuan").json()
+    gift = next(e for e in _accepted(source) if e["type"] == "donation")
+    pairing = {**next(e for e in _accepted(source) if e["type"] == "pairing"), "from": ["鹭川市海港区"]}
+    events = [{**gift, "figure": "annual", "aggregate": True},
+              {**pairing, "valid_from": "2024", "valid_to": "2026", "also_in": ["backbone-2016-guideline"]}]
+    saved = web.post("/api/sources/luchuan", json={"events": events}, headers={**WRITE, "If-Match": source["version"]})
+    assert saved.status_code == 200, saved.text
+    path = workspace["data"] / "sources" / "luchuan.yaml"
+    first = path.read_text("utf-8")
+    written = yaml.safe_load(first)["events"]
+    assert (written[0]["figure"], written[0]["aggregate"]) == ("annual", True)
+    assert (written[1]["valid_from"], written[1]["valid_to"], written[1]["also_in"]) == (
+        "2024", "2026", ["backbone-2016-guideline"])
+    # what the form reads back is what it saves: opening and saving again writes the same file
+    again = web.get("/api/sources/luchuan").json()
+    cards = [{k: v for k, v in e.items() if k not in ("key", "rule", "confidence", "decision")} for e in again["events"]]
+    resaved = web.post("/api/sources/luchuan", json={"events": cards}, headers={**WRITE, "If-Match": again["version"]})
+    assert resaved.status_code == 200, resaved.text
+    assert path.read_text("utf-8") == first
+
+
 def test_merging_the_wrong_district_into_the_right_one_keeps_its_name_as_an_alias(
     workspace: dict[str, Path]
 ) -> None:
@@ -298,6 +321,10 @@ def test_reviewing_in_the_browser_fixes_a_wrong_district_and_keeps_markup_as_tex
         for i, kind in enumerate(types):
             page.evaluate(f"() => {{ window.graphkitReview.state.focus = {i}; }}")
             page.keyboard.press("a" if kind == "donation" else "r")
+        # the gift's amount is a cumulative figure: kept, and out of totals
+        donation = cards.nth(types.index("donation"))
+        donation.locator('select[data-field="figure"]').select_option("cumulative")
+        assert donation.locator('select[data-field="aggregate"]').input_value() == ""
         # … and add the right one from its sentence
         select_text(page, "鹭川市海港区与青岚县签订结对帮扶协议")
         page.locator("#rv-add").click()
@@ -306,6 +333,7 @@ def test_reviewing_in_the_browser_fixes_a_wrong_district_and_keeps_markup_as_tex
         pick_party(page, added, "from", "鹭川市海港", "鹭川市海港区")
         pick_party(page, added, "to", "青岚县", "青岚县")
         fill_field(added, "mode", "结对帮扶")
+        fill_field(added, "valid_from", "2024-06")
         page.keyboard.press("Control+s")
         page.locator("#rv-status.rv-done").wait_for(timeout=60_000)
         page.screenshot(path=str(workspace["data"].parent / "review.png"))
@@ -315,6 +343,8 @@ def test_reviewing_in_the_browser_fixes_a_wrong_district_and_keeps_markup_as_tex
     written = yaml.safe_load((workspace["data"] / "sources" / "luchuan.yaml").read_text("utf-8"))
     assert [(e["type"], e["from"], e["to"], e.get("mode")) for e in written["events"]] == [
         ("donation", ["鹭川市海港区"], ["青岚县第一中学"], None), ("pairing", ["鹭川市海港区"], ["青岚县"], "结对帮扶")]
+    assert written["events"][0]["figure"] == "cumulative" and "aggregate" not in written["events"][0]
+    assert written["events"][1]["valid_from"] == "2024-06"
     stated = LUCHUAN.splitlines()[4]
     span = written["events"][1]["span"]
     assert LUCHUAN[span[0] : span[1]] == stated[: stated.index(",")]

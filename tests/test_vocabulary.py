@@ -63,3 +63,12 @@ def test_stats_names_types_as_the_vocabulary(built: Path) -> None:
     assert result.returncode == 0, result.stderr
     for term in (*vocabulary.entity_types(), *vocabulary.relations()):
         assert term.zh in result.stdout
+
+
+
+def test_the_kinds_of_figure_are_the_models_and_the_page_names_them_from_here(built: Path) -> None:
+    from graphkit.model import FIGURES
+
+    assert tuple(t.key for t in vocabulary.FIGURES) == FIGURES
+    payload = read_payload((built / "index.html").read_text("utf-8"))
+    assert payload["figures"] == [{"key": t.key, "zh": t.zh, "en": t.en, "color": t.color} for t in vocabulary.FIGURES]

@@ -460,6 +460,7 @@ def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> J
         "entityTypes": [asdict(style) for style in _entity_styles()],
         "relations": [asdict(style) for style in _relation_styles()],
         "levels": [asdict(term) for term in vocabulary.levels()],
+        "figures": [asdict(term) for term in vocabulary.FIGURES],
         "modes": [{**asdict(term), "broader": vocabulary.mode_parents().get(term.key)} for term in vocabulary.modes()],
         "money": money.short_rule(),
         "registerLinks": [asdict(term) for term in vocabulary.REGISTER_LINKS],

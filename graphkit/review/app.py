@@ -43,7 +43,7 @@ from starlette.routing import Route
 
 from graphkit import vocabulary
 from graphkit.dataset import DataError
-from graphkit.review.workspace import Conflict, NotFound, ReviewError, Workspace
+from graphkit.review.workspace import EVENT_FIELDS, Conflict, NotFound, ReviewError, Workspace
 
 ASSETS = Path(__file__).resolve().parent / "assets"
 LOOPBACK = ("127.0.0.1", "localhost", "::1", "[::1]")
@@ -95,6 +95,8 @@ def create_app(workspace: Workspace, hosts: Sequence[str] = LOOPBACK, token: str
             "relations": [{"key": t.key, "zh": t.zh, "color": t.color} for t in vocabulary.relations()],
             "types": [{"key": t.key, "zh": t.zh} for t in vocabulary.entity_types()],
             "levels": [{"key": t.key, "zh": t.zh} for t in vocabulary.levels()],
+            "figures": [{"key": t.key, "zh": t.zh} for t in vocabulary.FIGURES],
+            "eventFields": list(EVENT_FIELDS),
         }
         from graphkit.render.page import json_for_script
 

@@ -36,6 +36,7 @@ import yaml
 
 from graphkit import containment, vocabulary
 from graphkit.dataset import (
+    EVENT_FIELD_ORDER,
     EXTRACTED_REGISTER,
     REGISTER,
     DataError,
@@ -55,11 +56,9 @@ from graphkit.review.gold import find_article
 SOURCES = Path("sources")
 DRAFTS = Path(".review")
 EXTRACTED, IN_REVIEW, REVIEWED = "extracted", "in review", "reviewed"
-#: The fields of an event a reviewer may set, in the dataset's order.
-EVENT_FIELDS = (
-    "type", "from", "person", "to", "mode", "amount", "approximate", "amount_text", "per", "items", "quantity",
-    "purpose", "role", "date", "brokers", "planned", "note", "span",
-)  # fmt: skip
+#: The fields of an event a reviewer may set, in the dataset's order: all of them, so that a save keeps
+#: what the form does not show (a pairing's sources beside its own, `also_in`).
+EVENT_FIELDS = tuple(field for field in EVENT_FIELD_ORDER if field != "id")
 ENTITY_FIELDS = ("id", "type", "name", "aliases", "level", "part_of", "located_in", "member_of", "role", "adcode")
 _PREFIX = {"pairing": "p", "donation": "d", "secondment": "s"}
 REVIEWED_HEADER = "# Reviewed with `graphkit review` against {file}; spans are [start, end) offsets into its text.\n"

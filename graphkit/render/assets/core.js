@@ -251,15 +251,15 @@
     return gk.when + (gk.whenSource ? T("（报道日期）", " (article date)") : "");
   }
 
-  const FIGURES = {
-    pledge: ["承诺/计划，不计入汇总", "a pledge, not in totals"],
-    cumulative: ["累计数，不计入汇总", "a cumulative total, not in totals"],
-    annual: ["年度预算/资金，不计入汇总", "an annual budget, not in totals"],
-  };
-  /** What kind of figure a donation's amount is, when it is not a gift (graphkit.model.FIGURES). */
+  const FIGURES = new Map(DATA.figures.map(function (t) { return [t.key, t]; }));
+  /** What kind of figure a donation's amount is, when it is not a gift (graphkit.vocabulary.FIGURES),
+   * and whether totals leave it out: an amount they add carries `counted` (graphkit.model.counted). */
   function figureText(gk) {
-    const kind = FIGURES[gk.figure] || (gk.planned && gk.relation === "donation" ? FIGURES.pledge : null);
-    return kind ? T(kind[0], kind[1]) : null;
+    const key = gk.figure || (gk.planned && gk.relation === "donation" ? "pledge" : null);
+    const kind = key && key !== "gift" ? FIGURES.get(key) : null;
+    if (!kind) return null;
+    const left = gk.amount && gk.counted === undefined;
+    return T(kind.zh + (left ? "，不计入汇总" : ""), kind.en + (left ? ", not in totals" : ""));
   }
 
   /** When a pairing holds: 2010–2020, 2016 起, or 截至 2019 (graphkit's validFrom / validTo / asOf). */

@@ -13,16 +13,18 @@
   const RELATIONS = new Map(VOCAB.relations.map(function (r) { return [r.key, r]; }));
   const FIELDS = {
     pairing: [["from", "帮扶方", "parties"], ["to", "受助方", "parties"], ["mode", "方式", "mode"],
-      ["date", "日期", "text"], ["note", "备注", "text"]],
+      ["date", "日期", "text"], ["valid_from", "起始", "text"], ["valid_to", "终止", "text"], ["as_of", "截至", "text"],
+      ["note", "备注", "text"]],
     donation: [["from", "捐赠方", "parties"], ["to", "受赠方", "parties"], ["amount", "金额(元)", "number"],
       ["approximate", "约数", "flag"], ["amount_text", "原文金额", "text"], ["per", "周期", "period"],
+      ["figure", "金额性质", "figure"], ["aggregate", "计入汇总", "aggregate"],
       ["items", "物品", "text"], ["quantity", "数量", "text"], ["purpose", "用途", "text"],
       ["brokers", "对接人", "parties"], ["date", "日期", "text"], ["planned", "计划中", "flag"], ["note", "备注", "text"]],
     secondment: [["from", "派出单位", "parties"], ["person", "人员/工作队", "party"], ["to", "派驻单位", "parties"],
       ["role", "职务", "text"], ["date", "日期", "text"], ["note", "备注", "text"]],
   };
-  const EVENT_KEYS = ["type", "from", "person", "to", "mode", "amount", "approximate", "amount_text", "per", "items",
-    "quantity", "purpose", "role", "date", "brokers", "planned", "note", "span"];
+  // every field of an event the server keeps (graphkit.dataset's order), so a save loses none
+  const EVENT_KEYS = VOCAB.eventFields;
 
   const state = {
     queue: [], source: null, version: "", cards: [], entities: {}, newEntities: [], merges: [], focus: 0, history: [],
@@ -329,6 +331,18 @@
     document.querySelectorAll(".rv-card").forEach(function (node, i) { node.classList.toggle("rv-focus", i === state.focus); });
   }
 
+  /** A select of [value, label] options with `current` chosen; `set` receives the new value. */
+  function choice(options, current, set) {
+    const control = el("select");
+    options.forEach(function (p) {
+      const option = el("option", { text: p[1] }); option.value = p[0];
+      if (current === p[0]) option.selected = true;
+      control.append(option);
+    });
+    control.addEventListener("change", function () { changed(function () { set(control.value); }); });
+    return control;
+  }
+
   function fieldView(card, spec, error) {
     const key = spec[0], label = spec[1], kind = spec[2];
     let control;
@@ -337,14 +351,21 @@
       control = el("input", { type: "checkbox" });
       control.checked = !!card[key];
       control.addEventListener("change", function () { changed(function () { card[key] = control.checked; }); });
+    } else if (kind === "figure") { // a pledge is planned and a planned gift is a pledge (the loader's rule)
+      control = choice([["", VOCAB.figures[0].zh]].concat(VOCAB.figures.slice(1).map(function (t) { return [t.key, t.zh]; })),
+        card.figure || (card.planned ? "pledge" : ""), function (value) {
+          card.figure = value || null;
+          card.planned = value === "pledge" ? true : null;
+        });
+    } else if (kind === "aggregate") { // empty: what the figure implies (graphkit.model.recommended_for_aggregates)
+      control = choice([["", "按金额性质"], ["true", "计入"], ["false", "不计入"]],
+        card.aggregate === true ? "true" : card.aggregate === false ? "false" : "", function (value) {
+          card.aggregate = value === "" ? null : value === "true";
+        });
     } else if (kind === "period") {
-      control = el("select");
-      [["", "一次性"], ["month", "每月"], ["year", "每年"]].forEach(function (p) {
-        const option = el("option", { text: p[1] }); option.value = p[0];
-        if ((card[key] || "") === p[0]) option.selected = true;
-        control.append(option);
+      control = choice([["", "一次性"], ["month", "每月"], ["year", "每年"]], card[key] || "", function (value) {
+        card[key] = value || null;
       });
-      control.addEventListener("change", function () { changed(function () { card[key] = control.value || null; }); });
     } else {
       control = el("input", { type: kind === "number" ? "number" : "text" });
       if (kind === "mode") control.setAttribute("list", "rv-modes");
@@ -357,6 +378,7 @@
         });
       });
     }
+    if (control.tagName === "SELECT") control.setAttribute("data-field", key);
     const row = el("label", { className: "rv-field" }, [el("span", { text: label }), control]);
     if (error && error.field === key) {
       row.classList.add("rv-error");
