@@ -186,8 +186,10 @@ def _plan(data_dir: Path, previous: Path | None, store: str | None, full: bool) 
     entities, sources = records
     changed, removed = manifest.changed_sources(before)
     register_changed = manifest.registers != before.registers
+    curated_unchanged = manifest.registers.get(str(data_io.REGISTER)) == before.registers.get(str(data_io.REGISTER))
     dataset = data_io.load(
         data_dir, entities=None if register_changed else entities,
+        curated={i: e for i, e in entities.items() if e.status != "extracted"} if curated_unchanged else None,
         sources={i: s for i, s in sources.items() if i in manifest.sources and i not in changed},
     )
     manifest.quads = {k: v for k, v in before.quads.items() if k not in changed | removed}
@@ -324,16 +326,27 @@ def _fill_store(on_disk: bool, staging: Path, plan: Plan) -> Store:
     with StoreSpec.directory(plan.previous / STORE_DIR).open(read_only=True) as before:  # type: ignore[operator]
         before.checkpoint(staging / STORE_DIR)
     target = StoreSpec.directory(staging / STORE_DIR).open()
-    chunks = staging / CHUNKS
-    replaced = [(source_graph(i), chunks / "sources" / f"{i}.nq") for i in sorted(plan.changed | plan.removed)]
+    replaced = [(source_graph(i), f"sources/{i}.nq") for i in sorted(plan.changed | plan.removed)]
     if plan.register_changed:
-        replaced.append((ENTITIES_GRAPH, chunks / "entities.nq"))
-    replaced.append((ROLLUPS_GRAPH, chunks / "rollups.nq"))
-    for graph, chunk in replaced:  # emptied, then bulk-loaded from the chunk just written
-        target.replace_graph(graph, ())
-        if chunk.exists():
-            target.load_file(chunk)
+        replaced.append((ENTITIES_GRAPH, "entities.nq"))
+    replaced.append((ROLLUPS_GRAPH, "rollups.nq"))
+    for graph, name in replaced:
+        _update_graph(target, graph, plan.previous / CHUNKS / name, staging / CHUNKS / name)  # type: ignore[operator]
     return target
+
+
+def _update_graph(store: Store, graph: URIRef, before: Path, after: Path) -> None:
+    """Make the store's `graph` (a copy of the previous build's, written from the chunk `before`) hold
+    the chunk `after`: by their difference, line by line (an N-Quads line is one quad), when both
+    exist — four new entities or one changed total touch a few lines, where emptying the register's
+    or the roll-ups' graph and loading it again took 10 s at a million quads; else emptied and loaded."""
+    if not after.exists() or not before.exists():
+        store.replace_graph(graph, ())
+        if after.exists():
+            store.load_file(after)
+        return
+    old, new = set(before.read_bytes().splitlines()), set(after.read_bytes().splitlines())
+    store.change_quads(removed=sorted(old - new), added=sorted(new - old))
 
 
 def validate_dataset(dataset: Dataset) -> Validation:

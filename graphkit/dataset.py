@@ -510,13 +510,16 @@ def _read_url(reader: _Reader) -> str | None:
 
 
 def load(
-    data_dir: Path | str, *, entities: Mapping[str, Entity] | None = None, sources: Mapping[str, Source] | None = None
+    data_dir: Path | str, *, entities: Mapping[str, Entity] | None = None, sources: Mapping[str, Source] | None = None,
+    curated: Mapping[str, Entity] | None = None,
 ) -> Dataset:
     """Load and validate the whole dataset; raises DataError on the first problem found.
 
     A build that kept the records of an earlier read passes those whose files did not change:
-    `entities` for unchanged registers, `sources` by id. They are taken as they are, and every
-    reference between them and what is read again is checked as if all had been read.
+    `entities` for unchanged registers, or `curated` for an unchanged data/entities.yaml when only the
+    extracted register changed (an ingest: 22,000 curated entities are not parsed again for four new
+    ones), `sources` by id. They are taken as they are, and every reference between them and what is
+    read again is checked as if all had been read.
     """
     root = Path(data_dir)
     recover_journal(root)
@@ -528,11 +531,17 @@ def load(
         dataset.entities.update(entities)
     else:
         entity_lines: dict[str, _Reader] = {}
-        _read_register(register, "reviewed", dataset, entity_lines)
+        if curated is not None:
+            dataset.entities.update(curated)
+        else:
+            _read_register(register, "reviewed", dataset, entity_lines)
         extracted = root / EXTRACTED_REGISTER
-        if extracted.is_file():
-            _read_register(extracted, "extracted", dataset, entity_lines)
-        _check_entity_links(dataset, entity_lines)
+        try:
+            if extracted.is_file():
+                _read_register(extracted, "extracted", dataset, entity_lines)
+            _check_entity_links(dataset, entity_lines)
+        except KeyError:  # a curated entity taken as it was has a problem now: read it, for its line
+            return load(root, sources=sources)
     known = sources or {}
     event_lines: dict[str, tuple[Path, dict[str, int]]] = {}
     for path in sorted((root / "sources").glob("*.yaml")):
@@ -559,6 +568,8 @@ def _read_register(path: Path, status: str, dataset: Dataset, readers: dict[str,
     for reader in _mapping_list(path, _read_yaml(path) or [], "entities"):
         entity = _read_entity(reader, status)
         if entity.id in dataset.entities:
+            if entity.id not in readers:  # taken from an earlier read of the other register: read it again
+                raise KeyError(entity.id)
             first = readers[entity.id]
             where = f"line {first.line()}" if first.path == path else f"{first.path}:{first.line()}"
             raise reader.fail("id", f"duplicate entity id {shown(entity.id)} (first on {where})")
@@ -569,17 +580,21 @@ def _read_register(path: Path, status: str, dataset: Dataset, readers: dict[str,
 def _check_entity_links(dataset: Dataset, readers: Mapping[str, _Reader]) -> None:
     """Every link between entities must point into the register, and containment must not loop."""
     for entity in dataset.entities.values():
-        reader = readers[entity.id]
+        def fail(field: str, message: str, entity_id: str = entity.id) -> DataError:
+            """The located error; an entity taken from an earlier read has no reader (KeyError), and
+            the caller reads the register again for its line."""
+            return readers[entity_id].fail(field, message)
+
         for field in ("part_of", "located_in", "member_of"):
             target = getattr(entity, field)
             if target is not None and target not in dataset.entities:
-                raise reader.fail(field, f"unknown entity reference {shown(target)}")
+                raise fail(field, f"unknown entity reference {shown(target)}")
         if entity.type == "Region" and entity.part_of and dataset.entities[entity.part_of].type != "Region":
-            raise reader.fail("part_of", f"a region can only be part of a region, not of {entity.part_of!r}")
+            raise fail("part_of", f"a region can only be part of a region, not of {entity.part_of!r}")
         if entity.located_in and dataset.entities[entity.located_in].type != "Region":
-            raise reader.fail("located_in", f"an entity is located in a region, not in {entity.located_in!r}")
+            raise fail("located_in", f"an entity is located in a region, not in {entity.located_in!r}")
         if entity.id in dataset.ancestors(entity.id):
-            raise reader.fail("part_of", f"{shown(entity.id)} contains itself through part_of/located_in")
+            raise fail("part_of", f"{shown(entity.id)} contains itself through part_of/located_in")
 
 
 def _check_event_references(dataset: Dataset, lines: Mapping[str, tuple[Path, dict[str, int]]], root: Path) -> None:

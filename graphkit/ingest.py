@@ -299,8 +299,9 @@ def _settle(
         plan = _plan(data_dir, dataset, register, sources)
         staged = stage_data(data_dir, plan.writes, tmp / f"attempt-{attempt}")
         written = {path.stem for path, _ in plan.writes if path.parent == data_dir / "sources"}
+        curated = {i: e for i, e in dataset.entities.items() if e.status != "extracted"}  # ingest never writes it
         try:  # the sources it does not write were checked when data/ was read: only references are checked again
-            load(staged, sources={i: s for i, s in dataset.sources.items() if i not in written})
+            load(staged, sources={i: s for i, s in dataset.sources.items() if i not in written}, curated=curated)
             return plan, staged
         except DataError as exc:
             culprit = Path(exc.path)

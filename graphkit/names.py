@@ -34,6 +34,23 @@ def name_key(name: str | None) -> str:
     return to_simplified("".join(text.split()))
 
 
+#: Each name's pinyin keys once worked out (pypinyin segments a name into phrases: 200 µs a name, 4 s
+#: for a 22,000-entity page). A build carries it to the next (`pinyin_memo`, `remember_pinyin`).
+_PINYIN: dict[str, tuple[str, ...]] = {}
+
+
+def _name_pinyin(name: str) -> tuple[str, ...]:
+    found = _PINYIN.get(name)
+    if found is None:
+        from pypinyin import lazy_pinyin
+
+        syllables = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in lazy_pinyin(name)]
+        syllables = [s for s in syllables if s]
+        keys = ("".join(syllables), "".join(s[0] for s in syllables))
+        found = _PINYIN[name] = tuple(dict.fromkeys(k for k in keys if k))
+    return found
+
+
 def pinyin_keys(names: Iterable[str]) -> list[str]:
     """Toneless pinyin and its initials for each Chinese name (黑水县 -> heishuixian, hsx).
 
@@ -42,18 +59,21 @@ def pinyin_keys(names: Iterable[str]) -> list[str]:
     >>> pinyin_keys(["黑水县"])
     ['heishuixian', 'hsx']
     """
-    from pypinyin import lazy_pinyin
-
     keys: list[str] = []
     for name in names:
-        if not _CJK.search(name):
-            continue
-        syllables = [re.sub(r"[^a-z0-9]", "", s.lower()) for s in lazy_pinyin(name)]
-        syllables = [s for s in syllables if s]
-        for key in ("".join(syllables), "".join(s[0] for s in syllables)):
-            if key and key not in keys:
-                keys.append(key)
+        if _CJK.search(name):
+            keys.extend(k for k in _name_pinyin(name) if k not in keys)
     return keys
+
+
+def pinyin_memo() -> dict[str, tuple[str, ...]]:
+    """The pinyin worked out so far, by name (to keep beside a build)."""
+    return dict(_PINYIN)
+
+
+def remember_pinyin(memo: dict[str, tuple[str, ...]]) -> None:
+    """Take over pinyin worked out before (a previous build's `pinyin_memo`)."""
+    _PINYIN.update(memo)
 
 
 def suggestions(name: str, candidates: Iterable[str], limit: int = 3) -> list[str]:

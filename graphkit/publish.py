@@ -88,6 +88,12 @@ def current_build(out_dir: Path) -> Path | None:
     return out_dir / os.readlink(link) if link.is_symlink() else None
 
 
+def published_beside(build: Path) -> Path | None:
+    """The published build of the output folder that `build` (a folder of `new_build`) is staged in,
+    or None: what a build's views may carry their caches over from."""
+    return current_build(build.parent.parent) if build.parent.name == BUILDS else None
+
+
 def publish(out_dir: Path, build: Path) -> list[Path]:
     """Make `build` the current build in one rename; returns the paths under out/ that now show it."""
     _adopt_legacy(out_dir)

@@ -380,3 +380,20 @@ def test_the_articles_of_curated_sources_are_kept(data: Path) -> None:
     report = ingest(curated, data, data.parent / "out", rebuild=False)
     assert {f.status for f in report.files} == {KEPT}
     assert snapshot(data) == before
+
+
+def test_a_load_that_takes_the_curated_register_as_it_was_still_reports_lines(tiny_data: Path) -> None:
+    curated = dict(load(tiny_data).entities)
+    register = tiny_data / EXTRACTED_REGISTER
+    register.parent.mkdir()
+    register.write_text("- id: 新村\n  type: Region\n  level: village\n  part_of: 黑水县\n", encoding="utf-8")
+    assert load(tiny_data, curated=curated).entities["新村"].part_of == "黑水县"
+    register.write_text("- id: 新村\n  type: Region\n  level: village\n  part_of: 火星县\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(tiny_data, curated=curated)
+    assert (Path(caught.value.path), caught.value.line, caught.value.field) == (register, 4, "part_of")
+    register.write_text("- id: 黑水县\n  type: Region\n  level: county\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        load(tiny_data, curated=curated)  # a duplicate of an entity taken as it was: both places named
+    assert Path(caught.value.path) == register and caught.value.line == 1
+    assert "duplicate entity id '黑水县'" in caught.value.message and "entities.yaml" in caught.value.message

@@ -222,6 +222,11 @@ class Store(ABC):
         """Write a copy of the store into a new directory, openable as a store of its own."""
         raise NotImplementedError(f"{type(self).__name__} cannot copy itself")
 
+    def change_quads(self, *, removed: Sequence[bytes], added: Sequence[bytes]) -> None:
+        """Remove and add quads given as N-Quads lines without blank nodes: how an incremental build
+        moves a store copied with `checkpoint` from one build's graph chunks to the next's."""
+        raise NotImplementedError(f"{type(self).__name__} cannot change quads in place")
+
     def load_file(self, path: Path) -> None:
         """Add the quads of an N-Quads file (the built graph's out/graph.nq)."""
         from rdflib import Dataset

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -136,6 +136,15 @@ class OxigraphStore(Store):
         if self.path is None:
             raise NotImplementedError("an in-memory Oxigraph store cannot copy itself")
         self.store.backup(str(directory))
+
+    def change_quads(self, *, removed: Sequence[bytes], added: Sequence[bytes]) -> None:
+        for lines, change in ((removed, self.store.remove), (added, self.store.add)):
+            quads = list(ox.parse(b"\n".join(lines), format=ox.RdfFormat.N_QUADS)) if lines else []
+            if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
+                raise ValueError("quads with blank nodes cannot be changed one by one (a label names a node "
+                                 "only within one document)")
+            for quad in quads:
+                change(quad)
 
     def replace_graph(self, graph: URIRef, triples: Iterable[Triple]) -> None:
         name = ox.NamedNode(str(graph))
