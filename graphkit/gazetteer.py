@@ -287,9 +287,18 @@ def _old_code(before: tuple[str, ...], division: Division) -> str | None:
     """The code the older gazetteer gives a former name at its level (a county's code does not end in
     00, a prefecture's does) in the same province, if exactly one."""
     county = len(before) > 2
-    codes = {row["adcode"][:6] for row in _read_csv("cpca") if row["name"] == before[-1]}
-    codes = {c for c in codes if c[:2] == division.code6[:2] and (c[4:] != "00") == county and c[2:] != "0000"}
+    codes = {c for c in _old_codes_by_name().get(before[-1], ())
+             if c[:2] == division.code6[:2] and (c[4:] != "00") == county and c[2:] != "0000"}
     return codes.pop() if len(codes) == 1 else None
+
+
+@cache
+def _old_codes_by_name() -> dict[str, tuple[str, ...]]:
+    """The older gazetteer's 6-digit codes by name."""
+    index: dict[str, list[str]] = {}
+    for row in _read_csv("cpca"):
+        index.setdefault(row["name"], []).append(row["adcode"][:6])
+    return {name: tuple(codes) for name, codes in index.items()}
 
 
 @cache

@@ -42,6 +42,7 @@ from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import MAX_BYTES, Batch
 from graphkit.linking import Register, register_order
+from graphkit.manifest import link
 from graphkit.model import (
     Dataset,
     Entity,
@@ -177,15 +178,18 @@ def _plan(data_dir: Path, dataset: Dataset, register: Register, sources: dict[st
 
 
 def stage_data(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Path:
-    """A copy of data/ with the writes applied."""
+    """A copy of data/ with the writes applied: the files it does not write are hard links (copying
+    5,000 source files took 2.5 s), each written file a new file, never written through a link."""
     staged = tmp / "data"
-    # contents only: a read-only data/ must not make its staged copy read-only too
-    shutil.copytree(data_dir, staged, ignore=shutil.ignore_patterns(".*"), copy_function=shutil.copyfile)
+    # folders are made anew (writable even when data/'s are not); files are linked, or copied
+    shutil.copytree(data_dir, staged, ignore=shutil.ignore_patterns(".*"),
+                    copy_function=lambda source, target: link(Path(source), Path(target)))
     for folder in (staged, *(p for p in staged.rglob("*") if p.is_dir())):
         folder.chmod(0o755)
     for path, text in writes:
         target = staged / path.relative_to(data_dir)
         target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # a link to data/'s file: the new text goes to a file of its own
         target.write_text(text, encoding="utf-8")
     return staged
 

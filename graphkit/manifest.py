@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from functools import cache
@@ -127,16 +127,38 @@ def read_records(build: Path, sources: Iterable[str]) -> tuple[dict[str, Entity]
     (a source the build did not keep is left out)."""
     folder = build / RECORDS
     try:
-        data = json.loads((folder / "entities.json").read_text(encoding="utf-8"))
-        entities = {e["id"]: Entity(**{**e, "aliases": tuple(e["aliases"])}) for e in data}
+        entities = dict(_kept(folder / "entities.json", _entities_from_json, 2))
         kept = {}
         for source_id in sources:
             path = folder / "sources" / f"{source_id}.json"
             if path.is_file():
-                kept[source_id] = source_from_json(json.loads(path.read_text(encoding="utf-8")))
+                kept[source_id] = _kept(path, source_from_json, 1 << 17)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     return entities, kept
+
+
+#: Records already read by this process, by file version (inode, modification time, size): a build
+#: hard-links the files that did not change, so the next build's are the same versions, and an ingest
+#: reads the published build's records twice (to link names, then to build). Records are immutable.
+_KEPT: dict[Callable[[Any], Any], dict[tuple[int, int, int], Any]] = {}
+
+
+def _kept(path: Path, parse: Callable[[Any], Any], most: int) -> Any:
+    """The parsed record file, read once per version; at most `most` versions kept per kind (the
+    register's last two: a review server rebuilds after every save)."""
+    status = path.stat()
+    key = (status.st_ino, status.st_mtime_ns, status.st_size)
+    kept = _KEPT.setdefault(parse, {})
+    if key not in kept:
+        if len(kept) >= most:
+            del kept[next(iter(kept))]
+        kept[key] = parse(json.loads(path.read_text(encoding="utf-8")))
+    return kept[key]
+
+
+def _entities_from_json(data: list[dict[str, Any]]) -> dict[str, Entity]:
+    return {e["id"]: Entity(**{**e, "aliases": tuple(e["aliases"])}) for e in data}
 
 
 def _fields(record: Any) -> dict[str, Any]:

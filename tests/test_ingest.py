@@ -397,3 +397,14 @@ def test_a_load_that_takes_the_curated_register_as_it_was_still_reports_lines(ti
         load(tiny_data, curated=curated)  # a duplicate of an entity taken as it was: both places named
     assert Path(caught.value.path) == register and caught.value.line == 1
     assert "duplicate entity id '黑水县'" in caught.value.message and "entities.yaml" in caught.value.message
+
+
+def test_a_staged_copy_never_writes_through_to_data(tiny_data: Path, tmp_path: Path) -> None:
+    from graphkit.ingest import stage_data
+
+    source = tiny_data / "sources" / "t1.yaml"
+    before = source.read_bytes()
+    staged = stage_data(tiny_data, [(source, "changed: true\n")], tmp_path / "stage")
+    assert (staged / "sources" / "t1.yaml").read_text(encoding="utf-8") == "changed: true\n"
+    assert source.read_bytes() == before
+    assert (staged / "entities.yaml").read_bytes() == (tiny_data / "entities.yaml").read_bytes()
