@@ -156,9 +156,9 @@ def staged_build(
                         _fill_other(other, target)
                 staged.result.store = str(chosen)
                 publishing.crash_point("build:store-filled")
+                plan.manifest.write(staging)  # before the views: they may carry what did not change
                 for view in views:
                     view(target, staging)
-            plan.manifest.write(staging)
             write_records(staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed)
             yield staged
         finally:

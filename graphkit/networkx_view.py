@@ -7,11 +7,12 @@ key is the event's IRI, which keeps every edge traceable to its source.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 
-from graphkit.store.base import Store
+from graphkit.store.base import Graphs, Store
 
 ENTITY_QUERY = """
 SELECT ?entity ?type ?label WHERE {
@@ -89,10 +90,10 @@ SELECT ?event ?role ?party WHERE {
 }"""
 
 
-def _rows(store: Store, sparql: str) -> list[dict[str, Any]]:
+def _rows(store: Store, sparql: str, graphs: Graphs | None = None) -> list[dict[str, Any]]:
     from graphkit.query import with_prefixes
 
-    return store.records(with_prefixes(sparql))
+    return store.records(with_prefixes(sparql), graphs)
 
 
 def entity_attributes(store: Store) -> dict[str, dict[str, Any]]:
@@ -128,20 +129,25 @@ def entity_attributes(store: Store) -> dict[str, dict[str, Any]]:
     return nodes
 
 
-def event_attributes(store: Store) -> dict[str, dict[str, Any]]:
-    """Every event's attributes and parties (lists of IRIs under from/to/person/brokers)."""
-    sources = {row["source"]: row for row in _rows(store, SOURCE_QUERY)}
+def event_attributes(store: Store, graphs: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every event's attributes and parties (lists of IRIs under from/to/person/brokers); with
+    `graphs`, only those stated in these sources' graphs (a source's events are told in its graph
+    alone, so an incremental build reads only the graphs that changed)."""
+    chosen = Graphs(default=tuple(graphs)) if graphs is not None else None
+    if chosen is not None and not chosen:
+        return {}
+    sources = {row["source"]: row for row in _rows(store, SOURCE_QUERY, chosen)}
     events: dict[str, dict[str, Any]] = {}
-    for row in _rows(store, EVENT_QUERY):
+    for row in _rows(store, EVENT_QUERY, chosen):
         event = {"relation": row["relation"], "source": row["source"]}
         event.update({k: v for k, v in sources.get(row["source"], {}).items() if v is not None and k != "source"})
         event.update({"from": [], "to": [], "person": [], "brokers": []})
         events[row["event"]] = event
-    for row in _rows(store, ATTRIBUTE_QUERY):
+    for row in _rows(store, ATTRIBUTE_QUERY, chosen):
         if row["event"] in events:
             events[row["event"]][row["key"]] = row["value"]
     for query in (AMOUNT_QUERY, SPAN_QUERY):
-        for row in _rows(store, query):
+        for row in _rows(store, query, chosen):
             if row["event"] in events:
                 events[row["event"]].update({k: v for k, v in row.items() if v is not None and k != "event"})
     for event in events.values():
@@ -150,7 +156,7 @@ def event_attributes(store: Store) -> dict[str, dict[str, Any]]:
         for key in ("sourceDate", "date", "validFrom", "validTo", "asOf"):
             if key in event:
                 event[key] = str(event[key])
-    for row in _rows(store, PARTY_QUERY):
+    for row in _rows(store, PARTY_QUERY, chosen):
         if row["event"] in events:
             events[row["event"]][row["role"]].append(row["party"])
     for event in events.values():
@@ -159,8 +165,9 @@ def event_attributes(store: Store) -> dict[str, dict[str, Any]]:
     return events
 
 
-def to_networkx(store: Store) -> nx.MultiDiGraph:
-    """Entities and the relations derived from events, one edge per (giver, taker, event).
+def to_networkx(store: Store, events: Mapping[str, dict[str, Any]] | None = None) -> nx.MultiDiGraph:
+    """Entities and the relations derived from events, one edge per (giver, taker, event); `events`,
+    when given, are the store's `event_attributes` read before (the page's carried ones).
 
     The giver of a secondment edge is the person or team sent; the sending unit stays an attribute
     (`from`). Edge attributes hold the event's amount, items, date, mode, brokers and source.
@@ -170,7 +177,7 @@ def to_networkx(store: Store) -> nx.MultiDiGraph:
     for iri, attrs in nodes.items():
         graph.add_node(iri, **attrs)
     labels = {iri: attrs["label"] for iri, attrs in nodes.items()}
-    for iri, event in sorted(event_attributes(store).items()):
+    for iri, event in sorted((event_attributes(store) if events is None else events).items()):
         givers = event["person"] if event["relation"] == "secondment" else event["from"]
         attrs = dict(event, event=iri, broker_labels=[labels.get(b, b) for b in event["brokers"]])
         for giver in givers:

@@ -213,10 +213,11 @@ class Store(ABC):
                                               own_dataset=own_dataset)
         return jsonresults.to_json(result).encode("utf-8"), len(result.rows), truncated
 
-    def records(self, sparql: str) -> list[dict[str, Any]]:
+    def records(self, sparql: str, graphs: Graphs | None = None) -> list[dict[str, Any]]:
         """A SELECT's rows as dicts of plain Python values (`QueryResult.dicts`), for views that read
-        a whole graph; stores with `writes_plain_values` make them from their own terms."""
-        return self.query(sparql).dicts()
+        a whole graph (or the `graphs` chosen); stores with `writes_plain_values` make them from their
+        own terms."""
+        return self.query(sparql, graphs=graphs).dicts()
 
     def checkpoint(self, directory: Path) -> None:
         """Write a copy of the store into a new directory, openable as a store of its own."""

@@ -168,10 +168,10 @@ class OxigraphStore(Store):
         solutions = [tuple(from_ox(term) for term in solution) for solution in result]
         return QueryResult(variables=variables, rows=solutions)
 
-    def records(self, sparql: str) -> list[dict[str, Any]]:
-        result = self._raw_query(sparql, None, None, None)
+    def records(self, sparql: str, graphs: Graphs | None = None) -> list[dict[str, Any]]:
+        result = self._raw_query(sparql, graphs, None, None)
         if not isinstance(result, ox.QuerySolutions):
-            return super().records(sparql)
+            return super().records(sparql, graphs)
         variables = [v.value for v in result.variables]
         return [dict(zip(variables, map(_plain, solution), strict=True)) for solution in result]
 
