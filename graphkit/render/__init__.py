@@ -5,7 +5,7 @@ and `page_view`, the step `graphkit build` and `graphkit ingest` run to publish 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,10 +22,6 @@ __all__ = ["PAGE", "page_view", "page_view_quoting", "render_page", "served_page
 PAGE = "index.html"
 
 
-#: Beside a build's page: the pinyin of its names, which the next build's page takes over.
-PINYIN_MEMO = ".pinyin.json"
-
-
 #: Beside a build's page: its events' attributes by source, which the next build's page takes over for
 #: every source whose file did not change.
 EVENTS_MEMO = ".page-events.json"
@@ -35,7 +31,7 @@ def page_view(store: Store, directory: Path) -> None:
     """Draw the interactive page from a filled store into `directory` (a build view)."""
     from graphkit.networkx_view import to_networkx
 
-    with _pinyin_carried(directory):
+    with _memos_carried(directory):
         write_page(to_networkx(store, _events_carried(store, directory)), directory / PAGE)
 
 
@@ -74,22 +70,31 @@ def _events_carried(store: Store, directory: Path) -> dict[str, dict[str, Any]]:
 
 
 @contextmanager
-def _pinyin_carried(directory: Path) -> Iterator[None]:
-    """The published build's pinyin memo in, this build's out: a name's pinyin never changes, and
-    working it out is a third of an incremental build's page at 22,000 entities. A memo that cannot
-    be read is ignored (it is only a cache)."""
-    from graphkit import names
+def _memos_carried(directory: Path) -> Iterator[None]:
+    """The published build's memos in, this build's out: a name's pinyin and a component's layout are
+    functions of the name and of the component alone, and working them out was half of an incremental
+    build's page at 22,000 entities. A memo that cannot be read is ignored (it is only a cache)."""
     from graphkit.publish import published_beside
 
     previous = published_beside(directory)
-    try:
-        if previous is not None and (previous / PINYIN_MEMO).is_file():
-            memo = json.loads((previous / PINYIN_MEMO).read_bytes())
-            names.remember_pinyin({str(k): tuple(map(str, v)) for k, v in memo.items()})
-    except (OSError, ValueError, AttributeError, TypeError):
-        pass
+    for name, (_, remember) in _memos().items():
+        with suppress(OSError, ValueError, TypeError, AttributeError):
+            if previous is not None and (previous / name).is_file():
+                remember(json.loads((previous / name).read_bytes()))
     yield
-    (directory / PINYIN_MEMO).write_text(json.dumps(names.pinyin_memo(), ensure_ascii=False), encoding="utf-8")
+    for name, (memo, _) in _memos().items():
+        (directory / name).write_text(json.dumps(memo(), ensure_ascii=False), encoding="utf-8")
+
+
+def _memos() -> dict[str, tuple[Callable[[], Any], Callable[[Any], None]]]:
+    """Beside a build's page, by file name: what the next build's page takes over."""
+    from graphkit import names
+    from graphkit.render import layout
+
+    def pinyin(memo: Any) -> None:
+        names.remember_pinyin({str(k): tuple(map(str, v)) for k, v in memo.items()})
+
+    return {".pinyin.json": (names.pinyin_memo, pinyin), ".layout.json": (layout.layout_memo, layout.remember_layouts)}
 
 
 def page_view_quoting(*articles: Path) -> View:
@@ -102,7 +107,7 @@ def page_view_quoting(*articles: Path) -> View:
     texts = Articles.scan(*articles)
 
     def view(store: Store, directory: Path) -> None:
-        with _pinyin_carried(directory):
+        with _memos_carried(directory):
             write_page(to_networkx(store, _events_carried(store, directory)), directory / PAGE, articles=texts)
 
     return view
