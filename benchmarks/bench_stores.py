@@ -43,7 +43,7 @@ from graphkit.store.remote import inject_values
 RESULTS = Path(__file__).resolve().parent / "results"
 TARGET_MS = 50.0
 TARGET_RATIO = 20.0
-SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000}
+SIZES = {"10k": 10_000, "100k": 100_000, "1M": 1_000_000, "10M": 10_000_000}
 
 
 @dataclass
@@ -283,7 +283,7 @@ def report(result: SizeResult) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: 10k, 100k, 1M")
+    parser.add_argument("--sizes", default="10k,100k,1M", help="comma-separated: 10k, 100k, 1M, 10M")
     parser.add_argument("--stores", default="oxigraph,oxigraph-bind,oxigraph-mem,server,rdflib",
                         help="oxigraph (as OxigraphStore is), oxigraph-bind (parameters bound by BIND), "
                         "oxigraph-mem (in memory, BIND), server (Oxigraph server over HTTP), rdflib")
