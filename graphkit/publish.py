@@ -177,9 +177,15 @@ def _point(link: Path, target: str) -> None:
 
 
 def _fsync_tree(root: Path) -> None:
-    """Flush a staged build's files to disk before it is published, so a crash cannot publish holes."""
+    """Flush a staged build's files to disk before it is published, so a crash cannot publish holes.
+
+    A file with more than one link is a published build's, hard-linked into this one (an unchanged
+    chunk, record or store file), and was flushed when that build was published: only the folders
+    that now name it are (15,000 needless flushes at 5,000 sources)."""
     for path in [root, *root.rglob("*")]:
         try:
+            if not path.is_dir() and path.lstat().st_nlink > 1:
+                continue
             fd = os.open(path, os.O_RDONLY)
         except OSError:
             continue
