@@ -90,8 +90,8 @@ def _former_triples(node: URIRef, entity: Entity) -> Iterator[Triple]:
     for name in gazetteer.former_labels(division):
         if name not in known:
             yield node, SKOS.altLabel, _zh(name)
-    for code in sorted({f.code for f in gazetteer.former_names(division) if f.code and f.code != division.code6}):
-        yield node, GK.formerAdcode, Literal(code)
+    for old in sorted({f.code for f in gazetteer.former_names(division) if f.code and f.code != division.code6}):
+        yield node, GK.formerAdcode, Literal(old)
 
 
 def entity_triples(entity: Entity, dataset: Dataset, coordinates: Coordinates | None = None) -> Iterator[Triple]:

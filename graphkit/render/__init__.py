@@ -15,6 +15,7 @@ from graphkit.store import Store
 
 if TYPE_CHECKING:
     from graphkit.build import View
+    from graphkit.render.evidence import Articles
 
 __all__ = ["PAGE", "page_view", "page_view_quoting", "render_page", "served_page", "write_page"]
 
@@ -29,10 +30,15 @@ EVENTS_MEMO = ".page-events.json"
 
 def page_view(store: Store, directory: Path) -> None:
     """Draw the interactive page from a filled store into `directory` (a build view)."""
+    _draw(store, directory)
+
+
+def _draw(store: Store, directory: Path, articles: Articles | None = None) -> None:
+    """The page of a build, with what the published build worked out carried over (both views)."""
     from graphkit.networkx_view import to_networkx
 
     with _memos_carried(directory):
-        write_page(to_networkx(store, _events_carried(store, directory)), directory / PAGE)
+        write_page(to_networkx(store, _events_carried(store, directory)), directory / PAGE, articles=articles)
 
 
 def _events_carried(store: Store, directory: Path) -> dict[str, dict[str, Any]]:
@@ -61,7 +67,7 @@ def _events_carried(store: Store, directory: Path) -> dict[str, dict[str, Any]]:
         fresh = event_attributes(store)
     else:
         fresh = event_attributes(store, [str(source_graph(s)) for s in changed])
-    by_source: dict[str, dict[str, Any]] = {s: dict(events) for s, events in carried.items()}
+    by_source = carried  # read from the memo just now: this build's to extend
     for iri, event in fresh.items():
         by_source.setdefault(str(event.get("sourceId", "")), {})[iri] = event
     with suppress(TypeError):  # a value JSON cannot hold: no memo, and the next build reads every graph
@@ -101,13 +107,11 @@ def page_view_quoting(*articles: Path) -> View:
     """The page view, quoting each event's sentence from the article texts in `articles`, folders
     or files (`graphkit build --articles DIR`, and the files `graphkit ingest` reads; see
     graphkit.render.evidence)."""
-    from graphkit.networkx_view import to_networkx
     from graphkit.render.evidence import Articles
 
     texts = Articles.scan(*articles)
 
     def view(store: Store, directory: Path) -> None:
-        with _memos_carried(directory):
-            write_page(to_networkx(store, _events_carried(store, directory)), directory / PAGE, articles=texts)
+        _draw(store, directory, texts)
 
     return view

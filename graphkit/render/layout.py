@@ -30,8 +30,10 @@ def static_positions(
     simple.add_nodes_from(sorted(nodes))  # however the store listed it
     simple.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in links if u != v))
     components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
-    _USED.clear()
-    laid = [_remembered_layout(_ordered(simple, c), spacing) for c in components if len(c) > 1]
+    used: dict[str, tuple[float, dict[str, tuple[float, float]]]] = {}
+    laid = [_remembered_layout(_ordered(simple, c), spacing, used) for c in components if len(c) > 1]
+    _LAYOUTS.clear()  # only this drawing's components are worth keeping (a long-lived server draws often)
+    _LAYOUTS.update(used)
     singles = sorted(next(iter(c)) for c in components if len(c) == 1)
     if singles:
         laid.append(_grid(singles, spacing * 0.8))
@@ -49,24 +51,24 @@ def _ordered(graph: nx.Graph, nodes: set[str]) -> nx.Graph:
 
 #: Each component's layout once worked out, by the digest of its nodes, edges and spacing: a layout is a
 #: function of these alone, and a build that changed an amount, or one source, finds most components
-#: as they were (2 s at 22,000 entities). A build carries it to the next (`layout_memo`, `remember_layouts`).
+#: as they were (2 s at 22,000 entities). After a drawing it holds that drawing's components; a build
+#: carries it to the next (`layout_memo`, `remember_layouts`).
 _LAYOUTS: dict[str, tuple[float, dict[str, tuple[float, float]]]] = {}
-#: The digests the last drawing used: what is kept beside its build (a component that changed is not).
-_USED: set[str] = set()
 
 
-def _remembered_layout(component: nx.Graph, spacing: float) -> tuple[float, dict[str, tuple[float, float]]]:
+def _remembered_layout(
+    component: nx.Graph, spacing: float, used: dict[str, tuple[float, dict[str, tuple[float, float]]]]
+) -> tuple[float, dict[str, tuple[float, float]]]:
     text = "\n".join([repr(spacing), *component.nodes, *(f"{u}\t{v}" for u, v in component.edges)])
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if digest not in _LAYOUTS:
-        _LAYOUTS[digest] = _component_layout(component, spacing)
-    _USED.add(digest)
-    return _LAYOUTS[digest]
+    found = _LAYOUTS.get(digest) or _component_layout(component, spacing)
+    used[digest] = found
+    return found
 
 
 def layout_memo() -> dict[str, Any]:
     """The layouts of the last drawing, as JSON can hold them (to keep beside its build)."""
-    return {k: [r, {n: list(p) for n, p in pos.items()}] for k, (r, pos) in _LAYOUTS.items() if k in _USED}
+    return {k: [r, {n: list(p) for n, p in pos.items()}] for k, (r, pos) in _LAYOUTS.items()}
 
 
 def remember_layouts(memo: Mapping[str, Any]) -> None:
