@@ -18,7 +18,10 @@ redoes everything, and gives the same graph.nq byte for byte.
 
 from __future__ import annotations
 
+import pickle
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,7 +38,7 @@ from graphkit.manifest import Manifest, link, read_records, write_records
 from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph, source_graph
 from graphkit.rdf_mapping import Quad, dataset_quads, register_triples, source_graph_triples, to_nquads
-from graphkit.shacl_sparql import compiled, report_graph, report_text
+from graphkit.shacl_sparql import Violation, compiled, report_graph, report_text
 from graphkit.store import Store, StoreSpec
 from graphkit.store.oxigraph import OxigraphStore
 from graphkit.tallies import ROLLUPS_GRAPH, rollup_quads
@@ -145,20 +148,22 @@ def staged_build(
         staged.result.full = not plan.incremental
         staged.result.redone = sorted(plan.changed | plan.removed) if plan.incremental else sorted(dataset.sources)
         try:
-            staged.result.quads = _write_graph(staging, plan)
-            with _fill_store(on_disk, staging, plan) as target:
-                staged.result.validation = validation = _validate(target, _focus(plan))
+            staged.result.quads = quads = _write_graph(staging, plan)
+            with _fill_store(on_disk, staging, plan) as target, _validation(target, _focus(plan), quads) as validated:
+                plan.manifest.write(staging)  # before the views: they may carry what did not change
+                try:
+                    for view in views:
+                        view(target, staging)
+                finally:  # a view that failed on a graph that does not conform: the shapes say why
+                    staged.result.validation = validation = validated()
+                    if not validation.conforms:
+                        raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
                 (staging / REPORT).write_text(validation.report.serialize(format="turtle"), encoding="utf-8")
-                if not validation.conforms:
-                    raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
-                if not on_disk:
+                if not on_disk:  # another store is touched only by a graph that conforms
                     with chosen.open() as other:
                         _fill_other(other, target)
                 staged.result.store = str(chosen)
                 publishing.crash_point("build:store-filled")
-                plan.manifest.write(staging)  # before the views: they may carry what did not change
-                for view in views:
-                    view(target, staging)
             write_records(staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed)
             yield staged
         finally:
@@ -358,8 +363,48 @@ def validate_dataset(dataset: Dataset) -> Validation:
 
 def _validate(store: Store, focus: set[str] | None) -> Validation:
     """SHACL, compiled to SPARQL (graphkit.shacl_sparql): over the whole graph, or over `focus`."""
-    violations = compiled().run(store, focus=focus)
+    return _validation_of(compiled().run(store, focus=focus))
+
+
+def _validation_of(violations: list[Violation]) -> Validation:
     return Validation(not violations, report_graph(violations), report_text(violations))
+
+
+#: A whole graph of more quads than this is validated in a process of its own while the views draw.
+VALIDATE_APART = 200_000
+
+
+@contextmanager
+def _validation(store: Store, focus: set[str] | None, quads: int) -> Iterator[Callable[[], Validation]]:
+    """The build's validation, asked for by calling what this yields. A whole large graph's (12 s at a
+    million quads, in Oxigraph) runs in another process on the store opened read-only, beside the
+    views (18 s of Python there): threads would share one interpreter lock with them, and the
+    validation measured twice as slow beside the page as alone. A focus's (an incremental build's)
+    runs where it is asked for: a process would cost more than the checks.
+
+    The process is `python -m graphkit.shacl_sparql`, not multiprocessing's: that would import the
+    caller's main script again in the child, which a script calling `build` at its top level (no
+    `__main__` guard) would run twice."""
+    if focus is not None or not store.opens_elsewhere or quads <= VALIDATE_APART:
+        yield partial(_validate, store, focus)
+        return
+    child = subprocess.Popen([sys.executable, "-m", "graphkit.shacl_sparql", store.spec],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        yield lambda: _validation_of(_violations_of(child))
+    finally:
+        if child.poll() is None:  # the build stopped before it asked
+            child.kill()
+            child.communicate()
+
+
+def _violations_of(child: subprocess.Popen[bytes]) -> list[Violation]:
+    out, err = child.communicate()
+    if child.returncode != 0:
+        last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+        raise BuildError(f"validating the graph failed (exit status {child.returncode}): {last}")
+    violations: list[Violation] = pickle.loads(out)  # written by graphkit.shacl_sparql, started just now
+    return violations
 
 
 def _fill_other(target: Store, built: Store) -> None:

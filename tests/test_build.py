@@ -241,3 +241,40 @@ def test_a_parameter_the_query_does_not_project_is_one_line_not_a_traceback(buil
     result = graphkit_cli("query", "SELECT ?x WHERE { VALUES ?x { 1 } FILTER(?x = ?y) }", "-p", "y=1", "--out", str(built))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("error:") and "?y" in result.stderr and len(result.stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize("apart", [False, True], ids=["in-process", "child-process"])
+def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_validated(
+    tiny_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: bool
+) -> None:
+    """A large graph is validated in a child process beside the views (build._validation); a small one
+    in the build's. Both find the same violation, and out/ keeps the previous build."""
+    from graphkit import build as building
+    from graphkit.ontology import ONTOLOGY_GRAPH
+
+    out = tmp_path / "out"
+    first = building.build(tiny_data, out)
+    assert first.validation.conforms and first.quads > 0
+    before = (out / "graph.nq").read_bytes()
+    children: list[list[str]] = []
+    popen = building.subprocess.Popen
+
+    def spawned(args: list[str], **options: object) -> object:
+        children.append(args)
+        return popen(args, **options)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(building.subprocess, "Popen", spawned)
+    if apart:
+        monkeypatch.setattr(building, "VALIDATE_APART", 0)
+    stray = URIRef("https://example.org/stray-donation")
+    real = building.ontology_quads
+    monkeypatch.setattr(building, "ontology_quads", lambda: [*real(), (stray, RDF.type, GK.Donation, ONTOLOGY_GRAPH)])
+    with pytest.raises(building.BuildError, match="does not conform") as failed:
+        building.build(tiny_data, out, full=True)
+    validation = failed.value.validation
+    assert validation is not None and not validation.conforms
+    assert "stray-donation" in validation.text and "donor" in validation.text
+    assert (out / "graph.nq").read_bytes() == before
+    assert [args[1:3] for args in children] == ([["-m", "graphkit.shacl_sparql"]] if apart else [])
+    monkeypatch.setattr(building, "ontology_quads", real)
+    assert building.build(tiny_data, out, full=True).validation.conforms
