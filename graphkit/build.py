@@ -18,11 +18,9 @@ redoes everything, and gives the same graph.nq byte for byte.
 
 from __future__ import annotations
 
-import pickle
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -31,8 +29,8 @@ from typing import BinaryIO
 
 from rdflib import Graph, URIRef
 
+from graphkit import apart, gazetteer
 from graphkit import dataset as data_io
-from graphkit import gazetteer
 from graphkit import publish as publishing
 from graphkit.manifest import Manifest, link, read_records, write_records
 from graphkit.model import Dataset, Entity
@@ -94,11 +92,13 @@ def graph_quads(dataset: Dataset) -> list[Quad]:
 
 
 def build(
-    data_dir: Path, out_dir: Path, store: str | None = None, views: Sequence[View] = (), full: bool = False
+    data_dir: Path, out_dir: Path, store: str | None = None, views: Sequence[View] = (), full: bool = False,
+    jobs: int | None = None,
 ) -> BuildResult:
     """Build the knowledge graph; `store` is a store spec (default: oxigraph in out/store), `views`
-    write files from it that are published together with it (`graphkit.render.page_view`)."""
-    with staged_build(data_dir, out_dir, store, views, full) as staged:
+    write files from it that are published together with it (`graphkit.render.page_view`); `jobs`
+    processes read data/ at once when it has many files to read (default: one per core)."""
+    with staged_build(data_dir, out_dir, store, views, full, jobs) as staged:
         return staged.publish()
 
 
@@ -134,14 +134,16 @@ class Plan:
 
 @contextmanager
 def staged_build(
-    data_dir: Path, out_dir: Path, store: str | None = None, views: Sequence[View] = (), full: bool = False
+    data_dir: Path, out_dir: Path, store: str | None = None, views: Sequence[View] = (), full: bool = False,
+    jobs: int | None = None,
 ) -> Iterator[StagedBuild]:
     """Build into out/.builds/<id>/ with out/'s lock held; unless published inside the block, the
     build is thrown away and out/ is as it was (ingest publishes only after data/ is written)."""
     chosen = StoreSpec.parse(store) if store else StoreSpec.directory(out_dir / STORE_DIR)
     on_disk = chosen.names_directory(out_dir / STORE_DIR)
     with publishing.locked(out_dir):
-        plan = _plan(Path(data_dir), publishing.current_build(out_dir), str(chosen), full or not on_disk)
+        plan = _plan(Path(data_dir), publishing.current_build(out_dir), str(chosen), full or not on_disk,
+                     jobs or apart.cores())
         dataset = plan.dataset
         staging = publishing.new_build(out_dir)
         staged = StagedBuild(BuildResult(out_dir, dataset, 0, Validation(True, Graph(), "")), staging)
@@ -149,7 +151,11 @@ def staged_build(
         staged.result.redone = sorted(plan.changed | plan.removed) if plan.incremental else sorted(dataset.sources)
         try:
             staged.result.quads = quads = _write_graph(staging, plan)
-            with _fill_store(on_disk, staging, plan) as target, _validation(target, _focus(plan), quads) as validated:
+            with ThreadPoolExecutor(1) as side:  # graph.ttl, written by Oxigraph while it fills the store
+                turtle = side.submit(_write_turtle, staging, plan)
+                filled = _fill_store(on_disk, staging, plan)
+                turtle.result()
+            with filled as target, _validation(target, _focus(plan), quads) as validated:
                 plan.manifest.write(staging)  # before the views: they may carry what did not change
                 try:
                     for view in views:
@@ -174,10 +180,10 @@ def staged_build(
 def load_reusing(data_dir: Path, out_dir: Path) -> Dataset:
     """data/ as `dataset.load` reads it, taking the records of files unchanged since the published
     build from that build (what `graphkit ingest` does before it adds articles)."""
-    return _plan(Path(data_dir), publishing.current_build(Path(out_dir)), None, False).dataset
+    return _plan(Path(data_dir), publishing.current_build(Path(out_dir)), None, False, apart.cores()).dataset
 
 
-def _plan(data_dir: Path, previous: Path | None, store: str | None, full: bool) -> Plan:
+def _plan(data_dir: Path, previous: Path | None, store: str | None, full: bool, jobs: int = 1) -> Plan:
     """Read data/, reusing the published build's records for the files that did not change (`store`:
     the store this build fills; None for a read that fills none)."""
     data_io.recover_journal(data_dir)
@@ -185,7 +191,7 @@ def _plan(data_dir: Path, previous: Path | None, store: str | None, full: bool) 
     manifest = Manifest.scan(data_dir, store if store is not None else before.store if before else "")
     records = read_records(previous, manifest.sources) if previous is not None and manifest.reuses(before) else None
     if before is None or records is None or not (previous / STORE_DIR).is_dir():  # type: ignore[operator]
-        dataset = data_io.load(data_dir)
+        dataset = data_io.load(data_dir, jobs=jobs)
         manifest.quads = {}
         return Plan(dataset, manifest)
     entities, sources = records
@@ -195,7 +201,7 @@ def _plan(data_dir: Path, previous: Path | None, store: str | None, full: bool) 
     dataset = data_io.load(
         data_dir, entities=None if register_changed else entities,
         curated={i: e for i, e in entities.items() if e.status != "extracted"} if curated_unchanged else None,
-        sources={i: s for i, s in sources.items() if i in manifest.sources and i not in changed},
+        sources={i: s for i, s in sources.items() if i in manifest.sources and i not in changed}, jobs=jobs,
     )
     manifest.quads = {k: v for k, v in before.quads.items() if k not in changed | removed}
     return Plan(dataset, manifest, previous, changed, removed, register_changed, entities)
@@ -227,31 +233,25 @@ TURTLE_CHUNKS = ".ttl"
 
 def _write_graph(staging: Path, plan: Plan) -> int:
     """graph.nq, as the concatenation of one chunk per graph: the register's, each source's (in
-    id order), then the ontology and roll-ups; and graph.ttl, the records' chunks (the register's
-    and the sources') as Turtle under one prefix header. A chunk of a graph that did not change is
-    the previous build's, hard-linked. Returns the number of data quads (register and sources)."""
+    id order), then the ontology and roll-ups. A chunk of a graph that did not change is the
+    previous build's, hard-linked. Returns the number of data quads (register and sources)."""
     dataset, manifest = plan.dataset, plan.manifest
-    chunks, turtle = staging / CHUNKS, staging / TURTLE_CHUNKS
-    for folder in (chunks, turtle):
-        (folder / "sources").mkdir(parents=True)
-    before = plan.previous
+    chunks = staging / CHUNKS
+    (chunks / "sources").mkdir(parents=True)
+    before, carried = plan.previous, _carried(plan)
 
-    def chunk(name: str, unchanged: bool, quads: Callable[[], Iterable[Quad]]) -> int | None:
-        if before and unchanged:
+    def chunk(name: str, quads: Callable[[], Iterable[Quad]]) -> int | None:
+        if before and name in carried:
             link(before / CHUNKS / f"{name}.nq", chunks / f"{name}.nq")
-            link(before / TURTLE_CHUNKS / f"{name}.ttl", turtle / f"{name}.ttl")
             return None
-        count = _write_chunk(chunks / f"{name}.nq", quads())
-        _write_turtle_chunk(chunks / f"{name}.nq", turtle / f"{name}.ttl")
-        return count
+        return _write_chunk(chunks / f"{name}.nq", quads())
 
-    count = chunk("entities", not plan.register_changed,
-                  lambda: ((*t, ENTITIES_GRAPH) for t in register_triples(dataset, region_coordinates)))
+    count = chunk("entities", lambda: ((*t, ENTITIES_GRAPH) for t in register_triples(dataset, region_coordinates)))
     if count is not None:
         manifest.quads[""] = count
     order = sorted(dataset.sources)
     for source_id in order:
-        count = chunk(f"sources/{source_id}", source_id not in plan.changed, partial(_source_quads, dataset, source_id))
+        count = chunk(f"sources/{source_id}", partial(_source_quads, dataset, source_id))
         if count is not None:
             manifest.quads[source_id] = count
     if before:
@@ -259,13 +259,40 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     else:
         _write_chunk(chunks / "ontology.nq", ontology_quads())
     _write_chunk(chunks / "rollups.nq", rollup_quads(dataset))
-    records = ["entities", *(f"sources/{i}" for i in order)]
     with (staging / GRAPH_NQ).open("wb") as out:
-        _concatenate(out, [chunks / f"{name}.nq" for name in [*records, "ontology", "rollups"]])
+        _concatenate(out, [chunks / f"{name}.nq" for name in [*_record_chunks(plan), "ontology", "rollups"]])
+    return sum(manifest.quads.get(key, 0) for key in ["", *order])
+
+
+def _carried(plan: Plan) -> set[str]:
+    """The records' chunks (by name) that are the previous build's: those of what did not change."""
+    if plan.previous is None:
+        return set()
+    return {f"sources/{i}" for i in plan.dataset.sources if i not in plan.changed} | (
+        set() if plan.register_changed else {"entities"})
+
+
+def _record_chunks(plan: Plan) -> list[str]:
+    """The records' chunks by name, in the order the graph files hold them: the register's, then each
+    source's in id order."""
+    return ["entities", *(f"sources/{i}" for i in sorted(plan.dataset.sources))]
+
+
+def _write_turtle(staging: Path, plan: Plan) -> None:
+    """graph.ttl: the records' chunks (the register's and the sources') as Turtle under one prefix
+    header, each from its N-Quads chunk, or the previous build's where that chunk is the previous
+    build's (hard-linked). Mostly Oxigraph's work: a build runs it beside filling the store."""
+    turtle = staging / TURTLE_CHUNKS
+    (turtle / "sources").mkdir(parents=True)
+    names, carried = _record_chunks(plan), _carried(plan)
+    for name in names:
+        if plan.previous and name in carried:
+            link(plan.previous / TURTLE_CHUNKS / f"{name}.ttl", turtle / f"{name}.ttl")
+        else:
+            _write_turtle_chunk(staging / CHUNKS / f"{name}.nq", turtle / f"{name}.ttl")
     with (staging / GRAPH_TTL).open("wb") as out:
         out.write(_turtle_header())
-        _concatenate(out, [turtle / f"{name}.ttl" for name in records])
-    return sum(manifest.quads.get(key, 0) for key in ["", *order])
+        _concatenate(out, [turtle / f"{name}.ttl" for name in names])
 
 
 def _source_quads(dataset: Dataset, source_id: str) -> Iterator[Quad]:
@@ -382,29 +409,20 @@ def _validation(store: Store, focus: set[str] | None, quads: int) -> Iterator[Ca
     validation measured twice as slow beside the page as alone. A focus's (an incremental build's)
     runs where it is asked for: a process would cost more than the checks.
 
-    The process is `python -m graphkit.shacl_sparql`, not multiprocessing's: that would import the
-    caller's main script again in the child, which a script calling `build` at its top level (no
-    `__main__` guard) would run twice."""
+    The child is graphkit.apart's (see there why not multiprocessing's)."""
     if focus is not None or not store.opens_elsewhere or quads <= VALIDATE_APART:
         yield partial(_validate, store, focus)
         return
-    child = subprocess.Popen([sys.executable, "-m", "graphkit.shacl_sparql", store.spec],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        yield lambda: _validation_of(_violations_of(child))
-    finally:
-        if child.poll() is None:  # the build stopped before it asked
-            child.kill()
-            child.communicate()
+    with apart.call(_violations_in, store.spec) as checking:
+        yield lambda: _validation_of(checking.result())
 
 
-def _violations_of(child: subprocess.Popen[bytes]) -> list[Violation]:
-    out, err = child.communicate()
-    if child.returncode != 0:
-        last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
-        raise BuildError(f"validating the graph failed (exit status {child.returncode}): {last}")
-    violations: list[Violation] = pickle.loads(out)  # written by graphkit.shacl_sparql, started just now
-    return violations
+def _violations_in(spec: str) -> list[Violation]:
+    """Every violation in the store `spec` names, opened read-only (in a child process)."""
+    from graphkit.store import open_store
+
+    with open_store(spec, read_only=True) as store:
+        return compiled().run(store)
 
 
 def _fill_other(target: Store, built: Store) -> None:

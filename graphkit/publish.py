@@ -181,11 +181,14 @@ def _fsync_tree(root: Path) -> None:
 
     A file with more than one link is a published build's, hard-linked into this one (an unchanged
     chunk, record or store file), and was flushed when that build was published: only the folders
-    that now name it are (15,000 needless flushes at 5,000 sources)."""
-    for path in [root, *root.rglob("*")]:
+    that now name it are (15,000 needless flushes at 5,000 sources). Where there are many to flush
+    and Linux's syncfs(2) is at hand, one call flushes the whole file system instead (a full build
+    at 5,000 sources writes 10,000 chunks: 1.5 s of single flushes)."""
+    paths = [path for path in [root, *root.rglob("*")] if path.is_dir() or _single_link(path)]
+    if len(paths) > MANY_FLUSHES and _syncfs(root):
+        return
+    for path in paths:
         try:
-            if not path.is_dir() and path.lstat().st_nlink > 1:
-                continue
             fd = os.open(path, os.O_RDONLY)
         except OSError:
             continue
@@ -195,6 +198,32 @@ def _fsync_tree(root: Path) -> None:
             pass
         finally:
             os.close(fd)
+
+
+#: Above this many files and folders to flush, one syncfs(2) of their file system is cheaper.
+MANY_FLUSHES = 256
+
+
+def _single_link(path: Path) -> bool:
+    try:
+        return path.lstat().st_nlink == 1
+    except OSError:
+        return False
+
+
+def _syncfs(root: Path) -> bool:
+    """Flush the file system holding `root` (Linux), reporting whether it was done."""
+    try:
+        import ctypes
+
+        syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+    except (OSError, AttributeError):
+        return False
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        return bool(syncfs(fd) == 0)
+    finally:
+        os.close(fd)
 
 
 # --- data files written together -------------------------------------------------------------------

@@ -25,7 +25,6 @@ kind of constraint cannot be skipped silently.
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -385,19 +384,3 @@ def report_graph(violations: list[Violation]) -> Graph:
 
 __all__ = ["COMPILED", "CompiledShapes", "UnsupportedShape", "Violation", "compile_shapes", "compiled"]
 
-
-def _main(spec: str) -> None:
-    """Every violation in the store `spec` names, opened read-only, pickled to stdout: the process
-    `graphkit build` validates a large graph in while its views draw (graphkit.build._validation)."""
-    import pickle
-
-    from graphkit import shacl_sparql  # this module by its name, not __main__: so its Violations unpickle
-    from graphkit.store import open_store
-
-    with open_store(spec, read_only=True) as store:
-        violations = shacl_sparql.compiled().run(store)
-    sys.stdout.buffer.write(pickle.dumps(violations))
-
-
-if __name__ == "__main__":
-    _main(sys.argv[1])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -92,3 +93,30 @@ def test_cli_reports_without_traceback_and_keeps_previous_build(tiny_data: Path,
     after = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
     assert after == before
     assert not [p for p in out.parent.iterdir() if ".staging-" in p.name]
+
+
+def test_sources_read_by_several_processes_are_the_same_records_and_the_first_error_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large data/ is read in shares by this process and children (graphkit.apart): the records are
+    those one process reads, and a bad file in a child's share is reported with its file and line,
+    the first bad one in file order."""
+    import shutil
+
+    from graphkit import dataset
+    from tests.conftest import REPO
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    alone = load(data)
+    monkeypatch.setattr(dataset, "READ_APART", 2)
+    assert load(data, jobs=3) == alone
+    names = sorted(p.name for p in (data / "sources").glob("*.yaml"))
+    later, last = data / "sources" / names[-2], data / "sources" / names[-1]  # both in the last child's share
+    for path in (later, last):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(re.sub(r"(?m)^date: .*$", "date: 2019-13-40", text, count=1), encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        load(data, jobs=3)
+    assert (error.value.path, error.value.line, error.value.field) == (str(later), _line_of(later, "date:"), "date")
+    assert "2019-13-40" in error.value.message

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import DataDir, OutDir, StoreOpt, console, done, errors, fail, os_problem
+from graphkit.cli.common import BuildJobs, DataDir, OutDir, StoreOpt, console, done, errors, fail, os_problem
 from graphkit.dataset import DataError
 
 
@@ -22,6 +22,7 @@ def build(
     articles: Annotated[Path | None, typer.Option(
         help="A folder of the sources' article texts: the page quotes the sentence stating each event.",
         exists=True, file_okay=False)] = None,
+    jobs: BuildJobs = None,
 ) -> None:
     """Build the knowledge graph from data/ into out/: Turtle, N-Quads, SHACL report, store and page."""
     from graphkit.build import BuildError
@@ -30,7 +31,7 @@ def build(
 
     view = page_view_quoting(articles) if articles else page_view
     try:
-        result = run_build(data, out, store=store, views=[view] if page else [], full=full)
+        result = run_build(data, out, store=store, views=[view] if page else [], full=full, jobs=jobs)
     except DataError as exc:
         raise fail(str(exc)) from None
     except BuildError as exc:

@@ -38,13 +38,15 @@ MinConfidence = Annotated[
 MaxBytes = Annotated[int, typer.Option(help="Skip (and report) article files larger than this many bytes.")]
 Jobs = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, help="Worker processes extracting articles at once (default: one per core).")]
+BuildJobs = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, help="Processes reading data/ at once in a large build (default: one per core).")]
 
 
 def default_jobs() -> int:
     """One worker per core the process may use."""
-    import os
+    from graphkit.apart import cores
 
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return cores()
 RawCsv = Annotated[
     bool,
     typer.Option("--raw-csv", help="CSV cells as they are: no ' before a leading =, +, -, @ (docs/security.md)."),

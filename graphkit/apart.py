@@ -1,0 +1,106 @@
+"""Work in child processes that know nothing of the caller's main script.
+
+A large build spends its time in Python reading YAML and in Oxigraph validating; on a machine with
+more than one core, part of it runs in a child process beside the parent's own work. The children
+are `python -m graphkit.apart`, not `concurrent.futures`' process pools: those start children by
+spawn (or forkserver), which import the caller's main script again, so a script calling
+`graphkit.build.build` at its top level without a `__main__` guard would run again in each child
+and wait forever on the output folder's lock its parent holds; and fork copies the locks of the
+parent's other threads (the review server builds in a server's thread). A child here reads one
+pickled call from its stdin, runs it, and pickles the result (or the exception) to its stdout.
+
+Only module-level functions of graphkit are called this way (pickle names them by module and name);
+what comes back is unpickled from a child this process started a moment ago with its own code.
+
+    >>> import operator
+    >>> call(operator.add, 2, 3).result()
+    5
+"""
+
+from __future__ import annotations
+
+import contextlib
+import pickle
+import subprocess
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class ChildFailed(RuntimeError):
+    """The child process ended without an answer (killed, or out of memory)."""
+
+
+class Call(Generic[T]):
+    """A function running in a child process; `result()` waits for what it returned (or raises
+    what it raised), `cancel()` stops it. A context manager: leaving it cancels what is unfinished."""
+
+    def __init__(self, function: Callable[..., T], *args: Any) -> None:
+        payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "graphkit.apart"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        self._answer: tuple[bytes, bytes] = (b"", b"")
+        # communicate() in a thread: the child's answer is read while the caller works on
+        self._talk = threading.Thread(target=self._communicate, args=(payload,), daemon=True)
+        self._talk.start()
+
+    def _communicate(self, payload: bytes) -> None:
+        with contextlib.suppress(OSError, ValueError):  # killed by cancel() while talking
+            self._answer = self._child.communicate(payload)
+
+    def result(self) -> T:
+        self._talk.join()
+        out, err = self._answer
+        if self._child.returncode != 0 or not out:
+            last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+            raise ChildFailed(f"a worker process ended with status {self._child.returncode}: {last}")
+        ok, value = pickle.loads(out)  # written by this module's own child, started by this process
+        if not ok:
+            raise value
+        result: T = value
+        return result
+
+    def cancel(self) -> None:
+        if self._child.poll() is None:
+            self._child.kill()
+        self._talk.join()
+
+    def __enter__(self) -> Call[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+
+def cores() -> int:
+    """The cores this process may use: how many workers run at once unless told otherwise."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def call(function: Callable[..., T], *args: Any) -> Call[T]:
+    """Start `function(*args)` in a child process."""
+    return Call(function, *args)
+
+
+def _serve() -> None:
+    """The child: one pickled (function, args) in, one pickled (ok, result or exception) out."""
+    function, args = pickle.load(sys.stdin.buffer)
+    try:
+        answer = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:  # handed to the parent, which raises it
+        try:
+            answer = pickle.dumps((False, exc), protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # an exception that does not pickle: its text
+            answer = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+    sys.stdout.buffer.write(answer)
+
+
+if __name__ == "__main__":
+    _serve()

@@ -1,0 +1,48 @@
+"""graphkit.apart: calls in child processes that never import the caller's main script again."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graphkit import apart
+from graphkit.dataset import DataError
+
+
+def test_a_call_returns_its_value_and_runs_in_another_process() -> None:
+    with apart.call(os.getpid) as child:
+        assert child.result() != os.getpid()
+
+
+def test_what_the_child_raises_is_raised_here_with_its_type_and_fields(tmp_path: Path) -> None:
+    from graphkit.dataset import read_source
+
+    bad = tmp_path / "s1.yaml"
+    bad.write_text("id: s1\ntitle: t\ndate: 2020-02-31\n", encoding="utf-8")
+    with pytest.raises(DataError) as error, apart.call(read_source, bad) as child:
+        child.result()
+    assert (error.value.path, error.value.line, error.value.field) == (str(bad), 3, "date")
+
+
+def test_a_child_that_dies_is_reported_not_waited_for() -> None:
+    with pytest.raises(apart.ChildFailed, match="status"), apart.call(os._exit, 3) as child:
+        child.result()
+
+
+def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
+    """What multiprocessing's spawn would get wrong: the script calls into a child at its top level."""
+    script = tmp_path / "unguarded.py"
+    marks = tmp_path / "marks"
+    script.write_text(
+        "import os\nfrom graphkit import apart\n"
+        f"open({str(marks)!r}, 'a').write('ran\\n')\n"
+        "print(apart.call(os.getpid).result() != os.getpid())\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True)
+    assert done.stdout.strip() == "True"
+    assert marks.read_text(encoding="utf-8") == "ran\n"
