@@ -165,15 +165,19 @@ def event_attributes(store: Store, graphs: Sequence[str] | None = None) -> dict[
     return events
 
 
-def to_networkx(store: Store, events: Mapping[str, dict[str, Any]] | None = None) -> nx.MultiDiGraph:
-    """Entities and the relations derived from events, one edge per (giver, taker, event); `events`,
-    when given, are the store's `event_attributes` read before (the page's carried ones).
+def to_networkx(
+    store: Store, events: Mapping[str, dict[str, Any]] | None = None, nodes: Mapping[str, dict[str, Any]] | None = None
+) -> nx.MultiDiGraph:
+    """Entities and the relations derived from events, one edge per (giver, taker, event); `events`
+    and `nodes`, when given, are the store's `event_attributes` and `entity_attributes` read before
+    (the page's carried ones).
 
     The giver of a secondment edge is the person or team sent; the sending unit stays an attribute
     (`from`). Edge attributes hold the event's amount, items, date, mode, brokers and source.
     """
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    nodes = entity_attributes(store)
+    if nodes is None:
+        nodes = entity_attributes(store)
     for iri, attrs in nodes.items():
         graph.add_node(iri, **attrs)
     labels = {iri: attrs["label"] for iri, attrs in nodes.items()}

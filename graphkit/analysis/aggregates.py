@@ -5,13 +5,15 @@ recipients, pairing modes, events over time, secondments by host region.
 from __future__ import annotations
 
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from graphkit.analysis.entities import label, type_zh
 from graphkit.analysis.events import RELATIONS, donation_amount, event_date, events, giving_regions_side, side_at
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: the page and build need none
+    import pandas as pd
 
 # --- other aggregates the report draws ------------------------------------------------------------
 
@@ -22,6 +24,8 @@ def money_by_entity(graph: nx.MultiDiGraph) -> pd.DataFrame:
     A joint gift counts in full for each of its donors, since the article does not split it;
     `joint_given` counts such gifts so a table can flag totals that are shared.
     """
+    import pandas as pd
+
     rows: dict[str, dict[str, Any]] = {}
     for event in events(graph).values():
         if event.get("relation") != "donation":
@@ -98,6 +102,8 @@ def pairing_modes(graph: nx.MultiDiGraph, grouped: bool = True) -> pd.DataFrame:
     `grouped` counts by the controlled vocabulary's concept (东西部扶贫协作 and 粤桂协作 under
     东西部协作), which is what a comparison across programmes needs; otherwise by the stated term.
     """
+    import pandas as pd
+
     concepts = mode_concepts() if grouped else {}
     counts: dict[str, dict[str, Any]] = {}
     for event in events(graph).values():
@@ -126,6 +132,8 @@ def events_over_time(graph: nx.MultiDiGraph, freq: str = "year") -> pd.DataFrame
     Rows are periods in order, columns the relation types plus `money`; undated events are left out
     and counted in the frame's `attrs["undated"]`.
     """
+    import pandas as pd
+
     width = 4 if freq == "year" else 7
     counts: dict[str, dict[str, Any]] = {}
     undated = 0
@@ -145,6 +153,8 @@ def events_over_time(graph: nx.MultiDiGraph, freq: str = "year") -> pd.DataFrame
 
 def secondments_by_host(graph: nx.MultiDiGraph, level: str = "county") -> pd.DataFrame:
     """Cadres and teams seconded, per host region at a level, with who was sent and from where."""
+    import pandas as pd
+
     rows: dict[str | None, dict[str, Any]] = {}
     for event in events(graph).values():
         if event.get("relation") != "secondment":

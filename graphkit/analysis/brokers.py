@@ -9,14 +9,16 @@ MultiDiGraph of `graphkit.networkx_view.to_networkx`, naming every entity in Chi
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from graphkit import vocabulary
 from graphkit.analysis.entities import described, label, type_zh
 from graphkit.analysis.events import donation_amount, events, giving_side
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: the page and build need none
+    import pandas as pd
 
 
 def brokers(graph: nx.MultiDiGraph) -> pd.DataFrame:
@@ -26,6 +28,8 @@ def brokers(graph: nx.MultiDiGraph) -> pd.DataFrame:
     `donors` and `recipients` name whom the broker connected. A broker's `role` and `member_of`
     (the cadre's sending unit or team) say who they are.
     """
+    import pandas as pd
+
     rows: dict[str, dict[str, Any]] = {}
     for event in events(graph).values():
         for broker in event.get("brokers", ()):
@@ -121,6 +125,8 @@ def centrality(
     when `sample` is given) it is estimated from `sample` (default 300) seeded source nodes, so
     reruns agree.
     """
+    import pandas as pd
+
     simple = helps_graph(graph, include_brokers=include_brokers, structure=structure)
     simple.remove_nodes_from([n for n in list(simple) if simple.degree(n) == 0])
     if simple.number_of_nodes() == 0:
@@ -211,6 +217,8 @@ def communities_frame(
     graph: nx.MultiDiGraph, method: str = "louvain", include_brokers: bool = True, structure: bool = True
 ) -> pd.DataFrame:
     """`communities` as a table: community number, size, hub, money inside and members joined."""
+    import pandas as pd
+
     rows = [
         {**{k: c[k] for k in ("community", "size", "hub", "money_inside")}, "members": "、".join(c["members"])}
         for c in communities(graph, method, include_brokers, structure)

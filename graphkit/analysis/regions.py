@@ -24,10 +24,9 @@ Like networkx algorithms these are plain functions taking the MultiDiGraph of
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from graphkit.analysis.containment import LEVEL_RANK, containers, within
 from graphkit.analysis.entities import label, resolve
@@ -41,6 +40,9 @@ from graphkit.analysis.events import (
     side_at,
     side_regions,
 )
+
+if TYPE_CHECKING:  # pandas is imported where a frame is made: the page and build need none
+    import pandas as pd
 
 # --- region roll-ups ------------------------------------------------------------------------------
 
@@ -60,6 +62,8 @@ def region_rollup(graph: nx.MultiDiGraph, level: str | None = None) -> pd.DataFr
     `items_received` lists what was given in kind; `secondments_hosted` counts people seconded to
     units in the region. Sorted by money received.
     """
+    import pandas as pd
+
     rows: dict[str, dict[str, Any]] = {}
 
     def row(region: str) -> dict[str, Any]:
@@ -165,6 +169,8 @@ def flows(
     `modes` lists the pairing modes (对口支援, 东西部协作...), `items` what was given in kind.
     Parties placed in no region appear under （未定位）. `internal=False` drops flows within one region.
     """
+    import pandas as pd
+
     wanted = set(relations)
     rows: dict[tuple[str | None, str | None], dict[str, Any]] = {}
     for event in events(graph).values():
@@ -211,6 +217,8 @@ def flow_matrix(
 
     Rows are giving regions, columns receiving ones, both by Chinese name, zeros where nothing flows.
     """
+    import pandas as pd
+
     table = flows(graph, level, relations, internal)
     if table.empty:
         return pd.DataFrame(dtype=float)
