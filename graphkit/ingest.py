@@ -237,29 +237,30 @@ def ingest(
     The rebuilt page quotes each event's sentence from the ingested files and from `articles` (a
     folder of the other sources' texts, as `graphkit build --articles`).
     """
-    from graphkit.build import load_reusing
+    from graphkit.build import collector_paused, load_reusing
 
-    data_dir, out_dir = Path(data_dir), Path(out_dir)
-    dataset = load_reusing(data_dir, out_dir)  # the published build's records for unchanged files
-    register = Register(dataset)
-    paths = list(_expand(files))
-    reports: list[FileReport] = []
-    sources: dict[str, Source] = {}
-    by_id: dict[str, FileReport] = {}
-    curated = {i for i, source in dataset.sources.items() if source.status != "extracted"}
-    with Batch([p for p in paths if p.stem not in curated], max_bytes, min_confidence, jobs=jobs) as batch:
-        for path in with_progress(paths, "ingesting", enabled=progress):
-            reports.append(_ingest_one(path, dataset, register, sources, by_id, batch))
-    with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
-        plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
-        # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
-        # leaves each folder old or new, and out/ is never newer than data/.
-        texts = [*(p for p in paths if p.is_file()), *([Path(articles)] if articles else [])]
-        with checked_build(staged, out_dir, rebuild, store, texts) as build:
-            write_together(data_dir, plan.writes)
-            result = build.publish() if build is not None else None
-    _finish_reports(data_dir, dataset, register, sources, by_id, plan)
-    return IngestReport(reports, list(dict.fromkeys(p for p, _ in plan.writes)), result)
+    with collector_paused():  # as a build: see there
+        data_dir, out_dir = Path(data_dir), Path(out_dir)
+        dataset = load_reusing(data_dir, out_dir)  # the published build's records for unchanged files
+        register = Register(dataset)
+        paths = list(_expand(files))
+        reports: list[FileReport] = []
+        sources: dict[str, Source] = {}
+        by_id: dict[str, FileReport] = {}
+        curated = {i for i, source in dataset.sources.items() if source.status != "extracted"}
+        with Batch([p for p in paths if p.stem not in curated], max_bytes, min_confidence, jobs=jobs) as batch:
+            for path in with_progress(paths, "ingesting", enabled=progress):
+                reports.append(_ingest_one(path, dataset, register, sources, by_id, batch))
+        with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
+            plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
+            # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
+            # leaves each folder old or new, and out/ is never newer than data/.
+            texts = [*(p for p in paths if p.is_file()), *([Path(articles)] if articles else [])]
+            with checked_build(staged, out_dir, rebuild, store, texts) as build:
+                write_together(data_dir, plan.writes)
+                result = build.publish() if build is not None else None
+        _finish_reports(data_dir, dataset, register, sources, by_id, plan)
+        return IngestReport(reports, list(dict.fromkeys(p for p, _ in plan.writes)), result)
 
 
 def _ingest_one(

@@ -26,6 +26,16 @@ def money_by_entity(graph: nx.MultiDiGraph) -> pd.DataFrame:
     """
     import pandas as pd
 
+    frame = pd.DataFrame(list(_money_rows(graph).values()), columns=MONEY_COLUMNS)
+    return frame.set_index("entity", drop=False).rename_axis(None)
+
+
+MONEY_COLUMNS = ["entity", "label", "type", "type_zh", "money_given", "money_received", "donations_given",
+                 "donations_received", "joint_given", "approximate"]
+
+
+def _money_rows(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
+    """money_by_entity's rows by entity, as dicts (the page reads them without a frame)."""
     rows: dict[str, dict[str, Any]] = {}
     for event in events(graph).values():
         if event.get("relation") != "donation":
@@ -44,18 +54,14 @@ def money_by_entity(graph: nx.MultiDiGraph) -> pd.DataFrame:
                 if side == "given" and len(set(parties)) > 1:
                     r["joint_given"] += 1
                 r["approximate"] += bool(event.get("approximate") and event.get("amount") is not None)
-    columns = ["entity", "label", "type", "type_zh", "money_given", "money_received", "donations_given",
-               "donations_received", "joint_given", "approximate"]
-    frame = pd.DataFrame(list(rows.values()), columns=columns)
-    return frame.set_index("entity", drop=False).rename_axis(None)
+    return rows
 
 
 def money_by_node(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
     """money_by_entity as {node: {"given", "received"}}: the sizes and side panel of the page."""
-    frame = money_by_entity(graph)
     return {
-        str(node): {"given": float(given), "received": float(received)}
-        for node, given, received in zip(frame["entity"], frame["money_given"], frame["money_received"], strict=True)
+        str(node): {"given": float(row["money_given"]), "received": float(row["money_received"])}
+        for node, row in _money_rows(graph).items()
     }
 
 
