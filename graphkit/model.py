@@ -99,10 +99,30 @@ def recommended_for_aggregates(figure: str, override: bool | None = None) -> boo
     return override if override is not None else figure == "gift"
 
 
+def years_in_force(
+    valid_from: str | None, valid_to: str | None, stated: str | None
+) -> tuple[int | None, int | None] | None:
+    """The first and last year a pairing holds (None: open on that side), or None when it holds in
+    no year: by its stated period when it has one, else only the year a source states it in force
+    (as of, or the event's or its article's date). The one rule: the build writes it as
+    gk:inForceFrom / gk:inForceTo, which the named query pairings-in-force and the page's year filter
+    read, and `in_force` and the panels ask it.
+
+    >>> years_in_force("2016-12", None, "2020"), years_in_force(None, None, "2021-08-31")
+    ((2016, None), (2021, 2021))
+    >>> years_in_force(None, None, None) is None
+    True
+    """
+    if valid_from or valid_to:
+        return (int(valid_from[:4]) if valid_from else None, int(valid_to[:4]) if valid_to else None)
+    if stated:
+        year = int(str(stated)[:4])
+        return year, year
+    return None
+
+
 def in_force(valid_from: str | None, valid_to: str | None, stated: str | None, year: int) -> bool:
-    """Whether a pairing holds in `year`: by its stated period when it has one (a missing start or end
-    is open on that side), else only in the year a source states it (as of, or the event's or its
-    article's date). The named query pairings-in-force reads the graph by the same rule.
+    """Whether a pairing holds in `year` (`years_in_force`).
 
     >>> in_force("2016", "2021", None, 2018), in_force("2016", "2021", None, 2022)
     (True, False)
@@ -111,9 +131,8 @@ def in_force(valid_from: str | None, valid_to: str | None, stated: str | None, y
     >>> in_force(None, None, "2021-08-31", 2022), in_force(None, None, None, 2021)
     (False, False)
     """
-    if valid_from or valid_to:
-        return (not valid_from or int(valid_from[:4]) <= year) and (not valid_to or year <= int(valid_to[:4]))
-    return bool(stated) and int(str(stated)[:4]) == year
+    years = years_in_force(valid_from, valid_to, stated)
+    return years is not None and (years[0] is None or years[0] <= year) and (years[1] is None or year <= years[1])
 
 
 def counted(value: T, period: str | None, *, recommended: bool) -> T | None:

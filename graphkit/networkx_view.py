@@ -66,6 +66,7 @@ SELECT ?event ?key ?value WHERE {
     (gk:items "items") (gk:quantity "quantity") (gk:purpose "purpose") (dcterms:date "date") (gk:modeLabel "mode")
     (gk:mode "modeKey") (gk:role "role") (gk:planned "planned") (gk:figure "figure")
     (gk:recommendedForAggregates "recommended") (gk:validFrom "validFrom") (gk:validTo "validTo") (gk:asOf "asOf")
+    (gk:inForceFrom "inForceFrom") (gk:inForceTo "inForceTo")
   }
   ?event ?property ?value .
 }"""

@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.term import Node
 
 from graphkit import gazetteer
-from graphkit.model import Dataset, Entity, Event, Source, counted
+from graphkit.model import Dataset, Entity, Event, Source, counted, years_in_force
 from graphkit.ontology import (
     DCTERMS,
     DIRECT_EDGES,
@@ -173,8 +173,9 @@ ROLE_PROPERTIES: dict[str, tuple[URIRef, URIRef]] = {
 }
 
 
-def event_triples(event: Event) -> Iterator[Triple]:
-    """One event node with its parties, amount, attributes and provenance, plus its direct edges."""
+def event_triples(event: Event, source_date: str | None = None) -> Iterator[Triple]:
+    """One event node with its parties, amount, attributes and provenance, plus its direct edges
+    (`source_date`: its article's, which dates a pairing that states no date of its own)."""
     node = event_iri(event.id)
     yield node, RDF.type, EVENT_CLASSES[event.type]
     helper_property, helped_property = ROLE_PROPERTIES[event.type]
@@ -187,6 +188,8 @@ def event_triples(event: Event) -> Iterator[Triple]:
     for broker in event.brokers:
         yield node, GK.brokeredBy, entity_iri(broker)
     yield from _attribute_triples(node, event)
+    if event.type == "pairing":
+        yield from _in_force_triples(node, event, source_date)
     yield from _amount_triples(node, event)
     yield from _provenance_triples(node, event)
     yield from derived_edges(event)
@@ -216,6 +219,17 @@ def _attribute_triples(node: URIRef, event: Event) -> Iterator[Triple]:
     for prop, when in ((GK.validFrom, event.valid_from), (GK.validTo, event.valid_to), (GK.asOf, event.as_of)):
         if when:
             yield node, prop, date_literal(when)
+
+
+def _in_force_triples(node: URIRef, event: Event, source_date: str | None) -> Iterator[Triple]:
+    """The years a pairing holds, by the one rule (model.years_in_force), as integers: a query asks
+    `?from <= ?year` instead of working the rule out of three dates and the article's."""
+    years = years_in_force(event.valid_from, event.valid_to, event.as_of or event.date or source_date)
+    if years is None:
+        return
+    for prop, year in ((GK.inForceFrom, years[0]), (GK.inForceTo, years[1])):
+        if year is not None:
+            yield node, prop, integer_literal(year)
 
 
 def _amount_triples(node: URIRef, event: Event) -> Iterator[Triple]:
@@ -274,7 +288,7 @@ def source_graph_triples(source: Source) -> Iterator[Triple]:
     """What a source's own graph (`source_graph(source.id)`) holds: its record and its events."""
     yield from source_triples(source)
     for event in source.events:
-        yield from event_triples(event)
+        yield from event_triples(event, source.date)
 
 
 def dataset_quads(dataset: Dataset, coordinates: Coordinates | None = None) -> Iterator[Quad]:

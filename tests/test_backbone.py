@@ -75,3 +75,37 @@ def test_when_a_places_pairings_changed(built: Path) -> None:
     assert ("2010-06", "begins", "山东省") in changes
     assert ("2010-06", "ends", "珠海市") in changes and ("2010-06", "ends", "厦门市") in changes
     assert changes == sorted(changes, key=lambda c: c[0])
+
+
+def test_the_years_in_force_are_written_once_by_the_rule_and_read_by_the_query(tiny_data: Path) -> None:
+    """A pairing stated as of 2023 in an event dated 2019, in an article of 2021: by the rule
+    (model.years_in_force) it holds in 2023 only. The graph carries those years as integers, and the
+    named query answers from them; a period 2016-12 – open holds from 2016 on."""
+    from rdflib import Literal
+
+    from graphkit.build import build
+    from graphkit.model import years_in_force
+    from graphkit.ontology import GK, event_iri
+
+    source = tiny_data / "sources" / "t1.yaml"
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("    mode: 对口支援\n", "    mode: 对口支援\n    date: 2019-05\n    as_of: 2023\n", 1)
+                      + "  - id: p2\n    type: pairing\n    from: 彭州市\n    to: 知木林镇\n    valid_from: 2016-12\n",
+                      encoding="utf-8")
+    assert years_in_force(None, None, "2023") == (2023, 2023)
+    out = tiny_data.parent / "out"
+    build(tiny_data, out)
+    with graphkit.open(out) as kg:
+        def years(event: str) -> tuple[object, object]:
+            node = event_iri(f"t1/{event}")
+            found = {p: o for _, p, o in kg.store.query(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ <{node}> }} ?s ?p ?o }}").rows}
+            return found.get(GK.inForceFrom), found.get(GK.inForceTo)
+
+        assert years("p1") == (Literal(2023), Literal(2023)) and years("p2") == (Literal(2016), None)
+
+        def helped(year: int) -> set[str]:
+            return {r["helpedLabel"] for r in kg.rows("pairings-in-force", region="四川省", year=str(year))}
+
+        assert helped(2019) == {"知木林镇"}  # p2 only: the event's date does not put p1 in force
+        assert helped(2023) == {"黑水县", "知木林镇"} and helped(2015) == set()

@@ -166,9 +166,9 @@ def test_filters_hide_what_they_should(seed: BrowserPage) -> None:
         page.fill(bound, "2021")
         page.locator(bound).dispatch_event("change")
     shown = seed.evaluate(events)
-    def in_2021(g: dict) -> bool:  # a pairing with a stated period: in force in 2021; anything else dated 2021
-        if g.get("validFrom") or g.get("validTo"):
-            return int((g.get("validFrom") or "0")[:4]) <= 2021 <= int((g.get("validTo") or "9999")[:4])
+    def in_2021(g: dict) -> bool:  # a pairing: in force in 2021 by the build's years; anything else dated 2021
+        if g["relation"] == "pairing":
+            return (g.get("inForceFrom") or 0) <= 2021 <= (g.get("inForceTo") or 9999)
         return g.get("year") == 2021
 
     assert shown and all(in_2021(g) for g in shown) and any(g.get("year") == 2021 for g in shown)

@@ -73,6 +73,7 @@ def _relation_styles() -> tuple[vocabulary.Term, ...]:
 EVENT_FIELDS = (
     "relation", "event", "sourceId", "amount", "approximate", "period", "statedAs", "items", "quantity",
     "purpose", "date", "mode", "modeKey", "role", "planned", "figure", "validFrom", "validTo", "asOf",
+    "inForceFrom", "inForceTo",
 )  # fmt: skip
 NODE_FIELDS = ("type", "level", "aliases", "parent", "based", "member", "role", "adcode", "lon", "lat")
 # The page's scripts, in load order after vis-network: shared core, each view, exports and permalinks, the app.

@@ -268,10 +268,13 @@
     return gk.asOf ? T("截至 ", "as of ") + gk.asOf : null;
   }
 
-  /** The years a pairing holds, [from, to] (either may be null: open), from its stated validity. */
+  /** The years a pairing holds, [from, to] (either may be null: open), as the build worked them out
+   *  by graphkit's one rule (gk:inForceFrom / gk:inForceTo, graphkit.model.years_in_force); null when
+   *  the build gave it none (an undated pairing, or another relation). */
   function validYears(gk) {
-    if (!gk.validFrom && !gk.validTo) return null;
-    return [gk.validFrom ? parseInt(gk.validFrom.slice(0, 4), 10) : null, gk.validTo ? parseInt(gk.validTo.slice(0, 4), 10) : null];
+    const from = typeof gk.inForceFrom === "number" ? gk.inForceFrom : null;
+    const to = typeof gk.inForceTo === "number" ? gk.inForceTo : null;
+    return from === null && to === null ? null : [from, to];
   }
 
   function modeText(gk) {
@@ -418,7 +421,7 @@
     const a = NODE.get(e.from), b = NODE.get(e.to);
     if (!a || !b || !st.types.has(a.gk.type) || !st.types.has(b.gk.type)) return false;
     const valid = validYears(gk);
-    if (valid) { // a pairing with a period of validity passes when it was in force in the years chosen
+    if (valid) { // a pairing passes when it was in force in the years chosen
       if ((st.yearFrom !== null && valid[1] !== null && valid[1] < st.yearFrom) || (st.yearTo !== null && valid[0] !== null && valid[0] > st.yearTo)) return false;
     } else if (gk.year) {
       if ((st.yearFrom !== null && gk.year < st.yearFrom) || (st.yearTo !== null && gk.year > st.yearTo)) return false;
