@@ -19,6 +19,7 @@ redoes everything, and gives the same graph.nq byte for byte.
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -36,7 +37,7 @@ from graphkit import publish as publishing
 from graphkit.manifest import Manifest, link, read_records, write_records
 from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph, source_graph
-from graphkit.rdf_mapping import Quad, dataset_quads, register_triples, source_graph_triples, to_nquads
+from graphkit.rdf_mapping import Quad, dataset_quads, entity_triples, source_graph_triples, to_nquads
 from graphkit.shacl_sparql import Violation, compiled, report_graph, report_text
 from graphkit.store import Store, StoreSpec
 from graphkit.store.oxigraph import OxigraphStore
@@ -127,6 +128,8 @@ class Plan:
     register_changed: bool = True
     #: The register as the previous build read it (what the changes are measured against).
     entities_before: dict[str, Entity] = field(default_factory=dict)
+    #: The register files (data/'s paths) whose content is as the previous build read it.
+    registers_kept: frozenset[str] = frozenset()
 
     @property
     def incremental(self) -> bool:
@@ -220,8 +223,9 @@ def _plan(data_dir: Path, previous: Path | None, store: str | None, full: bool, 
         curated={i: e for i, e in entities.items() if e.status != "extracted"} if curated_unchanged else None,
         sources={i: s for i, s in sources.items() if i in manifest.sources and i not in changed}, jobs=jobs,
     )
+    kept = frozenset(name for name, digest in manifest.registers.items() if before.registers.get(name) == digest)
     manifest.quads = {k: v for k, v in before.quads.items() if k not in changed | removed}
-    return Plan(dataset, manifest, previous, changed, removed, register_changed, entities)
+    return Plan(dataset, manifest, previous, changed, removed, register_changed, entities, kept)
 
 
 def _focus(plan: Plan) -> set[str] | None:
@@ -263,9 +267,10 @@ def _write_graph(staging: Path, plan: Plan) -> int:
             return None
         return _write_chunk(chunks / f"{name}.nq", quads())
 
-    count = chunk("entities", lambda: ((*t, ENTITIES_GRAPH) for t in register_triples(dataset, region_coordinates)))
-    if count is not None:
-        manifest.quads[""] = count
+    for name, register in REGISTER_CHUNKS.items():
+        count = chunk(name, partial(_register_quads, dataset, register == data_io.EXTRACTED_REGISTER))
+        if count is not None:
+            manifest.quads[_register_key(name)] = count
     order = sorted(dataset.sources)
     for source_id in order:
         count = chunk(f"sources/{source_id}", partial(_source_quads, dataset, source_id))
@@ -278,21 +283,40 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     _write_chunk(chunks / "rollups.nq", rollup_quads(dataset))
     with (staging / GRAPH_NQ).open("wb") as out:
         _concatenate(out, [chunks / f"{name}.nq" for name in [*_record_chunks(plan), "ontology", "rollups"]])
-    return sum(manifest.quads.get(key, 0) for key in ["", *order])
+    return sum(manifest.quads.get(key, 0) for key in [*map(_register_key, REGISTER_CHUNKS), *order])
+
+
+#: The register's graph is written as one chunk per register file, so that an ingest, which adds to
+#: the extracted register, rewrites 4 entities' lines and not the 22,000 curated ones.
+REGISTER_CHUNKS = {"entities": data_io.REGISTER, "entities-extracted": data_io.EXTRACTED_REGISTER}
+
+
+def _register_key(chunk: str) -> str:
+    """A register chunk's key among the manifest's quad counts (a source id never starts with ':')."""
+    return ":" + chunk
+
+
+def _register_quads(dataset: Dataset, extracted: bool) -> Iterator[Quad]:
+    """The register graph's quads of the entities of one register file (an entity's triples are its
+    own: they depend on no other entity)."""
+    for entity in dataset.entities.values():
+        if (entity.status == "extracted") == extracted:
+            for triple in entity_triples(entity, dataset, region_coordinates):
+                yield (*triple, ENTITIES_GRAPH)
 
 
 def _carried(plan: Plan) -> set[str]:
     """The records' chunks (by name) that are the previous build's: those of what did not change."""
     if plan.previous is None:
         return set()
-    return {f"sources/{i}" for i in plan.dataset.sources if i not in plan.changed} | (
-        set() if plan.register_changed else {"entities"})
+    return {f"sources/{i}" for i in plan.dataset.sources if i not in plan.changed} | {
+        name for name, register in REGISTER_CHUNKS.items() if str(register) in plan.registers_kept}
 
 
 def _record_chunks(plan: Plan) -> list[str]:
     """The records' chunks by name, in the order the graph files hold them: the register's, then each
     source's in id order."""
-    return ["entities", *(f"sources/{i}" for i in sorted(plan.dataset.sources))]
+    return [*REGISTER_CHUNKS, *(f"sources/{i}" for i in sorted(plan.dataset.sources))]
 
 
 def _write_turtle(staging: Path, plan: Plan) -> None:
@@ -375,27 +399,44 @@ def _fill_store(on_disk: bool, staging: Path, plan: Plan) -> Store:
     with StoreSpec.directory(plan.previous / STORE_DIR).open(read_only=True) as before:  # type: ignore[operator]
         before.checkpoint(staging / STORE_DIR)
     target = StoreSpec.directory(staging / STORE_DIR).open()
-    replaced = [(source_graph(i), f"sources/{i}.nq") for i in sorted(plan.changed | plan.removed)]
+    replaced = [(source_graph(i), [f"sources/{i}.nq"]) for i in sorted(plan.changed | plan.removed)]
     if plan.register_changed:
-        replaced.append((ENTITIES_GRAPH, "entities.nq"))
-    replaced.append((ROLLUPS_GRAPH, "rollups.nq"))
-    for graph, name in replaced:
-        _update_graph(target, graph, plan.previous / CHUNKS / name, staging / CHUNKS / name)  # type: ignore[operator]
+        replaced.append((ENTITIES_GRAPH, [f"{name}.nq" for name in REGISTER_CHUNKS]))
+    replaced.append((ROLLUPS_GRAPH, ["rollups.nq"]))
+    for graph, names in replaced:
+        was, now = plan.previous / CHUNKS, staging / CHUNKS  # type: ignore[operator]
+        _update_graph(target, graph, [was / name for name in names], [now / name for name in names])
     return target
 
 
-def _update_graph(store: Store, graph: URIRef, before: Path, after: Path) -> None:
-    """Make the store's `graph` (a copy of the previous build's, written from the chunk `before`) hold
-    the chunk `after`: by their difference, line by line (an N-Quads line is one quad), when both
-    exist — four new entities or one changed total touch a few lines, where emptying the register's
-    or the roll-ups' graph and loading it again took 10 s at a million quads; else emptied and loaded."""
-    if not after.exists() or not before.exists():
+def _update_graph(store: Store, graph: URIRef, before: list[Path], after: list[Path]) -> None:
+    """Make the store's `graph` (a copy of the previous build's, written from the chunks `before`)
+    hold the chunks `after` (the same names): by their difference, line by line (an N-Quads line is
+    one quad), when all exist — four new entities or one changed total touch a few lines, where
+    emptying the register's or the roll-ups' graph and loading it again took 10 s at a million
+    quads; else emptied and loaded. A chunk that is the previous build's own file is left out of
+    the difference, save that a line it holds is never removed (a quad may move between chunks)."""
+    if not all(path.exists() for path in before):
         store.replace_graph(graph, ())
-        if after.exists():
-            store.load_file(after)
+        for path in after:
+            if path.exists():
+                store.load_file(path)
         return
-    old, new = set(before.read_bytes().splitlines()), set(after.read_bytes().splitlines())
-    store.change_quads(removed=sorted(old - new), added=sorted(new - old))
+    old: set[bytes] = set()
+    new: set[bytes] = set()
+    same: list[Path] = []
+    for was, now in zip(before, after, strict=True):
+        if now.exists() and os.path.samefile(was, now):
+            same.append(now)
+            continue
+        old.update(was.read_bytes().splitlines())
+        if now.exists():
+            new.update(now.read_bytes().splitlines())
+    removed, added = old - new, new - old
+    if same and (removed or added):
+        kept = {line for path in same for line in path.read_bytes().splitlines()}
+        removed, added = removed - kept, added - kept
+    store.change_quads(removed=sorted(removed), added=sorted(added))
 
 
 def validate_dataset(dataset: Dataset) -> Validation:

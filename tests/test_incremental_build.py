@@ -16,6 +16,8 @@ import yaml
 
 from graphkit.build import BuildResult, build
 from graphkit.dataset import DataError
+from graphkit.ontology import entity_iri
+from graphkit.publish import current_build
 from graphkit.render import page_view
 from graphkit.store import StoreSpec
 from tests.conftest import REPO
@@ -44,12 +46,32 @@ def entity_added_to_register(data: Path) -> None:
                     encoding="utf-8")
 
 
+def entity_extracted(data: Path) -> None:
+    """What an ingest does: a new entity in the extracted register (its own chunk of the register's graph)."""
+    path = data / "extracted" / "entities.yaml"
+    path.parent.mkdir(exist_ok=True)
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    path.write_text(before + "\n- id: 青岚县\n  type: Region\n  level: county\n", encoding="utf-8")
+
+
+def extracted_entity_reviewed(data: Path) -> None:
+    """A reviewer moves it to the curated register: its quads move from one chunk to the other."""
+    path = data / "extracted" / "entities.yaml"
+    text = path.read_text(encoding="utf-8")
+    entry = "\n- id: 青岚县\n  type: Region\n  level: county\n"
+    path.write_text(text.replace(entry, "\n"), encoding="utf-8")
+    register = data / "entities.yaml"
+    register.write_text(register.read_text(encoding="utf-8") + entry, encoding="utf-8")
+
+
 STEPS: list[tuple[str, Step, int]] = [  # (what, change, sources redone)
     ("nothing changed", lambda data: None, 0),
     ("an amount edited", edit_amount, 1),
     ("a source added", add_source, 1),
     ("a source removed", remove_source, 1),
     ("the register edited", entity_added_to_register, 0),
+    ("an entity extracted", entity_extracted, 0),
+    ("an extracted entity reviewed", extracted_entity_reviewed, 0),
 ]
 
 
@@ -74,10 +96,17 @@ def test_each_step_redoes_only_what_changed_and_equals_a_full_build(tmp_path: Pa
         for name in ("graph.nq", "graph.ttl", "index.html"):
             assert (step.out_dir / name).read_bytes() == (full.out_dir / name).read_bytes(), f"{what}: {name}"
         assert store_quads(step) == store_quads(full), what
+        if what == "an entity extracted":  # the curated register's chunk is the previous build's file
+            chunks = current_build(step.out_dir) / ".nq"  # type: ignore[operator]
+            assert (chunks / "entities.nq").stat().st_nlink > 1, what
+            assert entity_iri("青岚县").n3() in (chunks / "entities-extracted.nq").read_text(encoding="utf-8")
     # the last steps are in the graph
     nq = (tmp_path / "out" / "graph.nq").read_text(encoding="utf-8")
     assert "#amountCNY> \"150001.0\"^^" in nq and "luchuan-2024" in nq
     assert '<http://www.w3.org/2000/01/rdf-schema#label> "鹭川市"@zh' in nq
+    reviewed = [line for line in nq.splitlines() if line.startswith(entity_iri("青岚县").n3())]
+    assert any('label> "青岚县"@zh' in line for line in reviewed)
+    assert not any("reviewStatus" in line for line in reviewed)  # no longer marked extracted
 
 
 def test_a_register_edit_that_breaks_an_unchanged_source_names_its_file_and_line(tmp_path: Path) -> None:
