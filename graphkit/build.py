@@ -159,7 +159,7 @@ def staged_build(
                 turtle = side.submit(_write_turtle, staging, plan)
                 filled = _fill_store(on_disk, staging, plan)
                 turtle.result()
-            with filled as target, _validation(target, _focus(plan), quads) as validated:
+            with filled as target, _validation(target, _focus(plan), quads, staging) as validated:
                 plan.manifest.write(staging)  # before the views: they may carry what did not change
                 try:
                     for view in views:
@@ -460,19 +460,29 @@ VALIDATE_APART = 200_000
 
 
 @contextmanager
-def _validation(store: Store, focus: set[str] | None, quads: int) -> Iterator[Callable[[], Validation]]:
+def _validation(
+    store: Store, focus: set[str] | None, quads: int, scratch: Path
+) -> Iterator[Callable[[], Validation]]:
     """The build's validation, asked for by calling what this yields. A whole large graph's (12 s at a
-    million quads, in Oxigraph) runs in another process on the store opened read-only, beside the
-    views (18 s of Python there): threads would share one interpreter lock with them, and the
-    validation measured twice as slow beside the page as alone. A focus's (an incremental build's)
-    runs where it is asked for: a process would cost more than the checks.
+    million quads, in Oxigraph) runs in another process beside the views (18 s of Python there):
+    threads would share one interpreter lock with them, and the validation measured twice as slow
+    beside the page as alone. A focus's (an incremental build's) runs where it is asked for: a
+    process would cost more than the checks.
 
-    The child is graphkit.apart's (see there why not multiprocessing's)."""
-    if focus is not None or not store.opens_elsewhere or quads <= VALIDATE_APART:
+    The child reads a checkpoint of the store (hard links, in `scratch`), not the store itself: the
+    store compacts its files while the views read it, and a read-only opening of the same folder
+    in another process then finds files gone (at 10M quads it did). The child is graphkit.apart's
+    (see there why not multiprocessing's)."""
+    if focus is not None or not store.makes_checkpoints or quads <= VALIDATE_APART:
         yield partial(_validate, store, focus)
         return
-    with apart.call(_violations_in, store.spec) as checking:
-        yield lambda: _validation_of(checking.result())
+    snapshot = scratch / ".validated-store"
+    store.checkpoint(snapshot)
+    try:
+        with apart.call(_violations_in, str(StoreSpec.directory(snapshot))) as checking:
+            yield lambda: _validation_of(checking.result())
+    finally:
+        shutil.rmtree(snapshot, ignore_errors=True)
 
 
 def _violations_in(spec: str) -> list[Violation]:

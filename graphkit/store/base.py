@@ -166,9 +166,6 @@ class Store(ABC):
     writes_plain_values: bool = False
     #: Copies itself to a directory cheaply (`checkpoint`: hard links), so a build can start from it.
     makes_checkpoints: bool = False
-    #: Another process may open `spec` read-only beside this open store and read all it holds (so a
-    #: long read, as a whole graph's validation, can run on another core).
-    opens_elsewhere: bool = False
 
     @abstractmethod
     def add_quads(self, quads: Iterable[Quad]) -> None:

@@ -104,7 +104,6 @@ class OxigraphStore(Store):
         else:
             self.store = ox.Store(str(self.path))
         self.spec = f"oxigraph:{self.path}" if self.path else "oxigraph"
-        self.opens_elsewhere = self.path is not None  # RocksDB: read-only opens replay the write-ahead log
 
     def add_quads(self, quads: Iterable[Quad]) -> None:
         buffer: list[str] = []
