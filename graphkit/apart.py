@@ -20,6 +20,7 @@ what comes back is unpickled from a child this process started a moment ago with
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import subprocess
 import sys
@@ -79,8 +80,6 @@ class Call(Generic[T]):
 
 def cores() -> int:
     """The cores this process may use: how many workers run at once unless told otherwise."""
-    import os
-
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 

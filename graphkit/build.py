@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path
 from typing import BinaryIO
 
@@ -37,7 +37,7 @@ from graphkit import publish as publishing
 from graphkit.manifest import Manifest, link, read_records, write_records
 from graphkit.model import Dataset, Entity
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph, source_graph
-from graphkit.rdf_mapping import Quad, dataset_quads, entity_triples, source_graph_triples, to_nquads
+from graphkit.rdf_mapping import Quad, dataset_quads, register_triples, source_graph_triples, to_nquads
 from graphkit.shacl_sparql import Violation, compiled, report_graph, report_text
 from graphkit.store import Store, StoreSpec
 from graphkit.store.oxigraph import OxigraphStore
@@ -116,6 +116,11 @@ class StagedBuild:
         return self.result
 
 
+#: The register's graph is written as one chunk per register file, so that an ingest, which adds to
+#: the extracted register, rewrites 4 entities' lines and not the 22,000 curated ones.
+REGISTER_CHUNKS = {"entities": data_io.REGISTER, "entities-extracted": data_io.EXTRACTED_REGISTER}
+
+
 @dataclass
 class Plan:
     """What a build redoes: every graph (`previous` is None), or the graphs of what changed."""
@@ -130,6 +135,14 @@ class Plan:
     entities_before: dict[str, Entity] = field(default_factory=dict)
     #: The register files (data/'s paths) whose content is as the previous build read it.
     registers_kept: frozenset[str] = frozenset()
+
+    @cached_property
+    def carried(self) -> frozenset[str]:
+        """The records' chunks (by name) that are the previous build's: those of what did not change."""
+        if self.previous is None:
+            return frozenset()
+        return frozenset({f"sources/{i}" for i in self.dataset.sources if i not in self.changed} | {
+            name for name, register in REGISTER_CHUNKS.items() if str(register) in self.registers_kept})
 
     @property
     def incremental(self) -> bool:
@@ -259,7 +272,7 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     dataset, manifest = plan.dataset, plan.manifest
     chunks = staging / CHUNKS
     (chunks / "sources").mkdir(parents=True)
-    before, carried = plan.previous, _carried(plan)
+    before, carried = plan.previous, plan.carried
 
     def chunk(name: str, quads: Callable[[], Iterable[Quad]]) -> int | None:
         if before and name in carried:
@@ -286,31 +299,14 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     return sum(manifest.quads.get(key, 0) for key in [*map(_register_key, REGISTER_CHUNKS), *order])
 
 
-#: The register's graph is written as one chunk per register file, so that an ingest, which adds to
-#: the extracted register, rewrites 4 entities' lines and not the 22,000 curated ones.
-REGISTER_CHUNKS = {"entities": data_io.REGISTER, "entities-extracted": data_io.EXTRACTED_REGISTER}
-
-
 def _register_key(chunk: str) -> str:
     """A register chunk's key among the manifest's quad counts (a source id never starts with ':')."""
     return ":" + chunk
 
 
 def _register_quads(dataset: Dataset, extracted: bool) -> Iterator[Quad]:
-    """The register graph's quads of the entities of one register file (an entity's triples are its
-    own: they depend on no other entity)."""
-    for entity in dataset.entities.values():
-        if (entity.status == "extracted") == extracted:
-            for triple in entity_triples(entity, dataset, region_coordinates):
-                yield (*triple, ENTITIES_GRAPH)
-
-
-def _carried(plan: Plan) -> set[str]:
-    """The records' chunks (by name) that are the previous build's: those of what did not change."""
-    if plan.previous is None:
-        return set()
-    return {f"sources/{i}" for i in plan.dataset.sources if i not in plan.changed} | {
-        name for name, register in REGISTER_CHUNKS.items() if str(register) in plan.registers_kept}
+    """The register graph's quads of the entities of one register file."""
+    return ((*t, ENTITIES_GRAPH) for t in register_triples(dataset, region_coordinates, extracted))
 
 
 def _record_chunks(plan: Plan) -> list[str]:
@@ -325,7 +321,7 @@ def _write_turtle(staging: Path, plan: Plan) -> None:
     build's (hard-linked). Mostly Oxigraph's work: a build runs it beside filling the store."""
     turtle = staging / TURTLE_CHUNKS
     (turtle / "sources").mkdir(parents=True)
-    names, carried = _record_chunks(plan), _carried(plan)
+    names, carried = _record_chunks(plan), plan.carried
     for name in names:
         if plan.previous and name in carried:
             link(plan.previous / TURTLE_CHUNKS / f"{name}.ttl", turtle / f"{name}.ttl")

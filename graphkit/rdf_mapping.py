@@ -278,10 +278,15 @@ def derived_edges(event: Event) -> Iterator[Triple]:
             yield entity_iri(giver), edge, entity_iri(taker)
 
 
-def register_triples(dataset: Dataset, coordinates: Coordinates | None = None) -> Iterator[Triple]:
-    """What the register's graph (ENTITIES_GRAPH) holds: every entity's triples."""
+def register_triples(
+    dataset: Dataset, coordinates: Coordinates | None = None, extracted: bool | None = None
+) -> Iterator[Triple]:
+    """What the register's graph (ENTITIES_GRAPH) holds: every entity's triples; with `extracted`,
+    only those of the extracted register's entities (True) or of the curated one's (False). An
+    entity's triples are its own: they depend on no other entity."""
     for entity in dataset.entities.values():
-        yield from entity_triples(entity, dataset, coordinates)
+        if extracted is None or (entity.status == "extracted") == extracted:
+            yield from entity_triples(entity, dataset, coordinates)
 
 
 def source_graph_triples(source: Source) -> Iterator[Triple]:

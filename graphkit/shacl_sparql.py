@@ -383,4 +383,3 @@ def report_graph(violations: list[Violation]) -> Graph:
 
 
 __all__ = ["COMPILED", "CompiledShapes", "UnsupportedShape", "Violation", "compile_shapes", "compiled"]
-

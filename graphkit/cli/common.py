@@ -42,11 +42,6 @@ BuildJobs = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, help="Processes reading data/ at once in a large build (default: one per core).")]
 
 
-def default_jobs() -> int:
-    """One worker per core the process may use."""
-    from graphkit.apart import cores
-
-    return cores()
 RawCsv = Annotated[
     bool,
     typer.Option("--raw-csv", help="CSV cells as they are: no ' before a leading =, +, -, @ (docs/security.md)."),

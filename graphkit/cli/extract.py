@@ -14,7 +14,8 @@ from typing import Annotated
 
 import typer
 
-from graphkit.cli.common import ArticleFiles, DataDir, Jobs, MaxBytes, MinConfidence, default_jobs, fail, skipped
+from graphkit.apart import cores
+from graphkit.cli.common import ArticleFiles, DataDir, Jobs, MaxBytes, MinConfidence, fail, skipped
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE, THRESHOLDS
 from graphkit.extract.normalise import ArticleError
 from graphkit.extract.pipeline import MAX_BYTES, Batch
@@ -89,7 +90,7 @@ def extract(
 ) -> None:
     """Extract candidate pairings, donations and secondments from news articles (each with its rule and
     confidence)."""
-    records, errors = run_batch(files, format, output, max_bytes, min_confidence, jobs or default_jobs())
+    records, errors = run_batch(files, format, output, max_bytes, min_confidence, jobs or cores())
     for message in errors:
         skipped(message)
     if output is None:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from graphkit.apart import cores
 from graphkit.cli.common import (
     ArticleFiles,
     DataDir,
@@ -15,7 +16,6 @@ from graphkit.cli.common import (
     MinConfidence,
     OutDir,
     console,
-    default_jobs,
     done,
     errors,
     fail,
@@ -46,7 +46,7 @@ def ingest(
     try:
         report = run_ingest(
             files, data, out, rebuild=build, progress=True, max_bytes=max_bytes, min_confidence=min_confidence,
-            jobs=jobs or default_jobs(), articles=articles,
+            jobs=jobs or cores(), articles=articles,
         )
     except DataError as exc:
         raise fail(str(exc)) from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from graphkit.store import Store
 
 if TYPE_CHECKING:
     from graphkit.build import View
+    from graphkit.manifest import Manifest
     from graphkit.render.evidence import Articles
 
 __all__ = ["PAGE", "page_view", "page_view_quoting", "render_page", "served_page", "write_page"]
@@ -37,27 +39,46 @@ def _draw(store: Store, directory: Path, articles: Articles | None = None) -> No
     """The page of a build, with what the published build worked out carried over (both views)."""
     from graphkit.networkx_view import to_networkx
 
+    published = _Published.beside(directory)
     with _memos_carried(directory):
-        graph = to_networkx(store, _events_carried(store, directory), _entities_carried(store, directory))
-        write_page(graph, directory / PAGE, articles=articles)
+        events, nodes = _events_carried(store, directory, published), _entities_carried(store, directory, published)
+        write_page(to_networkx(store, events, nodes), directory / PAGE, articles=articles)
 
 
-def _events_carried(store: Store, directory: Path) -> dict[str, dict[str, Any]]:
+@dataclass(frozen=True)
+class _Published:
+    """This build's manifest, and the published build's folder and manifest when that build's memos
+    hold for this one (the same code and ontology): read once for every memo."""
+
+    now: Manifest | None
+    memos: tuple[Path, Manifest] | None
+
+    @classmethod
+    def beside(cls, directory: Path) -> _Published:
+        from graphkit.manifest import Manifest
+        from graphkit.publish import published_beside
+
+        now, previous = Manifest.read(directory), published_beside(directory)
+        before = Manifest.read(previous)
+        if now is None or previous is None or before is None or before.recipe != now.recipe:
+            return cls(now, None)
+        return cls(now, (previous, before))
+
+
+def _events_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
     """The events' attributes the page draws: a source's events are told in its own graph, so those
     of a source whose file did not change since the published build (the manifests' hashes, same
     recipe) are that build's, and only the changed sources' graphs are read (reading every event
     took 6 s at 40,000 events). The memo is only a cache: one that cannot be read is ignored."""
-    from graphkit.manifest import Manifest
     from graphkit.networkx_view import event_attributes
     from graphkit.ontology import source_graph
-    from graphkit.publish import published_beside
 
-    previous = published_beside(directory)
-    now, before = Manifest.read(directory), Manifest.read(previous)
+    now = published.now
     if now is None:
         return event_attributes(store)
     carried: dict[str, dict[str, Any]] = {}
-    if before is not None and previous is not None and before.recipe == now.recipe:
+    if published.memos is not None:
+        previous, before = published.memos
         try:
             memo = json.loads((previous / EVENTS_MEMO).read_bytes())
             carried = {s: memo[s] for s, digest in now.sources.items() if s in memo and before.sources.get(s) == digest}
@@ -81,22 +102,16 @@ def _events_carried(store: Store, directory: Path) -> dict[str, dict[str, Any]]:
 ENTITIES_MEMO = ".page-entities.json"
 
 
-def _entities_carried(store: Store, directory: Path) -> dict[str, dict[str, Any]]:
+def _entities_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
     """The entities' attributes the page draws: told in the register's graph alone, so when neither
     register file changed since the published build (same recipe), that build's (reading them took
     1.2 s at 22,000 entities). The memo is only a cache: one that cannot be read is ignored."""
-    from graphkit.manifest import Manifest
     from graphkit.networkx_view import entity_attributes
-    from graphkit.publish import published_beside
 
-    previous = published_beside(directory)
-    now, before = Manifest.read(directory), Manifest.read(previous)
-    nodes: dict[str, dict[str, Any]] | None = None
-    if now is not None and before is not None and previous is not None and (before.recipe, before.registers) == (
-        now.recipe, now.registers
-    ):
+    now, nodes = published.now, None
+    if published.memos is not None and now is not None and published.memos[1].registers == now.registers:
         with suppress(OSError, ValueError):
-            memo = json.loads((previous / ENTITIES_MEMO).read_bytes())
+            memo = json.loads((published.memos[0] / ENTITIES_MEMO).read_bytes())
             nodes = memo if isinstance(memo, dict) else None
     if nodes is None:
         nodes = entity_attributes(store)
