@@ -26,12 +26,13 @@ def static_positions(
     them biggest first gives a stable, readable map even for thousands of entities. Unlinked entities
     share one compact grid instead of each taking a component's margin.
     """
+    edges = sorted({(min(u, v), max(u, v)) for u, v in links if u != v})
     simple: nx.Graph[str] = nx.Graph()  # built in sorted order: the same graph gives the same drawing,
     simple.add_nodes_from(sorted(nodes))  # however the store listed it
-    simple.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in links if u != v))
+    simple.add_edges_from(edges)
     components = sorted(nx.connected_components(simple), key=lambda c: (-len(c), min(c)))
     used: dict[str, tuple[float, dict[str, tuple[float, float]]]] = {}
-    laid = [_remembered_layout(_ordered(simple, c), spacing, used) for c in components if len(c) > 1]
+    laid = [_remembered_layout(c, spacing, used) for c in _ordered(components, edges) if len(c) > 1]
     _LAYOUTS.clear()  # only this drawing's components are worth keeping (a long-lived server draws often)
     _LAYOUTS.update(used)
     singles = sorted(next(iter(c)) for c in components if len(c) == 1)
@@ -40,13 +41,24 @@ def static_positions(
     return _pack(laid, gap=spacing * 1.5)
 
 
-def _ordered(graph: nx.Graph, nodes: set[str]) -> nx.Graph:
-    """The subgraph on `nodes`, its nodes and edges in sorted order (a subgraph view lists them in the
-    order of a set, which changes from run to run, and so would the spring layout)."""
-    ordered: nx.Graph[str] = nx.Graph()
-    ordered.add_nodes_from(sorted(nodes))
-    ordered.add_edges_from(sorted((min(u, v), max(u, v)) for u, v in graph.subgraph(nodes).edges()))
-    return ordered
+def _ordered(components: list[set[str]], edges: list[tuple[str, str]]) -> list[nx.Graph]:
+    """Each component as a graph of its own, its nodes and edges in sorted order (`edges` is sorted):
+    a subgraph view lists them in the order of a set, which changes from run to run, and so would
+    the spring layout. The edges are dealt to their components in one pass (a subgraph view per
+    component walked every node's neighbours again: 0.7 s at 22,000 entities)."""
+    graphs: list[nx.Graph] = []
+    component_of: dict[str, int] = {}
+    for index, nodes in enumerate(components):
+        ordered: nx.Graph[str] = nx.Graph()
+        ordered.add_nodes_from(sorted(nodes))
+        graphs.append(ordered)
+        component_of.update(dict.fromkeys(nodes, index))
+    dealt: list[list[tuple[str, str]]] = [[] for _ in components]
+    for u, v in edges:
+        dealt[component_of[u]].append((u, v))
+    for graph, own in zip(graphs, dealt, strict=True):
+        graph.add_edges_from(own)
+    return graphs
 
 
 #: Each component's layout once worked out, by the digest of its nodes, edges and spacing: a layout is a

@@ -23,32 +23,37 @@ def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
     and prefecture, and the money given and received by everything it contains (sub-regions, agencies
     based there, their staff)."""
     extras: dict[str, Json] = {iri: {} for iri in graph.nodes}
+    ancestors = _ancestors(graph)
     for iri, attrs in graph.nodes(data=True):
         keys = pinyin_keys([str(attrs.get("label") or ""), *(str(a) for a in attrs.get("aliases") or [])])
         if keys:
             extras[iri]["py"] = keys
-    for iri in graph.nodes:
-        chain = containers(graph, str(iri))
+    for iri, chain in ancestors.items():
         if chain:
             extras[iri]["inside"] = chain[0]  # what it lies directly within: the page's path steps by it
-    for iri, place in places(graph).items():
+    for iri, place in places(graph, ancestors).items():
         extras[iri].update(place)
-    for iri, inside in contained_money(graph).items():
+    for iri, inside in contained_money(graph, ancestors).items():
         extras[iri].update(inside)
     return extras
 
 
-def _placement(graph: nx.MultiDiGraph, iri: str) -> list[str]:
+def _ancestors(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """What contains each node, nearest first (`containers`), worked out once for the three uses here."""
+    return {str(iri): containers(graph, str(iri)) for iri in graph.nodes}
+
+
+def _placement(graph: nx.MultiDiGraph, iri: str, ancestors: Mapping[str, list[str]]) -> list[str]:
     """Where a node's map position comes from, in order: itself, what contains it, and for someone
     contained in nothing (a cadre), the unit they belong to and what contains that."""
-    found = [iri, *containers(graph, iri)]
+    found = [iri, *ancestors[iri]]
     member = graph.nodes[iri].get("member")
     if len(found) == 1 and member in graph and member != iri:
-        found += [str(member), *containers(graph, str(member))]
+        found += [str(member), *ancestors[str(member)]]
     return found
 
 
-def places(graph: nx.MultiDiGraph) -> dict[str, Json]:
+def places(graph: nx.MultiDiGraph, ancestors: Mapping[str, list[str]]) -> dict[str, Json]:
     """Map position and administrative roll-up per node.
 
     `geo` is [lon, lat], the entity's own or, failing that, the nearest container's that has them
@@ -58,7 +63,7 @@ def places(graph: nx.MultiDiGraph) -> dict[str, Json]:
     """
     out: dict[str, Json] = {}
     for iri in graph.nodes:
-        chain = _placement(graph, str(iri))
+        chain = _placement(graph, str(iri), ancestors)
         at = next((i for i, n in enumerate(chain) if graph.nodes[n].get("lon") is not None
                    and graph.nodes[n].get("lat") is not None), None)
         if at is None:
@@ -100,7 +105,7 @@ def region_table(graph: nx.MultiDiGraph, extras: Mapping[str, Json]) -> dict[str
     return table
 
 
-def contained_money(graph: nx.MultiDiGraph) -> dict[str, Json]:
+def contained_money(graph: nx.MultiDiGraph, ancestors: Mapping[str, list[str]] | None = None) -> dict[str, Json]:
     """Money given and received by each container together with everything within it.
 
     Containment is the project's one rule (`graphkit.containment`), as in gk:withinRegion. Each donation counts once
@@ -108,7 +113,7 @@ def contained_money(graph: nx.MultiDiGraph) -> dict[str, Json]:
     giving together), with the same rule as the node's own totals. Only containers are returned, with
     `within` (how many entities they contain), `givenAll` and `receivedAll`.
     """
-    ancestors = {str(iri): containers(graph, str(iri)) for iri in graph.nodes}
+    ancestors = _ancestors(graph) if ancestors is None else ancestors
 
     within: Counter[str] = Counter()
     for iri in graph.nodes:
