@@ -30,6 +30,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from graphkit.dataset import EXTRACTED_REGISTER, REGISTER
 from graphkit.files import atomic_write
 from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
@@ -113,13 +115,13 @@ def write_records(build: Path, dataset: Dataset, previous: Path | None = None, c
         link(before / "entities.json", folder / "entities.json")
     else:
         entities = [{**_fields(e), "aliases": list(e.aliases)} for e in dataset.entities.values()]
-        (folder / "entities.json").write_text(json.dumps(entities, ensure_ascii=False), encoding="utf-8")
+        (folder / "entities.json").write_bytes(orjson.dumps(entities))
     for source_id, source in dataset.sources.items():
         name = Path("sources") / f"{source_id}.json"
         if before is not None and source_id not in changed:
             link(before / name, folder / name)
         else:
-            (folder / name).write_text(json.dumps(source_to_json(source), ensure_ascii=False), encoding="utf-8")
+            (folder / name).write_bytes(orjson.dumps(source_to_json(source)))
 
 
 def read_records(build: Path, sources: Iterable[str]) -> tuple[dict[str, Entity], dict[str, Source]] | None:

