@@ -168,10 +168,12 @@ def staged_build(
         staged.result.redone = sorted(plan.changed | plan.removed) if plan.incremental else sorted(dataset.sources)
         try:
             staged.result.quads = quads = _write_graph(staging, plan)
-            with ThreadPoolExecutor(1) as side:  # graph.ttl, written by Oxigraph while it fills the store
-                turtle = side.submit(_write_turtle, staging, plan)
+            with ThreadPoolExecutor(1) as side:  # while Oxigraph fills the store: graph.ttl, then the records
+                written = [side.submit(_write_turtle, staging, plan), side.submit(
+                    write_records, staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed)]
                 filled = _fill_store(on_disk, staging, plan)
-                turtle.result()
+                for done in written:
+                    done.result()
             with filled as target, _validation(target, _focus(plan), quads, staging) as validated:
                 plan.manifest.write(staging)  # before the views: they may carry what did not change
                 try:
@@ -187,7 +189,6 @@ def staged_build(
                         _fill_other(other, target)
                 staged.result.store = str(chosen)
                 publishing.crash_point("build:store-filled")
-            write_records(staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed)
             yield staged
         finally:
             if publishing.current_build(out_dir) != staging:
