@@ -13,10 +13,11 @@ invisible or bidirectional-override characters, and a value quoted in a message 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import reprlib
-from collections.abc import Iterable, Mapping, Set
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -515,7 +516,7 @@ def _read_url(reader: _Reader) -> str | None:
 
 def load(
     data_dir: Path | str, *, entities: Mapping[str, Entity] | None = None, sources: Mapping[str, Source] | None = None,
-    curated: Mapping[str, Entity] | None = None, jobs: int = 1,
+    curated: Mapping[str, Entity] | None = None, jobs: int = 1, each: Each | None = None,
 ) -> Dataset:
     """Load and validate the whole dataset; raises DataError on the first problem found.
 
@@ -524,7 +525,9 @@ def load(
     extracted register changed (an ingest: 22,000 curated entities are not parsed again for four new
     ones), `sources` by id. They are taken as they are, and every reference between them and what is
     read again is checked as if all had been read. `jobs` processes read the source files at once
-    when there are many.
+    when there are many. `each` is called with every source read (not those passed in), in the
+    process that read it, and its results are kept by source id in its own `made`: a build writes
+    a source's graph where its file is read, two processes at once.
     """
     root = Path(data_dir)
     recover_journal(root)
@@ -546,17 +549,19 @@ def load(
                 _read_register(extracted, "extracted", dataset, entity_lines)
             _check_entity_links(dataset, entity_lines)
         except KeyError:  # a curated entity taken as it was has a problem now: read it, for its line
-            return load(root, sources=sources, jobs=jobs)
+            return load(root, sources=sources, jobs=jobs, each=each)
     known = sources or {}
     paths = sorted((root / "sources").glob("*.yaml"))
-    fresh = iter(_read_sources([path for path in paths if path.stem not in known], jobs))
+    fresh = iter(_read_sources([path for path in paths if path.stem not in known], jobs, each))
     event_lines: dict[str, tuple[Path, dict[str, int]]] = {}
     for path in paths:
         if path.stem in known:
             dataset.sources[path.stem] = known[path.stem]
             continue
-        source, lines = next(fresh)
+        source, lines, made = next(fresh)
         dataset.sources[source.id] = source
+        if each is not None:
+            each.made[source.id] = made
         event_lines.update({event_id: (path, fields) for event_id, fields in lines.items()})
     _check_event_references(dataset, event_lines, root)
     return dataset
@@ -567,19 +572,32 @@ def load(
 READ_APART = 400
 
 
-def _read_sources(paths: list[Path], jobs: int) -> list[tuple[Source, dict[str, dict[str, int]]]]:
+@dataclass(frozen=True)
+class Each:
+    """What `load` does with each source it reads: `call(source)`, a module-level function (it may run
+    in a child, graphkit.apart), its results kept in `made` by source id."""
+
+    call: Callable[[Source], Any]
+    made: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+Read = tuple[Source, dict[str, dict[str, int]], Any]
+
+
+def _read_sources(paths: list[Path], jobs: int, each: Each | None = None) -> list[Read]:
     """`read_source` of each path, in order; with `jobs` > 1 and many files, in contiguous shares
     read at once by this process and `jobs` - 1 children (graphkit.apart). The first problem in the
     order of `paths` is the one raised, as when one process reads them all."""
+    call = each.call if each is not None else None
     if jobs <= 1 or len(paths) < READ_APART:
-        return _read_many(paths)
+        return _read_many(paths, call)
     from graphkit import apart
 
     size = -(-len(paths) // jobs)
     shares = [paths[start : start + size] for start in range(0, len(paths), size)]
-    children = [apart.call(_read_many, share) for share in shares[1:]]
+    children = [apart.call(_read_many, share, call) for share in shares[1:]]
     try:
-        read = _read_many(shares[0])
+        read = _read_many(shares[0], call)
         for child in children:
             read += child.result()
         return read
@@ -588,8 +606,9 @@ def _read_sources(paths: list[Path], jobs: int) -> list[tuple[Source, dict[str, 
             child.cancel()
 
 
-def _read_many(paths: list[Path]) -> list[tuple[Source, dict[str, dict[str, int]]]]:
-    return [read_source(path) for path in paths]
+def _read_many(paths: list[Path], call: Callable[[Source], Any] | None = None) -> list[Read]:
+    read = [read_source(path) for path in paths]
+    return [(source, lines, call(source) if call is not None else None) for source, lines in read]
 
 
 def recover_journal(root: Path) -> None:

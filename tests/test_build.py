@@ -279,3 +279,31 @@ def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_validate
     assert children == (["_violations_in"] if apart else [])
     monkeypatch.setattr(building, "ontology_quads", real)
     assert building.build(tiny_data, out, full=True).validation.conforms
+
+
+def test_sources_read_in_shares_are_written_by_their_readers_and_give_the_same_graph(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With many files, data/ is read in shares by the build and children, each writing the N-Quads
+    chunks of the sources it read (build._plan): the graph is the one a single process writes."""
+    from graphkit import build as building
+    from graphkit import dataset
+
+    from graphkit import apart
+
+    alone = building.build(REPO / "data", tmp_path / "alone", jobs=1)
+    children: list[str] = []
+    call = apart.call
+
+    def spawned(function: Any, *args: Any) -> Any:
+        children.append(function.__name__)
+        return call(function, *args)
+
+    monkeypatch.setattr(apart, "call", spawned)
+    monkeypatch.setattr(dataset, "READ_APART", 2)
+    shared = building.build(REPO / "data", tmp_path / "shared", jobs=3)
+    assert children == ["_read_many", "_read_many"]  # three shares: this process reads one
+    assert (tmp_path / "shared" / "graph.nq").read_bytes() == (tmp_path / "alone" / "graph.nq").read_bytes()
+    assert shared.quads == alone.quads > 0
+    chunks = sorted((tmp_path / "shared" / "current" / ".nq" / "sources").glob("*.nq"))
+    assert [p.stem for p in chunks] == sorted(alone.dataset.sources)
