@@ -286,10 +286,8 @@ def test_sources_read_in_shares_are_written_by_their_readers_and_give_the_same_g
 ) -> None:
     """With many files, data/ is read in shares by the build and children, each writing the N-Quads
     chunks of the sources it read (build._plan): the graph is the one a single process writes."""
+    from graphkit import apart, dataset
     from graphkit import build as building
-    from graphkit import dataset
-
-    from graphkit import apart
 
     alone = building.build(REPO / "data", tmp_path / "alone", jobs=1)
     children: list[str] = []
