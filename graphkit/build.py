@@ -38,7 +38,7 @@ from graphkit.manifest import Manifest, link, read_records, write_records
 from graphkit.model import Dataset, Entity, Source
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph, source_graph
 from graphkit.rdf_mapping import Quad, dataset_quads, register_triples, source_graph_triples, to_nquads
-from graphkit.shacl_sparql import Violation, compiled, report_graph, report_text
+from graphkit.shacl_sparql import compiled, report_graph, report_text
 from graphkit.store import Store, StoreSpec
 from graphkit.store.oxigraph import OxigraphStore
 from graphkit.tallies import ROLLUPS_GRAPH, rollup_quads
@@ -50,7 +50,10 @@ REPORT = "validation.ttl"
 STORE_DIR = "store"
 
 
-#: A view of the built graph: writes its files from the filled store into the build folder.
+#: A view of the built graph: writes its files into the build folder from the filled store, whose
+#: records' graphs (the register's, the sources') and ontology are this build's. It is called in a
+#: process of its own for a large graph (picklable: a module-level function, or a partial of one),
+#: and it does not read the roll-ups, which are worked out while it draws.
 View = Callable[[Store, Path], None]
 
 
@@ -170,21 +173,22 @@ def staged_build(
             staged.result.full = not plan.incremental
             staged.result.redone = sorted(plan.changed | plan.removed) if plan.incremental else sorted(dataset.sources)
             staged.result.quads = quads = _write_graph(staging, plan)
+            plan.manifest.write(staging)  # before the views: they may carry what did not change
             with ThreadPoolExecutor(1) as side:  # while Oxigraph fills the store: graph.ttl, then the records
                 written = [side.submit(_write_turtle, staging, plan), side.submit(
                     write_records, staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed)]
                 filled = _fill_store(on_disk, staging, plan)
                 for done in written:
                     done.result()
-            with filled as target, _validation(target, _focus(plan), quads, staging) as validated:
-                plan.manifest.write(staging)  # before the views: they may carry what did not change
-                try:
-                    for view in views:
-                        view(target, staging)
-                finally:  # a view that failed on a graph that does not conform: the shapes say why
-                    staged.result.validation = validation = validated()
-                    if not validation.conforms:
-                        raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
+            with filled as target:
+                with _drawing(target, views, staging, quads) as drawn:
+                    _add_rollups(target, staging, plan)
+                    staged.result.validation = validation = _validate(target, _focus(plan))
+                    try:
+                        drawn()
+                    finally:  # a view that failed on a graph that does not conform: the shapes say why
+                        if not validation.conforms:
+                            raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
                 (staging / REPORT).write_text(validation.report.serialize(format="turtle"), encoding="utf-8")
                 if not on_disk:  # another store is touched only by a graph that conforms
                     with chosen.open() as other:
@@ -280,8 +284,9 @@ TURTLE_CHUNKS = ".ttl"
 
 def _write_graph(staging: Path, plan: Plan) -> int:
     """graph.nq, as the concatenation of one chunk per graph: the register's, each source's (in
-    id order), then the ontology and roll-ups. A chunk of a graph that did not change is the
-    previous build's, hard-linked. Returns the number of data quads (register and sources)."""
+    id order), then the ontology (`_add_rollups` adds the roll-ups' chunk). A chunk of a graph that
+    did not change is the previous build's, hard-linked. Returns the number of data quads (register
+    and sources)."""
     dataset, manifest = plan.dataset, plan.manifest
     chunks = staging / CHUNKS
     before, carried = plan.previous, plan.carried
@@ -307,9 +312,8 @@ def _write_graph(staging: Path, plan: Plan) -> int:
         link(before / CHUNKS / "ontology.nq", chunks / "ontology.nq")  # the recipe, and so the ontology, is the same
     else:
         _write_chunk(chunks / "ontology.nq", ontology_quads())
-    _write_chunk(chunks / "rollups.nq", rollup_quads(dataset))
     with (staging / GRAPH_NQ).open("wb") as out:
-        _concatenate(out, [chunks / f"{name}.nq" for name in [*_record_chunks(plan), "ontology", "rollups"]])
+        _concatenate(out, [chunks / f"{name}.nq" for name in [*_record_chunks(plan), "ontology"]])
     return sum(manifest.quads.get(key, 0) for key in [*map(_register_key, REGISTER_CHUNKS), *order])
 
 
@@ -400,9 +404,10 @@ def _write_turtle_chunk(nquads: Path, path: Path) -> None:
 
 
 def _fill_store(on_disk: bool, staging: Path, plan: Plan) -> Store:
-    """The store a build validates and draws from: the on-disk store in staging (a checkpoint of the
+    """The store a build draws from and validates: the on-disk store in staging (a checkpoint of the
     previous one with the changed graphs replaced, or bulk-loaded whole), or, for another store, an
-    in-memory one that holds the graph until it is validated, before that store is touched."""
+    in-memory one that holds the graph until it is validated, before that store is touched. It holds
+    graph.nq as `_write_graph` wrote it: the roll-ups are added while the views draw."""
     if not on_disk or not plan.incremental:
         target = StoreSpec.directory(staging / STORE_DIR).open() if on_disk else OxigraphStore()
         target.load_file(staging / GRAPH_NQ)
@@ -413,7 +418,6 @@ def _fill_store(on_disk: bool, staging: Path, plan: Plan) -> Store:
     replaced = [(source_graph(i), [f"sources/{i}.nq"]) for i in sorted(plan.changed | plan.removed)]
     if plan.register_changed:
         replaced.append((ENTITIES_GRAPH, [f"{name}.nq" for name in REGISTER_CHUNKS]))
-    replaced.append((ROLLUPS_GRAPH, ["rollups.nq"]))
     for graph, names in replaced:
         was, now = plan.previous / CHUNKS, staging / CHUNKS  # type: ignore[operator]
         _update_graph(target, graph, [was / name for name in names], [now / name for name in names])
@@ -459,49 +463,71 @@ def validate_dataset(dataset: Dataset) -> Validation:
 
 def _validate(store: Store, focus: set[str] | None) -> Validation:
     """SHACL, compiled to SPARQL (graphkit.shacl_sparql): over the whole graph, or over `focus`."""
-    return _validation_of(compiled().run(store, focus=focus))
-
-
-def _validation_of(violations: list[Violation]) -> Validation:
+    violations = compiled().run(store, focus=focus)
     return Validation(not violations, report_graph(violations), report_text(violations))
 
 
-#: A whole graph of more quads than this is validated in a process of its own while the views draw.
-VALIDATE_APART = 200_000
+#: Views of a graph of more data quads than this draw in a process of their own, while this one adds
+#: the roll-ups and validates (at a million quads: the page 4 s in an edit, 12 s in a full build).
+VIEWS_APART = 200_000
 
 
 @contextmanager
-def _validation(
-    store: Store, focus: set[str] | None, quads: int, scratch: Path
-) -> Iterator[Callable[[], Validation]]:
-    """The build's validation, asked for by calling what this yields. A whole large graph's (12 s at a
-    million quads, in Oxigraph) runs in another process beside the views (18 s of Python there):
-    threads would share one interpreter lock with them, and the validation measured twice as slow
-    beside the page as alone. A focus's (an incremental build's) runs where it is asked for: a
-    process would cost more than the checks.
+def _drawing(store: Store, views: Sequence[View], staging: Path, quads: int) -> Iterator[Callable[[], None]]:
+    """The views of the store as it is on entering (the records' graphs and the ontology; the
+    roll-ups are added after), drawn while the block runs; what this yields waits for them and
+    raises what a view raised.
 
-    The child reads a checkpoint of the store (hard links, in `scratch`), not the store itself: the
-    store compacts its files while the views read it, and a read-only opening of the same folder
-    in another process then finds files gone (at 10M quads it did). The child is graphkit.apart's
-    (see there why not multiprocessing's)."""
-    if focus is not None or not store.makes_checkpoints or quads <= VALIDATE_APART:
-        yield partial(_validate, store, focus)
+    For a large graph the views draw in another process (graphkit.apart's, see there why not
+    multiprocessing's), from a checkpoint of the store (hard links): threads would share one
+    interpreter lock, and the store compacts its files while the block writes to it, so another
+    process opening the same folder would find files gone. A small graph's views draw here, at once
+    (a process costs more than they do), and their failure is raised when asked for, so that a graph
+    that does not conform is reported by its shapes first."""
+    if views and store.makes_checkpoints and quads > VIEWS_APART:
+        snapshot = staging / ".drawn-store"
+        store.checkpoint(snapshot)
+        try:
+            with apart.call(_draw_views, list(views), str(StoreSpec.directory(snapshot)), staging) as drawing:
+                yield drawing.result
+        finally:
+            shutil.rmtree(snapshot, ignore_errors=True)
         return
-    snapshot = scratch / ".validated-store"
-    store.checkpoint(snapshot)
+    failure: Exception | None = None
     try:
-        with apart.call(_violations_in, str(StoreSpec.directory(snapshot))) as checking:
-            yield lambda: _validation_of(checking.result())
-    finally:
-        shutil.rmtree(snapshot, ignore_errors=True)
+        for view in views:
+            view(store, staging)
+    except Exception as exc:  # raised when asked for, after the validation
+        failure = exc
+
+    def drawn() -> None:
+        if failure is not None:
+            raise failure
+
+    yield drawn
 
 
-def _violations_in(spec: str) -> list[Violation]:
-    """Every violation in the store `spec` names, opened read-only (in a child process)."""
+def _draw_views(views: list[View], spec: str, staging: Path) -> None:
+    """Draw the views from the store `spec` names, opened read-only (in a child process)."""
     from graphkit.store import open_store
 
-    with open_store(spec, read_only=True) as store:
-        return compiled().run(store)
+    with collector_paused(), open_store(spec, read_only=True) as store:
+        for view in views:
+            view(store, staging)
+
+
+def _add_rollups(store: Store, staging: Path, plan: Plan) -> None:
+    """The roll-ups' chunk, worked out from the records (graphkit.tallies), at the end of graph.nq and
+    in the store: by their difference from the previous build's, in an incremental build (a changed
+    total touches a few lines of 135,000 at a million quads)."""
+    chunk = staging / CHUNKS / "rollups.nq"
+    _write_chunk(chunk, rollup_quads(plan.dataset))
+    with (staging / GRAPH_NQ).open("ab") as out:
+        _concatenate(out, [chunk])
+    if plan.previous is not None:
+        _update_graph(store, ROLLUPS_GRAPH, [plan.previous / CHUNKS / "rollups.nq"], [chunk])
+    else:
+        store.load_file(chunk)
 
 
 def _fill_other(target: Store, built: Store) -> None:

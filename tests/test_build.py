@@ -245,13 +245,14 @@ def test_a_parameter_the_query_does_not_project_is_one_line_not_a_traceback(buil
 
 
 @pytest.mark.parametrize("apart", [False, True], ids=["in-process", "child-process"])
-def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_validated(
+def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_drawn(
     tiny_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: bool
 ) -> None:
-    """A large graph is validated in a child process beside the views (build._validation); a small one
-    in the build's. Both find the same violation, and out/ keeps the previous build."""
+    """A large graph's views draw in a child process while the build validates (build._drawing); a
+    small one's in the build's. Both find the same violation, and out/ keeps the previous build."""
     from graphkit import build as building
     from graphkit.ontology import ONTOLOGY_GRAPH
+    from graphkit.render import page_view
 
     out = tmp_path / "out"
     first = building.build(tiny_data, out)
@@ -266,17 +267,17 @@ def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_validate
 
     monkeypatch.setattr(building.apart, "call", spawned)
     if apart:
-        monkeypatch.setattr(building, "VALIDATE_APART", 0)
+        monkeypatch.setattr(building, "VIEWS_APART", 0)
     stray = URIRef("https://example.org/stray-donation")
     real = building.ontology_quads
     monkeypatch.setattr(building, "ontology_quads", lambda: [*real(), (stray, RDF.type, GK.Donation, ONTOLOGY_GRAPH)])
     with pytest.raises(building.BuildError, match="does not conform") as failed:
-        building.build(tiny_data, out, full=True)
+        building.build(tiny_data, out, views=[page_view], full=True)
     validation = failed.value.validation
     assert validation is not None and not validation.conforms
     assert "stray-donation" in validation.text and "donor" in validation.text
     assert (out / "graph.nq").read_bytes() == before
-    assert children == (["_violations_in"] if apart else [])
+    assert children == (["_draw_views"] if apart else [])
     monkeypatch.setattr(building, "ontology_quads", real)
     assert building.build(tiny_data, out, full=True).validation.conforms
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from graphkit import build as building
 from graphkit.build import BuildResult, build
 from graphkit.dataset import DataError
 from graphkit.ontology import entity_iri
@@ -81,7 +82,14 @@ def store_quads(result: BuildResult) -> list[str]:
         return sorted(" ".join(term.n3() for term in row) for row in rows)  # type: ignore[union-attr]
 
 
-def test_each_step_redoes_only_what_changed_and_equals_a_full_build(tmp_path: Path) -> None:
+@pytest.mark.parametrize("apart", [False, True], ids=["views-here", "views-in-a-child"])
+def test_each_step_redoes_only_what_changed_and_equals_a_full_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: bool
+) -> None:
+    """With the views drawn in the build's process (a small graph) and in a child process from a
+    checkpoint of the store while the build adds the roll-ups (a large one: build.VIEWS_APART)."""
+    if apart:
+        monkeypatch.setattr(building, "VIEWS_APART", 0)
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
     first = build(data, tmp_path / "out", views=[page_view])

@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -161,9 +162,4 @@ def page_view_quoting(*articles: Path) -> View:
     graphkit.render.evidence)."""
     from graphkit.render.evidence import Articles
 
-    texts = Articles.scan(*articles)
-
-    def view(store: Store, directory: Path) -> None:
-        _draw(store, directory, texts)
-
-    return view
+    return partial(_draw, articles=Articles.scan(*articles))  # a partial: a build may draw in a child
