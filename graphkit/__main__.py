@@ -1,5 +1,5 @@
 """`python -m graphkit` is the `graphkit` command."""
 
-from graphkit.cli import app
+from graphkit.cli import main
 
-app()
+main()

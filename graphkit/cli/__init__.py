@@ -13,6 +13,10 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import sys
 from typing import Annotated
 
 import typer
@@ -20,7 +24,7 @@ import typer
 from graphkit.cli import analysis, build, extract, ingest, place, query, render, review, serve
 from graphkit.cli.common import console
 
-__all__ = ["app"]
+__all__ = ["app", "main"]
 
 app = typer.Typer(
     help="graphkit: a knowledge graph of who helps whom in China's assistance programmes.",
@@ -64,3 +68,25 @@ app.command("regions")(analysis.regions_cmd)
 app.command("flows")(analysis.flows_cmd)
 app.command("report")(analysis.report_cmd)
 app.command("export")(analysis.export_cmd)
+
+
+def main() -> None:
+    """The `graphkit` command: the app, then an exit that leaves the heap to the operating system.
+
+    After a build at a million quads CPython's own shutdown spent 1.1 s freeing records, terms and
+    rows one object at a time. Here the exit handlers run and the output is flushed as they would be,
+    and the process ends with os._exit, its memory given back at once. Every file a command writes
+    is closed (and published) before it returns; an exception that escapes ends it the usual way.
+    """
+    try:
+        app()
+        code: int = 0
+    except SystemExit as stop:
+        if isinstance(stop.code, str):  # as the interpreter would: the message, status 1
+            print(stop.code, file=sys.stderr)
+        code = stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 1
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader gone (`| head`), or a stream closed
+            stream.flush()
+    os._exit(code)
