@@ -20,6 +20,7 @@ what comes back is unpickled from a child this process started a moment ago with
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import pickle
 import subprocess
@@ -37,24 +38,37 @@ class ChildFailed(RuntimeError):
 
 class Call(Generic[T]):
     """A function running in a child process; `result()` waits for what it returned (or raises
-    what it raised), `cancel()` stops it. A context manager: leaving it cancels what is unfinished."""
+    what it raised), `cancel()` stops it. A context manager: leaving it cancels what is unfinished.
 
-    def __init__(self, function: Callable[..., T], *args: Any) -> None:
-        payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+    `Call(*modules)` starts a child that imports `modules` and waits; `send(function, *args)` gives
+    it its call (`call` does both at once). A caller that knows early that it will want a child
+    starts it early, and the child's imports (half a second for graphkit's page) are done by then."""
+
+    def __init__(self, *modules: str) -> None:
         self._child = subprocess.Popen(
-            [sys.executable, "-m", "graphkit.apart"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            [sys.executable, "-m", "graphkit.apart", *modules], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
         self._answer: tuple[bytes, bytes] = (b"", b"")
+        self._talk: threading.Thread | None = None
+
+    def send(self, function: Callable[..., T], *args: Any) -> Call[T]:
+        """Give the child its call (once)."""
+        if self._talk is not None:
+            raise RuntimeError("a child runs one call")
+        payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
         # communicate() in a thread: the child's answer is read while the caller works on
         self._talk = threading.Thread(target=self._communicate, args=(payload,), daemon=True)
         self._talk.start()
+        return self
 
     def _communicate(self, payload: bytes) -> None:
         with contextlib.suppress(OSError, ValueError):  # killed by cancel() while talking
             self._answer = self._child.communicate(payload)
 
     def result(self) -> T:
+        if self._talk is None:
+            raise RuntimeError("no call was sent to the child")
         self._talk.join()
         out, err = self._answer
         if self._child.returncode != 0 or not out:
@@ -69,7 +83,10 @@ class Call(Generic[T]):
     def cancel(self) -> None:
         if self._child.poll() is None:
             self._child.kill()
-        self._talk.join()
+        if self._talk is not None:
+            self._talk.join()
+        else:
+            self._child.communicate()  # its pipes closed, its status collected
 
     def __enter__(self) -> Call[T]:
         return self
@@ -78,19 +95,25 @@ class Call(Generic[T]):
         self.cancel()
 
 
+def call(function: Callable[..., T], *args: Any) -> Call[T]:
+    """Start `function(*args)` in a child process."""
+    return Call[T]().send(function, *args)
+
+
 def cores() -> int:
     """The cores this process may use: how many workers run at once unless told otherwise."""
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def call(function: Callable[..., T], *args: Any) -> Call[T]:
-    """Start `function(*args)` in a child process."""
-    return Call(function, *args)
-
-
 def _serve() -> None:
-    """The child: one pickled (function, args) in, one pickled (ok, result or exception) out."""
-    function, args = pickle.load(sys.stdin.buffer)
+    """The child: the modules named on its command line imported, then one pickled (function, args)
+    in, one pickled (ok, result or exception) out."""
+    for module in sys.argv[1:]:
+        importlib.import_module(module)
+    try:
+        function, args = pickle.load(sys.stdin.buffer)
+    except EOFError:  # cancelled before its call was sent
+        return
     try:
         answer = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # handed to the parent, which raises it
@@ -99,7 +122,9 @@ def _serve() -> None:
         except Exception:  # an exception that does not pickle: its text
             answer = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
     sys.stdout.buffer.write(answer)
+    sys.stdout.buffer.flush()
 
 
 if __name__ == "__main__":
     _serve()
+    os._exit(0)  # the parent waits for the exit: the heap is the OS's to free at once (as graphkit.cli.main)

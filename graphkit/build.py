@@ -163,7 +163,7 @@ def staged_build(
     build is thrown away and out/ is as it was (ingest publishes only after data/ is written)."""
     chosen = StoreSpec.parse(store) if store else StoreSpec.directory(out_dir / STORE_DIR)
     on_disk = chosen.names_directory(out_dir / STORE_DIR)
-    with publishing.locked(out_dir), collector_paused():
+    with publishing.locked(out_dir), collector_paused(), _drawer(views, on_disk, out_dir) as drawer:
         staging = publishing.new_build(out_dir)
         try:
             plan = _plan(Path(data_dir), publishing.current_build(out_dir), str(chosen), full or not on_disk,
@@ -181,7 +181,7 @@ def staged_build(
                 for done in written:
                     done.result()
             with filled as target:
-                with _drawing(target, views, staging, quads) as drawn:
+                with _drawing(target, views, staging, quads, drawer) as drawn:
                     _add_rollups(target, staging, plan)
                     staged.result.validation = validation = _validate(target, _focus(plan))
                     try:
@@ -473,7 +473,23 @@ VIEWS_APART = 200_000
 
 
 @contextmanager
-def _drawing(store: Store, views: Sequence[View], staging: Path, quads: int) -> Iterator[Callable[[], None]]:
+def _drawer(views: Sequence[View], on_disk: bool, out_dir: Path) -> Iterator[apart.Call[None] | None]:
+    """A child process for `_drawing`, started now when the build will likely draw in one (views to
+    draw, the on-disk store, a published build of more than VIEWS_APART quads): it imports the views'
+    modules (half a second for the page) while this process reads data/. Stopped if left unused."""
+    before = Manifest.read(publishing.current_build(out_dir)) if views and on_disk else None
+    if before is None or sum(before.quads.values()) <= VIEWS_APART:
+        yield None
+        return
+    modules = {getattr(view, "func", view).__module__ for view in views}
+    with apart.Call[None](__name__, *sorted(modules)) as child:
+        yield child
+
+
+@contextmanager
+def _drawing(
+    store: Store, views: Sequence[View], staging: Path, quads: int, drawer: apart.Call[None] | None = None
+) -> Iterator[Callable[[], None]]:
     """The views of the store as it is on entering (the records' graphs and the ontology; the
     roll-ups are added after), drawn while the block runs; what this yields waits for them and
     raises what a view raised.
@@ -483,12 +499,14 @@ def _drawing(store: Store, views: Sequence[View], staging: Path, quads: int) -> 
     interpreter lock, and the store compacts its files while the block writes to it, so another
     process opening the same folder would find files gone. A small graph's views draw here, at once
     (a process costs more than they do), and their failure is raised when asked for, so that a graph
-    that does not conform is reported by its shapes first."""
+    that does not conform is reported by its shapes first. `drawer` is a child started ahead
+    (`_drawer`), used if the views draw apart."""
     if views and store.makes_checkpoints and quads > VIEWS_APART:
         snapshot = staging / ".drawn-store"
         store.checkpoint(snapshot)
         try:
-            with apart.call(_draw_views, list(views), str(StoreSpec.directory(snapshot)), staging) as drawing:
+            child = drawer if drawer is not None else apart.Call[None]()
+            with child.send(_draw_views, list(views), str(StoreSpec.directory(snapshot)), staging) as drawing:
                 yield drawing.result
         finally:
             shutil.rmtree(snapshot, ignore_errors=True)

@@ -46,3 +46,20 @@ def test_a_script_without_a_main_guard_runs_once(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60, check=True)
     assert done.stdout.strip() == "True"
     assert marks.read_text(encoding="utf-8") == "ran\n"
+
+
+def test_a_child_started_ahead_imports_its_modules_then_runs_the_call_sent_later() -> None:
+    imported = "'graphkit.render' in __import__('sys').modules"
+    with apart.Call("graphkit.render") as child:
+        assert child.send(eval, imported).result() is True
+        with pytest.raises(RuntimeError, match="one call"):
+            child.send(eval, "1")
+    assert apart.call(eval, imported).result() is False  # graphkit itself does not import the page
+
+
+def test_a_child_started_ahead_and_never_sent_a_call_is_stopped() -> None:
+    child: apart.Call[object] = apart.Call("graphkit.render")
+    child.cancel()
+    assert child._child.returncode is not None
+    with pytest.raises(RuntimeError, match="no call"):
+        child.result()

@@ -259,13 +259,13 @@ def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_drawn(
     assert first.validation.conforms and first.quads > 0
     before = (out / "graph.nq").read_bytes()
     children: list[str] = []
-    call = building.apart.call
+    send = building.apart.Call.send
 
-    def spawned(function: Any, *args: Any) -> Any:
+    def spawned(child: Any, function: Any, *args: Any) -> Any:
         children.append(function.__name__)
-        return call(function, *args)
+        return send(child, function, *args)
 
-    monkeypatch.setattr(building.apart, "call", spawned)
+    monkeypatch.setattr(building.apart.Call, "send", spawned)
     if apart:
         monkeypatch.setattr(building, "VIEWS_APART", 0)
     stray = URIRef("https://example.org/stray-donation")
@@ -292,13 +292,13 @@ def test_sources_read_in_shares_are_written_by_their_readers_and_give_the_same_g
 
     alone = building.build(REPO / "data", tmp_path / "alone", jobs=1)
     children: list[str] = []
-    call = apart.call
+    send = apart.Call.send
 
-    def spawned(function: Any, *args: Any) -> Any:
+    def spawned(child: Any, function: Any, *args: Any) -> Any:
         children.append(function.__name__)
-        return call(function, *args)
+        return send(child, function, *args)
 
-    monkeypatch.setattr(apart, "call", spawned)
+    monkeypatch.setattr(apart.Call, "send", spawned)
     monkeypatch.setattr(dataset, "READ_APART", 2)
     shared = building.build(REPO / "data", tmp_path / "shared", jobs=3)
     assert children == ["_read_many", "_read_many"]  # three shares: this process reads one
