@@ -43,12 +43,13 @@ def _money_rows(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
         amount = donation_amount(event) or 0.0
         for side, parties in (("given", event.get("from", ())), ("received", event.get("to", ()))):
             for party in set(parties):
-                r = rows.setdefault(
-                    party,
-                    {"entity": party, "label": label(graph, party), "type": graph.nodes[party].get("type"),
-                     "type_zh": type_zh(graph, party), "money_given": 0.0, "money_received": 0.0,
-                     "donations_given": 0, "donations_received": 0, "joint_given": 0, "approximate": 0},
-                )
+                r = rows.get(party)
+                if r is None:  # its label and type looked up once, not on every gift
+                    r = rows[party] = {
+                        "entity": party, "label": label(graph, party), "type": graph.nodes[party].get("type"),
+                        "type_zh": type_zh(graph, party), "money_given": 0.0, "money_received": 0.0,
+                        "donations_given": 0, "donations_received": 0, "joint_given": 0, "approximate": 0,
+                    }
                 r[f"money_{side}"] += amount
                 r[f"donations_{side}"] += 1
                 if side == "given" and len(set(parties)) > 1:

@@ -232,6 +232,7 @@ def _add_nodes(
     extras: Mapping[str, Json],
 ) -> None:
     """One dot per entity: coloured by type, sized by the money it moved, labelled with its Chinese name."""
+    degrees = dict(graph.degree())
     for iri, attrs in graph.nodes(data=True):
         money = totals.get(iri, {"given": 0.0, "received": 0.0})
         style = vocabulary.entity_type(attrs.get("type"))
@@ -239,7 +240,7 @@ def _add_nodes(
         options: Json = {
             "group": style.key,
             "size": sizes[iri][0],
-            "gk": {**_node_record(attrs, money, graph.degree(iri)), **extras.get(iri, {})},
+            "gk": {**_node_record(attrs, money, degrees[iri]), **extras.get(iri, {})},
         }
         if sizes[iri][1] != DEFAULT_LABEL_SIZE:
             options["font"] = {"size": sizes[iri][1]}
@@ -293,7 +294,7 @@ def _event_edge(giver: str, taker: str, data: Mapping[str, Any], articles: Artic
 
 def _event_record(data: Mapping[str, Any], articles: Articles | None = None) -> Json:
     """The event's attributes, its parties and its brokers, as plain JSON values."""
-    record = {key: _plain(data[key]) for key in EVENT_FIELDS if data.get(key) not in (None, "")}
+    record = {key: _plain(value) for key in EVENT_FIELDS if (value := data.get(key)) is not None and value != ""}
     if "modeKey" in record:  # the mode's concept, by the local name the page's mode filter uses
         record["modeKey"] = str(record["modeKey"]).rsplit("/", 1)[-1]
     counted = donation_amount(data)
@@ -480,20 +481,18 @@ def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> J
 def compact_items(nodes: list[Json], edges: list[Json]) -> tuple[list[Json], list[Json], str]:
     """(nodes, edges, event IRI base) in the page's wire format (see `page_data`)."""
     index = {node["id"]: i for i, node in enumerate(nodes)}
-    slim_nodes = []
-    for node in nodes:
-        node = {key: value for key, value in node.items() if key != "shape"}  # every node is a dot
-        slim_nodes.append(node)
+    slim_nodes = [{key: value for key, value in node.items() if key != "shape"} for node in nodes]  # all dots
     events = [e["gk"]["event"] for e in edges if isinstance(e["gk"].get("event"), str)]
     base = os.path.commonprefix(events) if len(events) > 1 else ""  # noqa: RUF071 - a string prefix is meant
     base = base[: base.rfind("/") + 1] if "/" in base else ""
     slim_edges = []
     for edge in edges:
-        edge = {key: value for key, value in edge.items() if key != "arrows"}  # from the relation's style
-        edge["from"], edge["to"] = index[edge["from"]], index[edge["to"]]
-        if base and isinstance(edge["gk"].get("event"), str):
-            edge["gk"] = {**edge["gk"], "event": edge["gk"]["event"][len(base) :]}
-        slim_edges.append(edge)
+        slim = {key: value for key, value in edge.items() if key != "arrows"}  # from the relation's style
+        slim["from"], slim["to"] = index[edge["from"]], index[edge["to"]]
+        event = edge["gk"].get("event")
+        if base and isinstance(event, str):
+            slim["gk"] = {**edge["gk"], "event": event[len(base) :]}
+        slim_edges.append(slim)
     return slim_nodes, slim_edges, base
 
 
