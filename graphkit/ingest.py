@@ -21,7 +21,6 @@ import hashlib
 import itertools
 import os
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -49,7 +48,7 @@ from graphkit.model import (
     Source,
 )
 from graphkit.progress import with_progress
-from graphkit.publish import write_together
+from graphkit.publish import staging_folder, write_together
 
 if TYPE_CHECKING:
     from graphkit.build import StagedBuild
@@ -251,8 +250,8 @@ def ingest(
         with Batch([p for p in paths if p.stem not in curated], max_bytes, min_confidence, jobs=jobs) as batch:
             for path in with_progress(paths, "ingesting", enabled=progress):
                 reports.append(_ingest_one(path, dataset, register, sources, by_id, batch))
-        with tempfile.TemporaryDirectory(prefix="graphkit-ingest-") as tmp:
-            plan, staged = _settle(data_dir, dataset, register, sources, by_id, Path(tmp))
+        with staging_folder(data_dir) as tmp:
+            plan, staged = _settle(data_dir, dataset, register, sources, by_id, tmp)
             # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
             # leaves each folder old or new, and out/ is never newer than data/.
             texts = [*(p for p in paths if p.is_file()), *([Path(articles)] if articles else [])]

@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 from graphkit.files import atomic_write
 
@@ -57,20 +58,9 @@ def crash_point(step: str) -> None:
 def locked(out_dir: Path) -> Iterator[None]:
     """Hold the output folder's lock (one build at a time); the folder is made if missing."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    handle = (out_dir / LOCK).open("a")
-    try:
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; builds of one folder must not overlap
-            yield
-            return
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-    finally:
-        handle.close()
+    with (out_dir / LOCK).open("a") as handle:  # closing it releases the lock
+        _lock(handle, blocking=True)  # Windows has none: builds of one folder must not overlap there
+        yield
 
 
 def new_build(out_dir: Path) -> Path:
@@ -250,11 +240,62 @@ def write_together(root: Path, writes: Sequence[tuple[Path, str]]) -> None:
 
 
 def recover(root: Path) -> None:
-    """Finish a committed journal left by a killed run, and drop an uncommitted one."""
+    """Finish a committed journal left by a killed run, and drop an uncommitted one and the staged
+    copies of data/ no live run holds (`staging_folder`)."""
     for stale in root.glob(f"{JOURNAL}.tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
+    for staged in root.glob(f"{STAGING}-*"):
+        if _unheld(staged / LOCK):
+            shutil.rmtree(staged, ignore_errors=True)
     if (root / JOURNAL).is_dir():
         _apply(root)
+
+
+#: The prefix of the folders inside data/ that hold a changed copy of it while it is checked and built.
+STAGING = ".staging"
+
+
+@contextmanager
+def staging_folder(root: Path) -> Iterator[Path]:
+    """A new folder inside `root` (data/) to stage a changed copy of it in, removed after: on data/'s
+    own file system, so the copy's files are links to data/'s, and hidden, so no reader of data/
+    looks at it. It is locked while in use; one left by a killed run is removed by the next `recover`
+    (every read of data/), where a folder in the system's temp dir was left there for good."""
+    folder = root / f"{STAGING}-{secrets.token_hex(4)}"
+    folder.mkdir()
+    try:
+        with (folder / LOCK).open("a") as handle:
+            _lock(handle, blocking=True)
+            yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _unheld(lock: Path) -> bool:
+    """Whether no live process holds `lock` (a missing one is held by nobody). Without advisory locks
+    (Windows) a lock counts as held: a folder is then left rather than pulled from under a run."""
+    try:
+        handle = lock.open("a")
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    with handle:
+        return _lock(handle, blocking=False)
+
+
+def _lock(handle: IO[str], blocking: bool) -> bool:
+    """Take an exclusive advisory lock on an open file (released when it is closed); False when
+    another process holds it (`blocking=False`) or the platform has none."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
 
 
 def _apply(root: Path) -> None:
@@ -268,4 +309,7 @@ def _apply(root: Path) -> None:
     shutil.rmtree(journal)
 
 
-__all__ = ["crash_point", "current_build", "locked", "new_build", "publish", "recover", "repair", "write_together"]
+__all__ = [
+    "crash_point", "current_build", "locked", "new_build", "publish", "recover", "repair", "staging_folder",
+    "write_together",
+]

@@ -133,14 +133,16 @@ def test_an_ingest_killed_at_any_step_is_all_or_nothing(tiny_data: Path, tmp_pat
     out_before = (out / "graph.nq").read_text(encoding="utf-8")
     killed_at(step, "ingest", str(article), "--data", str(tiny_data), "--out", str(out))
 
-    dataset = load(tiny_data)  # finishes a committed journal, drops an uncommitted one
+    staged = [p.name for p in tiny_data.iterdir() if p.name.startswith(".staging-")]
+    assert len(staged) == 1, staged  # the killed run's copy of data/, inside data/ (never the system's temp dir)
+    dataset = load(tiny_data)  # finishes a committed journal, drops an uncommitted one and the staged copy
     after = snapshot(tiny_data)
     added = "xiangyang-2024" in dataset.sources
     if step in ("build:store-filled", "journal:written"):  # out/ is staged before data/ is committed
         assert after == before and not added
     else:
         assert added and set(after) > set(before)
-    assert not [p for p in tiny_data.iterdir() if p.name.startswith(".journal")]
+    assert not [p for p in tiny_data.iterdir() if p.name.startswith((".journal", ".staging-"))]
     out_now = (out / "graph.nq").read_text(encoding="utf-8")
     assert_one_build_any(out)
     if "xiangyang-2024" in out_now:
@@ -209,3 +211,18 @@ def test_read_only_folders_are_one_line_errors(read_only_tree: Path) -> None:
         assert len(lines) == 1 and lines[0].startswith("error: ") and "Permission denied" in lines[0], (name, lines)
         assert "Traceback" not in result.stderr
     assert snapshot(read_only_tree / "data") == before
+
+
+def test_a_staged_copy_of_data_is_swept_only_when_no_run_holds_it(tmp_path: Path) -> None:
+    from graphkit.publish import recover, staging_folder
+
+    data = tmp_path / "data"
+    data.mkdir()
+    left = data / ".staging-0badcafe"  # what a killed run leaves: its lock file, held by nobody
+    (left / "data").mkdir(parents=True)
+    (left / ".lock").touch()
+    with staging_folder(data) as live:
+        (live / "data").mkdir()
+        recover(data)  # another run reading data/ meanwhile
+        assert live.is_dir() and not left.exists()
+    assert not live.exists()

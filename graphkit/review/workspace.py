@@ -26,7 +26,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,7 +49,7 @@ from graphkit.extract.normalise import ArticleError, Document, decode_bytes, nor
 from graphkit.files import atomic_write
 from graphkit.model import Dataset, Entity, Source
 from graphkit.names import name_key, pinyin_keys
-from graphkit.publish import JOURNAL
+from graphkit.publish import JOURNAL, staging_folder
 from graphkit.review.gold import find_article
 
 SOURCES = Path("sources")
@@ -278,8 +277,8 @@ class Workspace:
                 head[key] = (str(submitted[key]).strip() or None) if submitted[key] is not None else None
         record = {**head, "status": "reviewed", "events": events}
         writes = self._writes(dataset, source_id, record, new_entities, merges)
-        with tempfile.TemporaryDirectory(prefix="graphkit-review-") as tmp:
-            staged = stage_data(self.data_dir, writes, Path(tmp))
+        with staging_folder(self.data_dir) as tmp:
+            staged = stage_data(self.data_dir, writes, tmp)
             try:  # the other sources were checked when data/ was read: only their references are checked again
                 load(staged, sources={i: s for i, s in dataset.sources.items() if i != source_id})
             except DataError as exc:
