@@ -102,7 +102,8 @@ def build(
 ) -> BuildResult:
     """Build the knowledge graph; `store` is a store spec (default: oxigraph in out/store), `views`
     write files from it that are published together with it (`graphkit.render.page_view`); `jobs`
-    processes read data/ at once when it has many files to read (default: one per core)."""
+    processes at once (default: one per core) read data/ when it has many files, and the views of a
+    large graph draw in a process of their own when there are two or more."""
     with staged_build(data_dir, out_dir, store, views, full, jobs) as staged:
         return staged.publish()
 
@@ -163,11 +164,12 @@ def staged_build(
     build is thrown away and out/ is as it was (ingest publishes only after data/ is written)."""
     chosen = StoreSpec.parse(store) if store else StoreSpec.directory(out_dir / STORE_DIR)
     on_disk = chosen.names_directory(out_dir / STORE_DIR)
-    with publishing.locked(out_dir), collector_paused(), _drawer(views, on_disk, out_dir) as drawer:
+    jobs = jobs or apart.cores()
+    with publishing.locked(out_dir), collector_paused(), _drawer(views, on_disk, out_dir, jobs) as drawer:
         staging = publishing.new_build(out_dir)
         try:
             plan = _plan(Path(data_dir), publishing.current_build(out_dir), str(chosen), full or not on_disk,
-                         jobs or apart.cores(), staging / CHUNKS)
+                         jobs, staging / CHUNKS)
             dataset = plan.dataset
             staged = StagedBuild(BuildResult(out_dir, dataset, 0, Validation(True, Graph(), "")), staging)
             staged.result.full = not plan.incremental
@@ -181,7 +183,7 @@ def staged_build(
                 for done in written:
                     done.result()
             with filled as target:
-                with _drawing(target, views, staging, quads, drawer) as drawn:
+                with _drawing(target, views, staging, jobs > 1 and quads > VIEWS_APART, drawer) as drawn:
                     _add_rollups(target, staging, plan)
                     staged.result.validation = validation = _validate(target, _focus(plan))
                     try:
@@ -217,10 +219,11 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_reusing(data_dir: Path, out_dir: Path) -> Dataset:
+def load_reusing(data_dir: Path, out_dir: Path, jobs: int | None = None) -> Dataset:
     """data/ as `dataset.load` reads it, taking the records of files unchanged since the published
-    build from that build (what `graphkit ingest` does before it adds articles)."""
-    return _plan(Path(data_dir), publishing.current_build(Path(out_dir)), None, False, apart.cores()).dataset
+    build from that build (what `graphkit ingest` does before it adds articles); `jobs` processes
+    read many files at once (default: one per core)."""
+    return _plan(Path(data_dir), publishing.current_build(Path(out_dir)), None, False, jobs or apart.cores()).dataset
 
 
 def _plan(
@@ -473,11 +476,12 @@ VIEWS_APART = 200_000
 
 
 @contextmanager
-def _drawer(views: Sequence[View], on_disk: bool, out_dir: Path) -> Iterator[apart.Call[None] | None]:
+def _drawer(views: Sequence[View], on_disk: bool, out_dir: Path, jobs: int) -> Iterator[apart.Call[None] | None]:
     """A child process for `_drawing`, started now when the build will likely draw in one (views to
-    draw, the on-disk store, a published build of more than VIEWS_APART quads): it imports the views'
-    modules (half a second for the page) while this process reads data/. Stopped if left unused."""
-    before = Manifest.read(publishing.current_build(out_dir)) if views and on_disk else None
+    draw, two jobs or more, the on-disk store, a published build of more than VIEWS_APART quads): it
+    imports the views' modules (half a second for the page) while this process reads data/. Stopped
+    if left unused."""
+    before = Manifest.read(publishing.current_build(out_dir)) if views and on_disk and jobs > 1 else None
     if before is None or sum(before.quads.values()) <= VIEWS_APART:
         yield None
         return
@@ -488,20 +492,20 @@ def _drawer(views: Sequence[View], on_disk: bool, out_dir: Path) -> Iterator[apa
 
 @contextmanager
 def _drawing(
-    store: Store, views: Sequence[View], staging: Path, quads: int, drawer: apart.Call[None] | None = None
+    store: Store, views: Sequence[View], staging: Path, elsewhere: bool, drawer: apart.Call[None] | None = None
 ) -> Iterator[Callable[[], None]]:
     """The views of the store as it is on entering (the records' graphs and the ontology; the
     roll-ups are added after), drawn while the block runs; what this yields waits for them and
     raises what a view raised.
 
-    For a large graph the views draw in another process (graphkit.apart's, see there why not
+    For a large graph (`elsewhere`) the views draw in another process (graphkit.apart's, see there why not
     multiprocessing's), from a checkpoint of the store (hard links): threads would share one
     interpreter lock, and the store compacts its files while the block writes to it, so another
     process opening the same folder would find files gone. A small graph's views draw here, at once
     (a process costs more than they do), and their failure is raised when asked for, so that a graph
     that does not conform is reported by its shapes first. `drawer` is a child started ahead
     (`_drawer`), used if the views draw apart."""
-    if views and store.makes_checkpoints and quads > VIEWS_APART:
+    if views and store.makes_checkpoints and elsewhere:
         snapshot = staging / ".drawn-store"
         store.checkpoint(snapshot)
         try:

@@ -195,17 +195,19 @@ def stage_data(data_dir: Path, writes: list[tuple[Path, str]], tmp: Path) -> Pat
 
 @contextmanager
 def checked_build(
-    staged: Path, out_dir: Path, rebuild: bool, store: str | None, articles: Sequence[Path] = ()
+    staged: Path, out_dir: Path, rebuild: bool, store: str | None, articles: Sequence[Path] = (),
+    jobs: int | None = None,
 ) -> Iterator[StagedBuild | None]:
     """Load and validate the staged data; when asked, build out/ from it, staged but not yet published
-    (its page quoting the sentences of `articles`, files or folders of article texts)."""
+    (its page quoting the sentences of `articles`, files or folders of article texts; `jobs` as
+    `graphkit.build.build`'s)."""
     from graphkit.build import BuildError, staged_build, validate_dataset
     from graphkit.render import page_view, page_view_quoting
 
     try:
         if rebuild:
             view = page_view_quoting(*articles) if articles else page_view
-            with staged_build(staged, out_dir, store=store, views=[view]) as build:
+            with staged_build(staged, out_dir, store=store, views=[view], jobs=jobs) as build:
                 yield build
             return
         validation = validate_dataset(load(staged))
@@ -232,7 +234,8 @@ def ingest(
     """Extract `files` into `data_dir` as unreviewed records and (unless `rebuild` is false) rebuild.
 
     Raises DataError when data/ is invalid to begin with, IngestError when the result would not
-    validate; in both cases nothing is written. `jobs` worker processes extract articles at once.
+    validate; in both cases nothing is written. `jobs` processes work at once: extracting articles,
+    and reading data/ and drawing the page as `graphkit.build.build` does.
     The rebuilt page quotes each event's sentence from the ingested files and from `articles` (a
     folder of the other sources' texts, as `graphkit build --articles`).
     """
@@ -240,7 +243,7 @@ def ingest(
 
     with collector_paused():  # as a build: see there
         data_dir, out_dir = Path(data_dir), Path(out_dir)
-        dataset = load_reusing(data_dir, out_dir)  # the published build's records for unchanged files
+        dataset = load_reusing(data_dir, out_dir, jobs)  # the published build's records for unchanged files
         register = Register(dataset)
         paths = list(_expand(files))
         reports: list[FileReport] = []
@@ -255,7 +258,7 @@ def ingest(
             # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
             # leaves each folder old or new, and out/ is never newer than data/.
             texts = [*(p for p in paths if p.is_file()), *([Path(articles)] if articles else [])]
-            with checked_build(staged, out_dir, rebuild, store, texts) as build:
+            with checked_build(staged, out_dir, rebuild, store, texts, jobs) as build:
                 write_together(data_dir, plan.writes)
                 result = build.publish() if build is not None else None
         _finish_reports(data_dir, dataset, register, sources, by_id, plan)

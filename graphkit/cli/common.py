@@ -38,6 +38,9 @@ MinConfidence = Annotated[
 MaxBytes = Annotated[int, typer.Option(help="Skip (and report) article files larger than this many bytes.")]
 Jobs = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, help="Worker processes extracting articles at once (default: one per core).")]
+IngestJobs = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1,
+    help="Processes at once: extracting articles, then reading data/ and drawing the page (default: one per core).")]
 BuildJobs = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1, help="Processes reading data/ at once in a large build (default: one per core).")]
 

@@ -11,7 +11,7 @@ from graphkit.apart import cores
 from graphkit.cli.common import (
     ArticleFiles,
     DataDir,
-    Jobs,
+    IngestJobs,
     MaxBytes,
     MinConfidence,
     OutDir,
@@ -37,7 +37,7 @@ def ingest(
     build: Annotated[bool, typer.Option("--build/--no-build", help="Rebuild out/ after adding.")] = True,
     max_bytes: MaxBytes = MAX_BYTES,
     min_confidence: MinConfidence = DEFAULT_MIN_CONFIDENCE,
-    jobs: Jobs = None,
+    jobs: IngestJobs = None,
     articles: Annotated[Path | None, typer.Option(
         help="A folder of the other sources' article texts: the page quotes the sentence stating each event "
              "(the ingested files are quoted anyway).", exists=True, file_okay=False)] = None,
