@@ -306,3 +306,28 @@ def test_sources_read_in_shares_are_written_by_their_readers_and_give_the_same_g
     assert shared.quads == alone.quads > 0
     chunks = sorted((tmp_path / "shared" / "current" / ".nq" / "sources").glob("*.nq"))
     assert [p.stem for p in chunks] == sorted(alone.dataset.sources)
+
+
+def test_one_job_draws_the_views_in_the_builds_own_process_and_two_in_a_child(
+    tiny_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from graphkit import apart
+    from graphkit import build as building
+    from graphkit.render import page_view
+
+    monkeypatch.setattr(building, "VIEWS_APART", 0)  # every graph counts as large
+    children: list[str] = []
+    send = apart.Call.send
+
+    def spawned(child: Any, function: Any, *args: Any) -> Any:
+        children.append(function.__name__)
+        return send(child, function, *args)
+
+    monkeypatch.setattr(apart.Call, "send", spawned)
+    pages = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out-{jobs}"
+        building.build(tiny_data, out, views=[page_view], jobs=jobs)
+        pages.append((out / "index.html").read_bytes())
+    assert children == ["_draw_views"]  # the second build's only
+    assert pages[0] == pages[1] and "彭州市".encode() in pages[0]
