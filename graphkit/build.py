@@ -498,8 +498,8 @@ def _drawing(
     roll-ups are added after), drawn while the block runs; what this yields waits for them and
     raises what a view raised.
 
-    For a large graph (`elsewhere`) the views draw in another process (graphkit.apart's, see there why not
-    multiprocessing's), from a checkpoint of the store (hard links): threads would share one
+    For a large graph (`elsewhere`) the views draw in another process (graphkit.apart's, see there
+    why not multiprocessing's), from a checkpoint of the store (hard links): threads would share one
     interpreter lock, and the store compacts its files while the block writes to it, so another
     process opening the same folder would find files gone. A small graph's views draw here, at once
     (a process costs more than they do), and their failure is raised when asked for, so that a graph
