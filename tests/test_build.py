@@ -244,9 +244,25 @@ def test_a_parameter_the_query_does_not_project_is_one_line_not_a_traceback(buil
     assert result.stderr.strip().startswith("error:") and "?y" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the functions sent to child processes (graphkit.apart) during the test, in order."""
+    from graphkit import apart
+
+    sent: list[str] = []
+    send = apart.Call.send
+
+    def spying(child: Any, function: Any, *args: Any) -> Any:
+        sent.append(function.__name__)
+        return send(child, function, *args)
+
+    monkeypatch.setattr(apart.Call, "send", spying)
+    return sent
+
+
 @pytest.mark.parametrize("apart", [False, True], ids=["in-process", "child-process"])
 def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_drawn(
-    tiny_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: bool
+    tiny_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, apart: bool, children: list[str]
 ) -> None:
     """A large graph's views draw in a child process while the build validates (build._drawing); a
     small one's in the build's. Both find the same violation, and out/ keeps the previous build."""
@@ -258,14 +274,6 @@ def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_drawn(
     first = building.build(tiny_data, out)
     assert first.validation.conforms and first.quads > 0
     before = (out / "graph.nq").read_bytes()
-    children: list[str] = []
-    send = building.apart.Call.send
-
-    def spawned(child: Any, function: Any, *args: Any) -> Any:
-        children.append(function.__name__)
-        return send(child, function, *args)
-
-    monkeypatch.setattr(building.apart.Call, "send", spawned)
     if apart:
         monkeypatch.setattr(building, "VIEWS_APART", 0)
     stray = URIRef("https://example.org/stray-donation")
@@ -283,22 +291,14 @@ def test_a_graph_that_breaks_the_shapes_is_not_published_wherever_it_is_drawn(
 
 
 def test_sources_read_in_shares_are_written_by_their_readers_and_give_the_same_graph(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[str]
 ) -> None:
     """With many files, data/ is read in shares by the build and children, each writing the N-Quads
     chunks of the sources it read (build._plan): the graph is the one a single process writes."""
-    from graphkit import apart, dataset
     from graphkit import build as building
+    from graphkit import dataset
 
     alone = building.build(REPO / "data", tmp_path / "alone", jobs=1)
-    children: list[str] = []
-    send = apart.Call.send
-
-    def spawned(child: Any, function: Any, *args: Any) -> Any:
-        children.append(function.__name__)
-        return send(child, function, *args)
-
-    monkeypatch.setattr(apart.Call, "send", spawned)
     monkeypatch.setattr(dataset, "READ_APART", 2)
     shared = building.build(REPO / "data", tmp_path / "shared", jobs=3)
     assert children == ["_read_many", "_read_many"]  # three shares: this process reads one
@@ -309,21 +309,12 @@ def test_sources_read_in_shares_are_written_by_their_readers_and_give_the_same_g
 
 
 def test_one_job_draws_the_views_in_the_builds_own_process_and_two_in_a_child(
-    tiny_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tiny_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[str]
 ) -> None:
-    from graphkit import apart
     from graphkit import build as building
     from graphkit.render import page_view
 
     monkeypatch.setattr(building, "VIEWS_APART", 0)  # every graph counts as large
-    children: list[str] = []
-    send = apart.Call.send
-
-    def spawned(child: Any, function: Any, *args: Any) -> Any:
-        children.append(function.__name__)
-        return send(child, function, *args)
-
-    monkeypatch.setattr(apart.Call, "send", spawned)
     pages = []
     for jobs in (1, 2):
         out = tmp_path / f"out-{jobs}"
