@@ -39,7 +39,7 @@ from graphkit.dataset import (
 )
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
 from graphkit.extract.normalise import ArticleError
-from graphkit.extract.pipeline import MAX_BYTES, Batch
+from graphkit.extract.pipeline import CHUNK, MAX_BYTES, Batch
 from graphkit.linking import Register, register_order
 from graphkit.manifest import link
 from graphkit.model import (
@@ -243,16 +243,21 @@ def ingest(
 
     with collector_paused():  # as a build: see there
         data_dir, out_dir = Path(data_dir), Path(out_dir)
-        dataset = load_reusing(data_dir, out_dir, jobs)  # the published build's records for unchanged files
-        register = Register(dataset)
         paths = list(_expand(files))
         reports: list[FileReport] = []
         sources: dict[str, Source] = {}
         by_id: dict[str, FileReport] = {}
-        curated = {i for i, source in dataset.sources.items() if source.status != "extracted"}
-        with Batch([p for p in paths if p.stem not in curated], max_bytes, min_confidence, jobs=jobs) as batch:
-            for path in with_progress(paths, "ingesting", enabled=progress):
-                reports.append(_ingest_one(path, dataset, register, sources, by_id, batch))
+        # Few articles (too few for the workers) are read in a child while data/ is read here; many, by
+        # the workers once data/ says which are curated (those are left alone, and never read).
+        few = len(paths) < jobs * CHUNK
+        with Batch(paths if few else [], max_bytes, min_confidence, jobs=jobs, beside=True) as early:
+            dataset = load_reusing(data_dir, out_dir, jobs)  # the published build's records for unchanged files
+            register = Register(dataset)
+            curated = {i for i, source in dataset.sources.items() if source.status != "extracted"}
+            late = [] if few else [p for p in paths if p.stem not in curated]
+            with Batch(late, max_bytes, min_confidence, jobs=jobs) as batch:
+                for path in with_progress(paths, "ingesting", enabled=progress):
+                    reports.append(_ingest_one(path, dataset, register, sources, by_id, early if few else batch))
         with staging_folder(data_dir) as tmp:
             plan, staged = _settle(data_dir, dataset, register, sources, by_id, tmp)
             # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill

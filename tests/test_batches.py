@@ -156,3 +156,34 @@ def test_a_chunk_tagged_together_gives_what_each_file_alone_gives(folder: dict[s
     assert batch.pending == 0
     gift = next(r for r in Batch([folder["good"]]).extract(folder["good"])[0]["relations"] if r["type"] == "donation")
     assert gift["amount_cny"] == 200_000
+
+
+def test_a_small_batch_read_beside_the_caller_gives_what_each_file_alone_gives(
+    folder: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With `beside` (graphkit ingest), a batch too small for the workers has its first chunk read in a
+    child process started at once; the records and errors are the same, the rest read here."""
+    from graphkit import apart
+    from graphkit.extract import pipeline
+
+    sent: list[str] = []
+    send = apart.Call.send
+
+    def spying(child: object, function: object, *args: object) -> object:
+        sent.append(getattr(function, "__name__", ""))
+        return send(child, function, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(apart.Call, "send", spying)
+    paths = sorted(folder.values())
+    with pipeline.Batch(paths, chunk=5, jobs=2, beside=True) as batch:  # 8 files: fewer than two full chunks
+        assert sent == ["extract_group"]
+        for path in paths:
+            try:
+                alone = extract_file(path)
+            except ArticleError as exc:
+                with pytest.raises(ArticleError, match=re.escape(str(exc))):
+                    batch.extract(path)
+                continue
+            assert batch.extract(path)[0] == alone
+        assert batch.pending == 0
+    assert sent == ["extract_group"]  # one child, for the first chunk; the other chunks were read here
