@@ -322,3 +322,21 @@ def test_one_job_draws_the_views_in_the_builds_own_process_and_two_in_a_child(
         pages.append((out / "index.html").read_bytes())
     assert children == ["_draw_views"]  # the second build's only
     assert pages[0] == pages[1] and "彭州市".encode() in pages[0]
+
+
+def test_a_large_graph_for_another_store_draws_here_since_memory_cannot_be_checkpointed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, children: list[str]
+) -> None:
+    """The build's store for `--store memory` or a server is Oxigraph in memory, which has no files to
+    link: it says so (makes_checkpoints), and a large graph's views draw in the build's process."""
+    from graphkit import build as building
+    from graphkit.render import page_view
+    from graphkit.store import StoreSpec
+    from graphkit.store.oxigraph import OxigraphStore
+
+    assert not OxigraphStore().makes_checkpoints
+    assert StoreSpec.directory(tmp_path / "disk").open().makes_checkpoints
+    monkeypatch.setattr(building, "VIEWS_APART", 0)  # every graph counts as large
+    result = building.build(REPO / "data", tmp_path / "out", store="memory", views=[page_view], jobs=2)
+    assert result.validation.conforms and children == []
+    assert "黑水县".encode() in (tmp_path / "out" / "index.html").read_bytes()

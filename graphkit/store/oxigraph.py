@@ -92,11 +92,11 @@ class OxigraphStore(Store):
     stops_at_row_cap = True
     writes_sparql_json = True
     writes_plain_values = True
-    makes_checkpoints = True
 
     def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
         self.path = Path(path) if path else None
         self.read_only = read_only
+        self.makes_checkpoints = self.path is not None  # an in-memory store has no files to link
         if self.path is None:
             self.store = ox.Store()
         elif read_only:
