@@ -219,3 +219,19 @@ def writable(out: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Se
     served = Served(copy, "--allow-update")
     yield served
     served.stop()
+
+
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the functions sent to child processes (graphkit.apart) during the test, in order."""
+    from graphkit import apart
+
+    sent: list[str] = []
+    send = apart.Call.send
+
+    def spying(child: Any, function: Any, *args: Any) -> Any:
+        sent.append(function.__name__)
+        return send(child, function, *args)
+
+    monkeypatch.setattr(apart.Call, "send", spying)
+    return sent

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from graphkit.extract.boilerplate import blank_boilerplate
-from graphkit.extract.pipeline import ArticleError, extract_file, extract_text
+from graphkit.extract.pipeline import ArticleError, Batch, extract_file, extract_text
 from tests.conftest import REPO, graphkit_cli
 
 GOOD = "广州市越秀区慈善会向连南瑶族自治县寨岗镇捐赠善款20万元,用于修建村道。\n"
@@ -138,13 +138,8 @@ def test_an_unreadable_file_is_skipped_and_the_rest_extracted() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def test_a_chunk_tagged_together_gives_what_each_file_alone_gives(folder: dict[str, Path]) -> None:
-    """`Batch` tags a chunk of articles in one go (for speed); the records are those of `extract_file`,
-    and a bad file in the chunk is its own error only, in the order asked."""
-    from graphkit.extract.pipeline import Batch
-
-    paths = sorted(folder.values())
-    batch = Batch(paths, chunk=4)
+def assert_gives_what_each_file_alone_gives(batch: Batch, paths: list[Path]) -> None:
+    """Asked for in order, `batch` gives each file's `extract_file` record, or raises its error."""
     for path in paths:
         try:
             alone = extract_file(path)
@@ -154,36 +149,24 @@ def test_a_chunk_tagged_together_gives_what_each_file_alone_gives(folder: dict[s
             continue
         assert batch.extract(path)[0] == alone
     assert batch.pending == 0
+
+
+def test_a_chunk_tagged_together_gives_what_each_file_alone_gives(folder: dict[str, Path]) -> None:
+    """`Batch` tags a chunk of articles in one go (for speed); the records are those of `extract_file`,
+    and a bad file in the chunk is its own error only, in the order asked."""
+    paths = sorted(folder.values())
+    assert_gives_what_each_file_alone_gives(Batch(paths, chunk=4), paths)
     gift = next(r for r in Batch([folder["good"]]).extract(folder["good"])[0]["relations"] if r["type"] == "donation")
     assert gift["amount_cny"] == 200_000
 
 
 def test_a_small_batch_read_beside_the_caller_gives_what_each_file_alone_gives(
-    folder: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+    folder: dict[str, Path], children: list[str]
 ) -> None:
     """With `beside` (graphkit ingest), a batch too small for the workers has its first chunk read in a
     child process started at once; the records and errors are the same, the rest read here."""
-    from graphkit import apart
-    from graphkit.extract import pipeline
-
-    sent: list[str] = []
-    send = apart.Call.send
-
-    def spying(child: object, function: object, *args: object) -> object:
-        sent.append(getattr(function, "__name__", ""))
-        return send(child, function, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(apart.Call, "send", spying)
     paths = sorted(folder.values())
-    with pipeline.Batch(paths, chunk=5, jobs=2, beside=True) as batch:  # 8 files: fewer than two full chunks
-        assert sent == ["extract_group"]
-        for path in paths:
-            try:
-                alone = extract_file(path)
-            except ArticleError as exc:
-                with pytest.raises(ArticleError, match=re.escape(str(exc))):
-                    batch.extract(path)
-                continue
-            assert batch.extract(path)[0] == alone
-        assert batch.pending == 0
-    assert sent == ["extract_group"]  # one child, for the first chunk; the other chunks were read here
+    with Batch(paths, chunk=5, jobs=2, beside=True) as batch:  # 8 files: fewer than two full chunks
+        assert children == ["extract_group"]
+        assert_gives_what_each_file_alone_gives(batch, paths)
+    assert children == ["extract_group"]  # one child, for the first chunk; the other chunks were read here

@@ -6,7 +6,6 @@ import json
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -242,22 +241,6 @@ def test_a_parameter_the_query_does_not_project_is_one_line_not_a_traceback(buil
     result = graphkit_cli("query", "SELECT ?x WHERE { VALUES ?x { 1 } FILTER(?x = ?y) }", "-p", "y=1", "--out", str(built))
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert result.stderr.strip().startswith("error:") and "?y" in result.stderr and len(result.stderr.splitlines()) == 1
-
-
-@pytest.fixture
-def children(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The names of the functions sent to child processes (graphkit.apart) during the test, in order."""
-    from graphkit import apart
-
-    sent: list[str] = []
-    send = apart.Call.send
-
-    def spying(child: Any, function: Any, *args: Any) -> Any:
-        sent.append(function.__name__)
-        return send(child, function, *args)
-
-    monkeypatch.setattr(apart.Call, "send", spying)
-    return sent
 
 
 @pytest.mark.parametrize("apart", [False, True], ids=["in-process", "child-process"])
