@@ -183,7 +183,7 @@ def staged_build(
                 for done in written:
                     done.result()
             with filled as target:
-                with _drawing(target, views, staging, jobs > 1 and quads > VIEWS_APART, drawer) as drawn:
+                with _drawing(target, views, staging, _draws_apart(quads, jobs), drawer) as drawn:
                     _add_rollups(target, staging, plan)
                     staged.result.validation = validation = _validate(target, _focus(plan))
                     try:
@@ -294,23 +294,23 @@ def _write_graph(staging: Path, plan: Plan) -> int:
     chunks = staging / CHUNKS
     before, carried = plan.previous, plan.carried
 
-    def chunk(name: str, quads: Callable[[], Iterable[Quad]]) -> int | None:
+    def chunk(name: str, made: Callable[[], int]) -> int | None:
+        """The chunk `name`: the previous build's, hard-linked, if carried (None); else `made` (its quads)."""
         if before and name in carried:
             link(before / CHUNKS / f"{name}.nq", chunks / f"{name}.nq")
             return None
-        return _write_chunk(chunks / f"{name}.nq", quads())
+        return made()
 
     for name, register in REGISTER_CHUNKS.items():
-        count = chunk(name, partial(_register_quads, dataset, register == data_io.EXTRACTED_REGISTER))
+        quads = _register_quads(dataset, register == data_io.EXTRACTED_REGISTER)
+        count = chunk(name, partial(_write_chunk, chunks / f"{name}.nq", quads))
         if count is not None:
             manifest.quads[_register_key(name)] = count
     order = sorted(dataset.sources)
-    for source_id in order:
-        name = f"sources/{source_id}"
-        if before and name in carried:
-            link(before / CHUNKS / f"{name}.nq", chunks / f"{name}.nq")
-        else:  # read by this build, and written as it was read
-            manifest.quads[source_id] = plan.written[source_id]
+    for source_id in order:  # a source read by this build was written as it was read (`_plan`)
+        count = chunk(f"sources/{source_id}", partial(plan.written.__getitem__, source_id))
+        if count is not None:
+            manifest.quads[source_id] = count
     if before:
         link(before / CHUNKS / "ontology.nq", chunks / "ontology.nq")  # the recipe, and so the ontology, is the same
     else:
@@ -475,14 +475,19 @@ def _validate(store: Store, focus: set[str] | None) -> Validation:
 VIEWS_APART = 200_000
 
 
+def _draws_apart(quads: int, jobs: int) -> bool:
+    """Whether a build's views draw in a child: a large graph, and a second process allowed."""
+    return jobs > 1 and quads > VIEWS_APART
+
+
 @contextmanager
 def _drawer(views: Sequence[View], on_disk: bool, out_dir: Path, jobs: int) -> Iterator[apart.Call[None] | None]:
     """A child process for `_drawing`, started now when the build will likely draw in one (views to
     draw, two jobs or more, the on-disk store, a published build of more than VIEWS_APART quads): it
     imports the views' modules (half a second for the page) while this process reads data/. Stopped
     if left unused."""
-    before = Manifest.read(publishing.current_build(out_dir)) if views and on_disk and jobs > 1 else None
-    if before is None or sum(before.quads.values()) <= VIEWS_APART:
+    before = Manifest.read(publishing.current_build(out_dir)) if views and on_disk else None
+    if before is None or not _draws_apart(sum(before.quads.values()), jobs):
         yield None
         return
     modules = {getattr(view, "func", view).__module__ for view in views}
