@@ -47,18 +47,20 @@ def _draw(store: Store, directory: Path, articles: Articles | None = None) -> No
     from graphkit.networkx_view import to_networkx
 
     published = _Published.beside(directory)
-    with _memos_carried(directory):
+    with _memos_carried(directory, published.folder):
         events, nodes = _events_carried(store, directory, published), _entities_carried(store, directory, published)
         write_page(to_networkx(store, events, nodes), directory / PAGE, articles=articles)
 
 
 @dataclass(frozen=True)
 class _Published:
-    """This build's manifest, and the published build's folder and manifest when that build's memos
-    hold for this one (the same code and ontology): read once for every memo."""
+    """This build's manifest, the published build's folder, and that build's manifest when its
+    events' and entities' memos hold for this build (the same code and ontology): found and read once
+    for every memo."""
 
     now: Manifest | None
-    memos: tuple[Path, Manifest] | None
+    folder: Path | None
+    before: Manifest | None
 
     @classmethod
     def beside(cls, directory: Path) -> _Published:
@@ -67,9 +69,21 @@ class _Published:
 
         now, previous = Manifest.read(directory), published_beside(directory)
         before = Manifest.read(previous)
-        if now is None or previous is None or before is None or before.recipe != now.recipe:
-            return cls(now, None)
-        return cls(now, (previous, before))
+        same = now is not None and before is not None and before.recipe == now.recipe
+        return cls(now, previous, before if same else None)
+
+    @property
+    def memos(self) -> tuple[Path, Manifest] | None:
+        """The published build's folder and manifest, when its events' and entities' memos hold."""
+        return (self.folder, self.before) if self.folder is not None and self.before is not None else None
+
+
+def _memo(path: Path) -> Any:
+    """A memo's JSON, or None when it cannot be read: a memo is only a cache."""
+    try:
+        return json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return None
 
 
 def _events_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
@@ -86,10 +100,10 @@ def _events_carried(store: Store, directory: Path, published: _Published) -> dic
     carried: dict[str, dict[str, Any]] = {}
     if published.memos is not None:
         previous, before = published.memos
+        memo = _memo(previous / EVENTS_MEMO)
         try:
-            memo = json.loads((previous / EVENTS_MEMO).read_bytes())
             carried = {s: memo[s] for s, digest in now.sources.items() if s in memo and before.sources.get(s) == digest}
-        except (OSError, ValueError, TypeError, AttributeError):
+        except (TypeError, AttributeError):  # not the memo's shape (or none)
             carried = {}
     changed = [s for s in now.sources if s not in carried]
     if len(changed) > len(now.sources) // 2:  # most of the graph: one read of everything is quicker
@@ -117,9 +131,8 @@ def _entities_carried(store: Store, directory: Path, published: _Published) -> d
 
     now, nodes = published.now, None
     if published.memos is not None and now is not None and published.memos[1].registers == now.registers:
-        with suppress(OSError, ValueError):
-            memo = json.loads((published.memos[0] / ENTITIES_MEMO).read_bytes())
-            nodes = memo if isinstance(memo, dict) else None
+        memo = _memo(published.memos[0] / ENTITIES_MEMO)
+        nodes = memo if isinstance(memo, dict) else None
     if nodes is None:
         nodes = entity_attributes(store)
     if now is not None:
@@ -129,17 +142,16 @@ def _entities_carried(store: Store, directory: Path, published: _Published) -> d
 
 
 @contextmanager
-def _memos_carried(directory: Path) -> Iterator[None]:
-    """The published build's memos in, this build's out: a name's pinyin and a component's layout are
-    functions of the name and of the component alone, and working them out was half of an incremental
-    build's page at 22,000 entities. A memo that cannot be read is ignored (it is only a cache)."""
-    from graphkit.publish import published_beside
-
-    previous = published_beside(directory)
+def _memos_carried(directory: Path, previous: Path | None) -> Iterator[None]:
+    """The published build's (`previous`) memos in, this build's out: a name's pinyin and a
+    component's layout are functions of the name and of the component alone (whatever the code's
+    version), and working them out was half of an incremental build's page at 22,000 entities. A
+    memo that cannot be read is ignored (it is only a cache)."""
     for name, (_, remember) in _memos().items():
-        with suppress(OSError, ValueError, TypeError, AttributeError):
-            if previous is not None and (previous / name).is_file():
-                remember(json.loads((previous / name).read_bytes()))
+        memo = _memo(previous / name) if previous is not None else None
+        if memo is not None:
+            with suppress(ValueError, TypeError, AttributeError):  # not the memo's shape
+                remember(memo)
     yield
     for name, (memo, _) in _memos().items():
         (directory / name).write_bytes(orjson.dumps(memo()))
