@@ -55,10 +55,11 @@ def crash_point(step: str) -> None:
 
 
 @contextmanager
-def locked(out_dir: Path) -> Iterator[None]:
-    """Hold the output folder's lock (one build at a time); the folder is made if missing."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with (out_dir / LOCK).open("a") as handle:  # closing it releases the lock
+def locked(folder: Path) -> Iterator[None]:
+    """Hold a folder's lock: out/'s (one build at a time), a staging folder's (`staging_folder`); the
+    folder is made if missing."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / LOCK).open("a") as handle:  # closing it releases the lock
         _lock(handle, blocking=True)  # Windows has none: builds of one folder must not overlap there
         yield
 
@@ -264,8 +265,7 @@ def staging_folder(root: Path) -> Iterator[Path]:
     folder = root / f"{STAGING}-{secrets.token_hex(4)}"
     folder.mkdir()
     try:
-        with (folder / LOCK).open("a") as handle:
-            _lock(handle, blocking=True)
+        with locked(folder):
             yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -42,7 +42,8 @@ IngestJobs = Annotated[int | None, typer.Option(
     "--jobs", "-j", min=1,
     help="Processes at once: extracting articles, then reading data/ and drawing the page (default: one per core).")]
 BuildJobs = Annotated[int | None, typer.Option(
-    "--jobs", "-j", min=1, help="Processes reading data/ at once in a large build (default: one per core).")]
+    "--jobs", "-j", min=1,
+    help="Processes at once in a large build: reading data/, and drawing the page beside it (default: one per core).")]
 
 
 RawCsv = Annotated[
