@@ -39,7 +39,7 @@ from graphkit.dataset import (
 )
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
 from graphkit.extract.normalise import ArticleError
-from graphkit.extract.pipeline import CHUNK, MAX_BYTES, Batch
+from graphkit.extract.pipeline import MAX_BYTES, Batch
 from graphkit.linking import Register, register_order
 from graphkit.manifest import link
 from graphkit.model import (
@@ -249,7 +249,7 @@ def ingest(
         by_id: dict[str, FileReport] = {}
         # Few articles (too few for the workers) are read in a child while data/ is read here; many, by
         # the workers once data/ says which are curated (those are left alone, and never read).
-        few = len(paths) < jobs * CHUNK
+        few = not Batch.fills_workers(len(paths), jobs)
         with Batch(paths if few else [], max_bytes, min_confidence, jobs=jobs, beside=True) as early:
             dataset = load_reusing(data_dir, out_dir, jobs)  # the published build's records for unchanged files
             register = Register(dataset)

@@ -137,8 +137,7 @@ class Batch:
         self.position = {path: i for i, path in reversed(list(enumerate(self.paths)))}
         self.done: dict[Path, tuple[dict, bytes] | Exception] = {}
         groups = [self.paths[i : i + self.chunk] for i in range(0, len(self.paths), self.chunk)]
-        # a worker costs seconds to start (imports, the tagger): worth it only with a full chunk each
-        self.jobs = jobs if len(self.paths) >= jobs * chunk else 1
+        self.jobs = jobs if self.fills_workers(len(self.paths), jobs, chunk) else 1
         self._pool: Executor | None = None
         self._futures: dict[Path, Future[dict[Path, tuple[dict, bytes] | Exception]]] = {}
         self._ahead: apart.Call[dict[Path, tuple[dict, bytes] | Exception]] | None = None
@@ -153,6 +152,12 @@ class Batch:
                 future = self._pool.submit(extract_group, group, max_bytes, min_confidence)
                 for path in group:
                     self._futures.setdefault(path, future)
+
+    @staticmethod
+    def fills_workers(count: int, jobs: int, chunk: int = CHUNK) -> bool:
+        """Whether `count` articles are worth `jobs` worker processes: a worker costs seconds to start
+        (imports, the tagger), so only with a full chunk each."""
+        return count >= jobs * chunk
 
     @property
     def pending(self) -> int:
