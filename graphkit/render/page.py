@@ -266,35 +266,36 @@ def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: i
 
 
 def _edge_specs(graph: nx.MultiDiGraph, articles: Articles | None = None) -> list[Json]:
-    """Keyword arguments for `Network.add_edge`, one per drawn edge, parallel edges bent apart."""
-    specs = [_event_edge(u, v, data, articles) for u, v, data in graph.edges(data=True)]
+    """Keyword arguments for `Network.add_edge`, one per drawn edge, parallel edges bent apart: an
+    assistance relation runs helper -> helped and carries its event and source (its colour, arrow,
+    dashes and default width come from the relation's style, `edge_styles`, applied by the page
+    script, so they are not repeated on every edge)."""
+    records: dict[str, Json] = {}  # an event of several givers or takers is one record on each of its edges
+    specs = []
+    for giver, taker, key, data in graph.edges(keys=True, data=True):
+        record = records.get(key)
+        if record is None:
+            record = records[key] = _event_record(data, articles)
+        specs.append({"from": giver, "to": taker, "gk": record})
     specs += [_structure_edge(u, v, kind) for u, v, kind in structure_links(graph)]
     top = max((s["gk"].get("amount", 0.0) for s in specs if s["gk"]["relation"] == "donation"), default=0.0)
-    parallel: dict[frozenset[str], int] = Counter(frozenset((s["from"], s["to"])) for s in specs)
+    pairs = [frozenset((s["from"], s["to"])) for s in specs]
+    parallel = Counter(pairs)
     seen: Counter[frozenset[str]] = Counter()
-    for index, spec in enumerate(specs):
+    for index, (spec, pair) in enumerate(zip(specs, pairs, strict=True)):
         spec["id"] = f"e{index}"
         if spec["gk"]["relation"] == "donation":
             spec["width"] = edge_width(spec["gk"].get("amount"), top)
-        pair = frozenset((spec["from"], spec["to"]))
         if parallel[pair] > 1:
             spec["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12 + 0.16 * seen[pair]}
             seen[pair] += 1
     return specs
 
 
-def _event_edge(giver: str, taker: str, data: Mapping[str, Any], articles: Articles | None = None) -> Json:
-    """An assistance relation: helper -> helped, carrying its event and source.
-
-    Its colour, arrow, dashes and default width come from the relation's style (`edge_styles`), applied
-    by the page script, so they are not repeated on every edge.
-    """
-    return {"from": giver, "to": taker, "gk": _event_record(data, articles)}
-
-
 def _event_record(data: Mapping[str, Any], articles: Articles | None = None) -> Json:
     """The event's attributes, its parties and its brokers, as plain JSON values."""
-    record = {key: _plain(value) for key in EVENT_FIELDS if (value := data.get(key)) is not None and value != ""}
+    record = {key: value if type(value) in _JSON_SCALARS else _plain(value)
+              for key in EVENT_FIELDS if (value := data.get(key)) is not None and value != ""}
     if "modeKey" in record:  # the mode's concept, by the local name the page's mode filter uses
         record["modeKey"] = str(record["modeKey"]).rsplit("/", 1)[-1]
     counted = donation_amount(data)
@@ -567,6 +568,10 @@ def _summary(graph: nx.MultiDiGraph) -> Json:
         "donated": donated,
         "asOf": max(dates, default=None),  # the latest article: what a caption calls the data's date
     }
+
+
+#: The types `_plain` returns as they are (most of an event's values), asked before calling it.
+_JSON_SCALARS = frozenset({bool, int, float, str})
 
 
 def _plain(value: Any) -> Any:

@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from graphkit import gazetteer
-from graphkit.analysis.containment import containers
+from graphkit.analysis.containment import every_containers
 from graphkit.analysis.events import donation_amount
 from graphkit.names import pinyin_keys
 
@@ -23,7 +23,7 @@ def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
     and prefecture, and the money given and received by everything it contains (sub-regions, agencies
     based there, their staff)."""
     extras: dict[str, Json] = {iri: {} for iri in graph.nodes}
-    ancestors = _ancestors(graph)
+    ancestors = every_containers(graph)  # nearest first, worked out once for the three uses here
     for iri, attrs in graph.nodes(data=True):
         keys = pinyin_keys([str(attrs.get("label") or ""), *(str(a) for a in attrs.get("aliases") or [])])
         if keys:
@@ -36,11 +36,6 @@ def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
     for iri, inside in contained_money(graph, ancestors).items():
         extras[iri].update(inside)
     return extras
-
-
-def _ancestors(graph: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """What contains each node, nearest first (`containers`), worked out once for the three uses here."""
-    return {str(iri): containers(graph, str(iri)) for iri in graph.nodes}
 
 
 def _placement(graph: nx.MultiDiGraph, iri: str, ancestors: Mapping[str, list[str]]) -> list[str]:
@@ -62,19 +57,20 @@ def places(graph: nx.MultiDiGraph, ancestors: Mapping[str, list[str]]) -> dict[s
     prefecture of that place, from the gazetteer, so the map and filters can roll up by them.
     """
     out: dict[str, Json] = {}
-    for iri in graph.nodes:
+    nodes = dict(graph.nodes(data=True))  # looked up several times per node: a dict, not networkx's view
+    for iri in nodes:
         chain = _placement(graph, str(iri), ancestors)
-        at = next((i for i, n in enumerate(chain) if graph.nodes[n].get("lon") is not None
-                   and graph.nodes[n].get("lat") is not None), None)
+        at = next((i for i, n in enumerate(chain) if nodes[n].get("lon") is not None
+                   and nodes[n].get("lat") is not None), None)
         if at is None:
             continue
         anchor = chain[at]
-        data = graph.nodes[anchor]
+        data = nodes[anchor]
         place: Json = {"geo": [round(float(data["lon"]), 4), round(float(data["lat"]), 4)]}
         if anchor != iri:
             place["at"] = anchor
         # the administrative roll-up comes from the nearest adcode at or above the anchor
-        adcode = next((graph.nodes[n]["adcode"] for n in chain[at:] if graph.nodes[n].get("adcode")), None)
+        adcode = next((nodes[n]["adcode"] for n in chain[at:] if nodes[n].get("adcode")), None)
         division = gazetteer.by_adcode(str(adcode)) if adcode else None
         if division is not None:
             parents = [division, *gazetteer.parents(division)]
@@ -113,23 +109,30 @@ def contained_money(graph: nx.MultiDiGraph, ancestors: Mapping[str, list[str]] |
     giving together), with the same rule as the node's own totals. Only containers are returned, with
     `within` (how many entities they contain), `givenAll` and `receivedAll`.
     """
-    ancestors = _ancestors(graph) if ancestors is None else ancestors
+    ancestors = every_containers(graph) if ancestors is None else ancestors
 
     within: Counter[str] = Counter()
     for iri in graph.nodes:
         for container in ancestors[str(iri)]:
             within[container] += 1
     totals: dict[str, Json] = {c: {"within": n, "givenAll": 0.0, "receivedAll": 0.0} for c, n in within.items()}
-    counted: set[tuple[str, str, str]] = set()
+    gifts: dict[str, tuple[float, set[str], set[str]] | None] = {}  # by event: (amount, givers, takers)
     for giver, taker, key, data in graph.edges(keys=True, data=True):
-        amount = donation_amount(data)
-        if amount is None:
+        if key not in gifts:
+            amount = donation_amount(data)
+            gifts[key] = None if amount is None else (float(amount), set(), set())
+        gift = gifts[key]
+        if gift is not None:
+            gift[1].add(str(giver))
+            gift[2].add(str(taker))
+    for gift in gifts.values():
+        if gift is None:
             continue
-        for party, side in ((giver, "givenAll"), (taker, "receivedAll")):
-            for container in {str(party), *ancestors[str(party)]}:
-                if container in totals and (container, side, key) not in counted:
-                    counted.add((container, side, key))
-                    totals[container][side] += float(amount)
+        amount, givers, takers = gift
+        for parties, side in ((givers, "givenAll"), (takers, "receivedAll")):
+            for container in {c for party in parties for c in (party, *ancestors[party])}:  # each once
+                if container in totals:
+                    totals[container][side] += amount
     return totals
 
 
