@@ -42,7 +42,9 @@ class Call(Generic[T]):
 
     `Call(*modules)` starts a child that imports `modules` and waits; `send(function, *args)` gives
     it its call (`call` does both at once). A caller that knows early that it will want a child
-    starts it early, and the child's imports (half a second for graphkit's page) are done by then."""
+    starts it early, and the child's imports (half a second for graphkit's page) are done by then;
+    `ahead(function, *args)` has it run a warm-up meanwhile (read what its call will read), whose
+    result is dropped and whose failure is ignored: the call does the work again if it must."""
 
     def __init__(self, *modules: str) -> None:
         self._child = subprocess.Popen(
@@ -52,11 +54,19 @@ class Call(Generic[T]):
         self._answer: tuple[bytes, bytes] = (b"", b"")
         self._talk: threading.Thread | None = None
 
+    def ahead(self, function: Callable[..., object], *args: Any) -> Call[T]:
+        """Have the child run `function(*args)` before its call, as soon as its imports are done."""
+        if self._talk is not None or self._child.stdin is None:
+            raise RuntimeError("a warm-up goes before the call")
+        self._child.stdin.write(pickle.dumps((_AHEAD, function, args), protocol=pickle.HIGHEST_PROTOCOL))
+        self._child.stdin.flush()
+        return self
+
     def send(self, function: Callable[..., T], *args: Any) -> Call[T]:
         """Give the child its call (once)."""
         if self._talk is not None:
             raise RuntimeError("a child runs one call")
-        payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((_CALL, function, args), protocol=pickle.HIGHEST_PROTOCOL)
         # communicate() in a thread: the child's answer is read while the caller works on
         self._talk = threading.Thread(target=self._communicate, args=(payload,), daemon=True)
         self._talk.start()
@@ -105,15 +115,24 @@ def cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+#: What a message to a child asks: a warm-up (`Call.ahead`) or the call.
+_AHEAD, _CALL = "ahead", "call"
+
+
 def _serve() -> None:
-    """The child: the modules named on its command line imported, then one pickled (function, args)
-    in, one pickled (ok, result or exception) out."""
+    """The child: the modules named on its command line imported, then pickled (kind, function,
+    args) in, warm-ups run as they come, and for the call one pickled (ok, result or exception) out."""
     for module in sys.argv[1:]:
         importlib.import_module(module)
-    try:
-        function, args = pickle.load(sys.stdin.buffer)
-    except EOFError:  # cancelled before its call was sent
-        return
+    while True:
+        try:
+            kind, function, args = pickle.load(sys.stdin.buffer)
+        except EOFError:  # cancelled before its call was sent
+            return
+        if kind == _CALL:
+            break
+        with contextlib.suppress(Exception):  # only a warm-up: the call does its work again
+            function(*args)
     try:
         answer = pickle.dumps((True, function(*args)), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception as exc:  # handed to the parent, which raises it

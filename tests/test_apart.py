@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import os
 import subprocess
 import sys
@@ -63,3 +64,12 @@ def test_a_child_started_ahead_and_never_sent_a_call_is_stopped() -> None:
     assert child._child.returncode is not None
     with pytest.raises(RuntimeError, match="no call"):
         child.result()
+
+
+def test_a_warm_up_runs_before_the_call_and_its_failure_is_ignored(tmp_path: Path) -> None:
+    mark = tmp_path / "mark"
+    with apart.Call[str]() as child:
+        child.ahead(Path.write_text, mark, "warmed").ahead(operator.truediv, 1, 0)  # the second fails: ignored
+        assert child.send(Path.read_text, mark).result() == "warmed"
+        with pytest.raises(RuntimeError, match="before the call"):
+            child.ahead(os.getpid)

@@ -154,3 +154,22 @@ def test_a_turtle_chunk_refuses_blank_nodes_which_graph_ttl_would_merge_across_c
     chunk.write_text('<https://e.org/a> <https://e.org/p> "x" <https://e.org/g> .\n', encoding="utf-8")
     _write_turtle_chunk(chunk, tmp_path / "a.ttl")
     assert (tmp_path / "a.ttl").read_text(encoding="utf-8") == "<https://e.org/a> <https://e.org/p> \"x\" .\n"
+
+
+def test_a_memo_read_ahead_is_taken_once_and_only_while_its_file_is_that_version(tmp_path: Path) -> None:
+    """What the child that will draw the page reads while the build reads data/ (render.read_ahead)."""
+    import os
+
+    from graphkit.render import ENTITIES_MEMO, _memo, read_ahead
+
+    memo = tmp_path / ENTITIES_MEMO
+    memo.write_text('{"k": 1}', encoding="utf-8")
+    read_ahead(tmp_path)
+    was = memo.stat().st_mtime_ns
+    memo.write_text('{"k": 2}', encoding="utf-8")  # the same size, given the same time: the same version
+    os.utime(memo, ns=(was, was))
+    assert _memo(memo) == {"k": 1}  # as read ahead
+    assert _memo(memo) == {"k": 2}  # once only
+    read_ahead(tmp_path)
+    memo.write_text('{"k": 33}', encoding="utf-8")  # another version
+    assert _memo(memo) == {"k": 33}

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from graphkit.manifest import Manifest
     from graphkit.render.evidence import Articles
 
-__all__ = ["PAGE", "page_view", "page_view_quoting", "render_page", "served_page", "write_page"]
+__all__ = ["PAGE", "page_view", "page_view_quoting", "read_ahead", "render_page", "served_page", "write_page"]
 
 #: The page's file name in the output folder.
 PAGE = "index.html"
@@ -79,11 +79,36 @@ class _Published:
 
 
 def _memo(path: Path) -> Any:
-    """A memo's JSON, or None when it cannot be read: a memo is only a cache."""
+    """A memo's JSON, or None when it cannot be read: a memo is only a cache. One `read_ahead` read
+    is taken (once) if the file is still the version it read."""
     try:
+        version, memo = _READ_AHEAD.pop(path, (None, None))
+        if version is not None and version == _version(path):
+            return memo
         return json.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
+
+
+#: Memos read by `read_ahead`, by path: (the file's version then, its JSON).
+_READ_AHEAD: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+
+
+def read_ahead(previous: Path) -> None:
+    """Read the memos of the published build `previous` that the next build's page takes over, for
+    `_memo` to find (graphkit.build has a child that will draw the page run this while the build
+    reads data/: at a million quads, 0.3 s of an edit's page)."""
+    for name in (EVENTS_MEMO, ENTITIES_MEMO, *_memos()):
+        path = previous / name
+        with suppress(OSError, ValueError):
+            version = _version(path)
+            _READ_AHEAD[path] = version, json.loads(path.read_bytes())
+
+
+def _version(path: Path) -> tuple[int, int, int]:
+    """A file's version: its inode, modification time and size (a memo is written once, never changed)."""
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def _events_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
