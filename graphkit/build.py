@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -53,7 +54,9 @@ STORE_DIR = "store"
 #: A view of the built graph: writes its files into the build folder from the filled store, whose
 #: records' graphs (the register's, the sources') and ontology are this build's. It is called in a
 #: process of its own for a large graph (picklable: a module-level function, or a partial of one),
-#: and it does not read the roll-ups, which are worked out while it draws.
+#: and it does not read the roll-ups, which are worked out while it draws. Its module may offer
+#: `read_ahead(previous)`, which that process runs, while this one reads data/, to read what the view
+#: will take over from the published build `previous` (graphkit.render's memos).
 View = Callable[[Store, Path], None]
 
 
@@ -176,13 +179,14 @@ def staged_build(
             staged.result.redone = sorted(plan.changed | plan.removed) if plan.incremental else sorted(dataset.sources)
             staged.result.quads = quads = _write_graph(staging, plan)
             plan.manifest.write(staging)  # before the views: they may carry what did not change
-            with ThreadPoolExecutor(1) as side:  # while Oxigraph fills the store: graph.ttl, then the records
-                written = [side.submit(_write_turtle, staging, plan), side.submit(
-                    write_records, staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed)]
-                filled = _fill_store(on_disk, staging, plan)
-                for done in written:
-                    done.result()
-            with filled as target:
+            # While Oxigraph fills the store and the views draw: graph.ttl, then the records (the
+            # views read neither, so they need not wait for them: 0.3 s of an edit at a million
+            # quads), then the builds this one's publishing would leave stale are removed.
+            side = ThreadPoolExecutor(1)
+            written = [side.submit(_write_turtle, staging, plan), side.submit(
+                write_records, staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed),
+                side.submit(publishing.retire, out_dir, staging)]
+            with side, _fill_store(on_disk, staging, plan) as target:
                 with _drawing(target, views, staging, _draws_apart(quads, jobs), drawer) as drawn:
                     _add_rollups(target, staging, plan)
                     staged.result.validation = validation = _validate(target, _focus(plan))
@@ -191,6 +195,8 @@ def staged_build(
                     finally:  # a view that failed on a graph that does not conform: the shapes say why
                         if not validation.conforms:
                             raise BuildError("the graph does not conform to ontology/shapes.ttl", validation)
+                for done in written:
+                    done.result()
                 (staging / REPORT).write_text(validation.report.serialize(format="turtle"), encoding="utf-8")
                 if not on_disk:  # another store is touched only by a graph that conforms
                     with chosen.open() as other:
@@ -484,14 +490,19 @@ def _draws_apart(quads: int, jobs: int) -> bool:
 def _drawer(views: Sequence[View], on_disk: bool, out_dir: Path, jobs: int) -> Iterator[apart.Call[None] | None]:
     """A child process for `_drawing`, started now when the build will likely draw in one (views to
     draw, two jobs or more, the on-disk store, a published build of more than VIEWS_APART quads): it
-    imports the views' modules (half a second for the page) while this process reads data/. Stopped
-    if left unused."""
-    before = Manifest.read(publishing.current_build(out_dir)) if views and on_disk else None
-    if before is None or not _draws_apart(sum(before.quads.values()), jobs):
+    imports the views' modules (half a second for the page) and reads what they take over from the
+    published build (their `read_ahead`) while this process reads data/. Stopped if left unused."""
+    previous = publishing.current_build(out_dir) if views and on_disk else None
+    before = Manifest.read(previous)
+    if previous is None or before is None or not _draws_apart(sum(before.quads.values()), jobs):
         yield None
         return
-    modules = {getattr(view, "func", view).__module__ for view in views}
-    with apart.Call[None](__name__, *sorted(modules)) as child:
+    modules = sorted({getattr(view, "func", view).__module__ for view in views})
+    with apart.Call[None](__name__, *modules) as child:
+        for module in modules:  # imported here too: the views are this process's objects
+            read_ahead = getattr(sys.modules[module], "read_ahead", None)
+            if read_ahead is not None:
+                child.ahead(read_ahead, previous)
         yield child
 
 
