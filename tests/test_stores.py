@@ -378,3 +378,14 @@ def test_a_name_in_another_script_is_read_as_the_graph_writes_it(stores: dict[st
     for label, store in stores.items():
         rows = run(store, "money-received-within", {"region": "黑水縣"}).rows
         assert [(str(r[0]), int(r[3])) for r in rows] == [("黑水县", 445000)], label
+
+
+@pytest.mark.parametrize(("bindings", "expected"), [('[{"__ASK_RETVAL": {"type": "literal", "value": "1"}}]', True),
+                                                    ("[]", False)])
+def test_virtuosos_rows_for_an_ask_are_read_as_its_boolean(bindings: str, expected: bool) -> None:
+    """What Virtuoso 7.2 sends for an ASK by POST (tests/test_virtuoso.py asks a real one, opt-in)."""
+    from graphkit import results
+    from graphkit.store.remote import _asked
+
+    body = '{"head": {"link": [], "vars": ["__ASK_RETVAL"]}, "results": {"bindings": ' + bindings + "}}"
+    assert _asked(results.read("application/sparql-results+json", body.encode())).boolean is expected

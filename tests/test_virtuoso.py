@@ -73,3 +73,23 @@ def test_virtuoso_ranks_the_biggest_donor_first(virtuoso: RemoteStore) -> None:
     totals = donor_totals(records())
     first = run(virtuoso, "donors-ranked").dicts()[0]
     assert Decimal(first["totalCNY"]) == max(totals.values())
+
+
+def test_an_ask_is_answered_true_or_false_and_a_known_name_needs_no_list_of_names(virtuoso: RemoteStore) -> None:
+    """Virtuoso 7.2 answers an ASK sent by POST as rows of __ASK_RETVAL; read as rows, every named
+    query's entity check took a known name for unknown and fetched every name of the graph."""
+    assert virtuoso.query('ASK { ?s <http://www.w3.org/2000/01/rdf-schema#label> "黑水县"@zh }').boolean is True
+    assert virtuoso.query('ASK { ?s <http://www.w3.org/2000/01/rdf-schema#label> "无此地"@zh }').boolean is False
+    asked: list[str] = []
+    query = virtuoso.query
+
+    def counting(sparql: str, *args: object, **kwargs: object) -> object:
+        asked.append(sparql)
+        return query(sparql, *args, **kwargs)  # type: ignore[arg-type]
+
+    virtuoso.query = counting  # type: ignore[method-assign]
+    try:
+        assert run(virtuoso, "partners-of", {"entity": "彭州市"}).rows
+    finally:
+        del virtuoso.query
+    assert len(asked) == 2  # the name's check, then the query

@@ -339,6 +339,20 @@ def _error_message(status: int, data: bytes) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
+#: The one variable of Virtuoso 7.2's answer to an ASK sent by POST: a row holding 1 when true, no
+#: row when false, in every results format, where the protocol says a boolean.
+VIRTUOSO_ASK = "__ASK_RETVAL"
+
+
+def _asked(result: QueryResult) -> QueryResult:
+    """A result as the protocol has it: Virtuoso's answer to an ASK (`VIRTUOSO_ASK`) as a boolean.
+    Read as rows it was no answer, and the entity check took every true one for false (each named
+    query then read all 226,000 names of a 10M graph: 17 s where the query takes 20 ms)."""
+    if result.boolean is None and result.variables == [VIRTUOSO_ASK] and len(result.rows) <= 1:
+        return QueryResult(boolean=bool(result.rows) and str(result.rows[0][0]) not in ("0", "false"))
+    return result
+
+
 class RemoteStore(Store):
     """A SPARQL server: queries and updates over the SPARQL Protocol, data over the Graph Store Protocol."""
 
@@ -366,7 +380,7 @@ class RemoteStore(Store):
         if status != 200:
             raise RemoteError(f"query failed: {_error_message(status, data)}", status)
         try:
-            return results.read(content_type, data)
+            return _asked(results.read(content_type, data))
         except ValueError as exc:
             raise RemoteError(str(exc)) from None
 
