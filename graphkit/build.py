@@ -35,7 +35,7 @@ from rdflib import Graph, URIRef
 from graphkit import apart, gazetteer
 from graphkit import dataset as data_io
 from graphkit import publish as publishing
-from graphkit.manifest import Manifest, link, read_records, write_records
+from graphkit.manifest import Manifest, link, read_records, write_records, write_register_changes
 from graphkit.model import Dataset, Entity, Source
 from graphkit.ontology import ENTITIES_GRAPH, ONTOLOGY_GRAPH, PREFIXES, ontology_graph, source_graph
 from graphkit.rdf_mapping import Quad, dataset_quads, register_triples, source_graph_triples, to_nquads
@@ -429,23 +429,26 @@ def _fill_store(on_disk: bool, staging: Path, plan: Plan) -> Store:
         replaced.append((ENTITIES_GRAPH, [f"{name}.nq" for name in REGISTER_CHUNKS]))
     for graph, names in replaced:
         was, now = plan.previous / CHUNKS, staging / CHUNKS  # type: ignore[operator]
-        _update_graph(target, graph, [was / name for name in names], [now / name for name in names])
+        lines = _update_graph(target, graph, [was / name for name in names], [now / name for name in names])
+        if graph == ENTITIES_GRAPH and lines is not None:  # the entities a view must read again
+            write_register_changes(staging, lines)
     return target
 
 
-def _update_graph(store: Store, graph: URIRef, before: list[Path], after: list[Path]) -> None:
+def _update_graph(store: Store, graph: URIRef, before: list[Path], after: list[Path]) -> set[bytes] | None:
     """Make the store's `graph` (a copy of the previous build's, written from the chunks `before`)
     hold the chunks `after` (the same names): by their difference, line by line (an N-Quads line is
     one quad), when all exist — four new entities or one changed total touch a few lines, where
     emptying the register's or the roll-ups' graph and loading it again took 10 s at a million
     quads; else emptied and loaded. A chunk that is the previous build's own file is left out of
-    the difference, save that a line it holds is never removed (a quad may move between chunks)."""
+    the difference, save that a line it holds is never removed (a quad may move between chunks).
+    Returns the lines removed and added, or None when the graph was loaded again whole."""
     if not all(path.exists() for path in before):
         store.replace_graph(graph, ())
         for path in after:
             if path.exists():
                 store.load_file(path)
-        return
+        return None
     old: set[bytes] = set()
     new: set[bytes] = set()
     same: list[Path] = []
@@ -461,6 +464,7 @@ def _update_graph(store: Store, graph: URIRef, before: list[Path], after: list[P
         kept = {line for path in same for line in path.read_bytes().splitlines()}
         removed, added = removed - kept, added - kept
     store.change_quads(removed=sorted(removed), added=sorted(added))
+    return removed | added
 
 
 def validate_dataset(dataset: Dataset) -> Validation:

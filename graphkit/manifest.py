@@ -38,6 +38,10 @@ from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
 
 MANIFEST = ".manifest.json"
 RECORDS = ".records"
+#: Beside a build updated from the published one: the entities (IRIs) whose lines in the register's
+#: graph changed, when the build worked that graph out by its difference (absent otherwise). A view
+#: takes every other entity over from the published build (graphkit.render's memo).
+REGISTER_CHANGES = ".register-changes.json"
 FORMAT = 1
 
 
@@ -200,6 +204,22 @@ def _event(data: Mapping[str, Any]) -> Event:
     })
 
 
+def write_register_changes(build: Path, lines: Iterable[bytes]) -> None:
+    """The subjects of the register's changed N-Quads lines (added or removed), as REGISTER_CHANGES."""
+    subjects = {line.split(b" ", 1)[0] for line in lines}
+    iris = sorted(subject[1:-1].decode("utf-8") for subject in subjects if subject.startswith(b"<"))
+    (build / REGISTER_CHANGES).write_bytes(orjson.dumps(iris))
+
+
+def read_register_changes(build: Path) -> list[str] | None:
+    """A build's REGISTER_CHANGES, or None when it has none (or it cannot be read)."""
+    try:
+        iris = orjson.loads((build / REGISTER_CHANGES).read_bytes())
+    except (OSError, ValueError):
+        return None
+    return iris if isinstance(iris, list) and all(isinstance(iri, str) for iri in iris) else None
+
+
 def link(source: Path, target: Path) -> None:
     """`target` as a hard link to `source` (a copy where links cannot be made)."""
     try:
@@ -208,4 +228,7 @@ def link(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-__all__ = ["MANIFEST", "RECORDS", "Manifest", "link", "read_records", "recipe", "write_records"]
+__all__ = [
+    "MANIFEST", "RECORDS", "REGISTER_CHANGES", "Manifest", "link", "read_records", "read_register_changes", "recipe",
+    "write_records", "write_register_changes",
+]

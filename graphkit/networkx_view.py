@@ -7,10 +7,11 @@ key is the event's IRI, which keeps every edge traceable to its source.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
+from rdflib import URIRef
 
 from graphkit.store.base import Graphs, Store
 
@@ -97,16 +98,26 @@ def _rows(store: Store, sparql: str, graphs: Graphs | None = None) -> list[dict[
     return store.records(with_prefixes(sparql), graphs)
 
 
-def entity_attributes(store: Store) -> dict[str, dict[str, Any]]:
-    """Every entity's attributes, keyed by IRI."""
+def entity_attributes(store: Store, only: Collection[str] | None = None) -> dict[str, dict[str, Any]]:
+    """Every entity's attributes, keyed by IRI in IRI order; with `only`, those entities' alone, each
+    looked up by its IRI bound in the queries (an ingest that adds four entities reads four, not
+    22,000: 1.1 s at a million quads)."""
     from graphkit.ontology import LEVELS
+
+    def rows(sparql: str) -> list[dict[str, Any]]:
+        if only is None:
+            return _rows(store, sparql)
+        from graphkit.query import with_prefixes
+
+        text = with_prefixes(sparql)
+        return [row for iri in sorted(only) for row in store.query(text, {"entity": URIRef(iri)}).dicts()]
 
     level_of = {str(iri): key for key, iri in LEVELS.items()}
     nodes: dict[str, dict[str, Any]] = {}
-    for row in _rows(store, ENTITY_QUERY):
+    for row in rows(ENTITY_QUERY):
         nodes.setdefault(row["entity"], {"label": row["label"], "type": row["type"], "aliases": []})
     place: dict[str, dict[str, Any]] = {}
-    for row in _rows(store, ENTITY_ATTRIBUTE_QUERY):
+    for row in rows(ENTITY_ATTRIBUTE_QUERY):
         attrs = nodes.get(row["entity"])
         if attrs is None:
             continue
@@ -119,15 +130,15 @@ def entity_attributes(store: Store) -> dict[str, dict[str, Any]]:
     for iri, point in place.items():
         if len(point) == 2:
             nodes[iri]["lon"], nodes[iri]["lat"] = point["lon"], point["lat"]
-    for row in _rows(store, ALIAS_QUERY):
+    for row in rows(ALIAS_QUERY):
         if row["entity"] in nodes and row["alias"] != nodes[row["entity"]]["label"]:
             nodes[row["entity"]]["aliases"].append(row["alias"])
-    for row in _rows(store, ENGLISH_QUERY):
+    for row in rows(ENGLISH_QUERY):
         if row["entity"] in nodes:
             nodes[row["entity"]]["label_en"] = row["label"]
     for attrs in nodes.values():
         attrs["aliases"] = sorted(set(attrs["aliases"]))
-    return nodes
+    return dict(sorted(nodes.items()))  # an order of their own, not the store's: a page carries them over
 
 
 def event_attributes(store: Store, graphs: Sequence[str] | None = None) -> dict[str, dict[str, Any]]:

@@ -389,3 +389,17 @@ def test_virtuosos_rows_for_an_ask_are_read_as_its_boolean(bindings: str, expect
 
     body = '{"head": {"link": [], "vars": ["__ASK_RETVAL"]}, "results": {"bindings": ' + bindings + "}}"
     assert _asked(results.read("application/sparql-results+json", body.encode())).boolean is expected
+
+
+def test_some_entities_attributes_are_theirs_in_the_whole_on_every_store(stores: dict[str, Store]) -> None:
+    """What a page reads for the entities an ingest added (the rest it carries over)."""
+    from graphkit.networkx_view import entity_attributes
+    from graphkit.ontology import entity_iri
+
+    chosen = [str(entity_iri("黑水县")), str(entity_iri("彭州市综合执法局")), str(entity_iri("无此实体"))]
+    for name, store in stores.items():
+        every = entity_attributes(store)
+        assert list(every) == sorted(every), name
+        some = entity_attributes(store, chosen)
+        assert some == {iri: every[iri] for iri in chosen[:2]}, name
+        assert some[chosen[0]]["label"] == "黑水县" and some[chosen[0]]["type"] == "Region", name

@@ -148,16 +148,26 @@ def _events_carried(store: Store, directory: Path, published: _Published) -> dic
 ENTITIES_MEMO = ".page-entities.json"
 
 
+#: Above this many entities changed in the register, the page reads them all (one query each way).
+ENTITIES_READ_ONE_BY_ONE = 200
+
+
 def _entities_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
-    """The entities' attributes the page draws: told in the register's graph alone, so when neither
-    register file changed since the published build (same recipe), that build's (reading them took
-    1.2 s at 22,000 entities). The memo is only a cache: one that cannot be read is ignored."""
+    """The entities' attributes the page draws: told in the register's graph alone, so the published
+    build's (same recipe), but for those whose lines there changed (graphkit.manifest's
+    REGISTER_CHANGES; none when neither register file changed): reading them all took 1.2 s at
+    22,000 entities. The memo is only a cache: one that cannot be read is ignored."""
+    from graphkit.manifest import read_register_changes
     from graphkit.networkx_view import entity_attributes
 
     now, nodes = published.now, None
-    if published.memos is not None and now is not None and published.memos[1].registers == now.registers:
+    if published.memos is not None and now is not None:
         memo = _memo(published.memos[0] / ENTITIES_MEMO)
-        nodes = memo if isinstance(memo, dict) else None
+        changed = [] if published.memos[1].registers == now.registers else read_register_changes(directory)
+        if isinstance(memo, dict) and changed is not None and len(changed) <= ENTITIES_READ_ONE_BY_ONE:
+            gone = set(changed)
+            nodes = dict(sorted({**{k: v for k, v in memo.items() if k not in gone},
+                                 **(entity_attributes(store, changed) if changed else {})}.items()))
     if nodes is None:
         nodes = entity_attributes(store)
     if now is not None:
