@@ -148,7 +148,8 @@ def _events_carried(store: Store, directory: Path, published: _Published) -> dic
 ENTITIES_MEMO = ".page-entities.json"
 
 
-#: Above this many entities changed in the register, the page reads them all (one query each way).
+#: Above this many entities with changed register lines, the page reads every entity (four queries
+#: in all) rather than each of those (four queries each).
 ENTITIES_READ_ONE_BY_ONE = 200
 
 
