@@ -83,6 +83,7 @@ def retire(out_dir: Path, staging: Path) -> None:
     current = current_build(out_dir)
     for build in (out_dir / BUILDS).iterdir():
         if build.is_dir() and build != staging and (current is None or build.name != current.name):
+            (build / COMPLETE).unlink(missing_ok=True)  # first: a build killed half-removed is not whole
             shutil.rmtree(build, ignore_errors=True)
 
 

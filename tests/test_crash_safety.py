@@ -226,3 +226,20 @@ def test_a_staged_copy_of_data_is_swept_only_when_no_run_holds_it(tmp_path: Path
         recover(data)  # another run reading data/ meanwhile
         assert live.is_dir() and not left.exists()
     assert not live.exists()
+
+
+def test_a_build_retires_all_but_the_published_build_and_itself(tmp_path: Path) -> None:
+    """What a build removes beside its own work (publish.retire): the builds its publishing would
+    leave stale, so a build that then fails leaves the published one."""
+    from graphkit.publish import COMPLETE, CURRENT, retire
+
+    out = tmp_path / "out"
+    for name in ("older", "published", "staging"):
+        (out / BUILDS / name).mkdir(parents=True)
+        (out / BUILDS / name / "graph.nq").write_text(name, encoding="utf-8")
+    for name in ("older", "published"):
+        (out / BUILDS / name / COMPLETE).touch()
+    (out / CURRENT).symlink_to(f"{BUILDS}/published")
+    retire(out, out / BUILDS / "staging")
+    assert sorted(p.name for p in (out / BUILDS).iterdir()) == ["published", "staging"]
+    assert (out / CURRENT / "graph.nq").read_text(encoding="utf-8") == "published"
