@@ -12,7 +12,7 @@ import networkx as nx
 
 from graphkit import gazetteer
 from graphkit.analysis.containment import every_containers
-from graphkit.analysis.events import donation_amount
+from graphkit.analysis.events import donation_amount, events
 from graphkit.names import pinyin_keys
 
 Json = dict[str, Any]
@@ -116,23 +116,14 @@ def contained_money(graph: nx.MultiDiGraph, ancestors: Mapping[str, list[str]] |
         for container in ancestors[str(iri)]:
             within[container] += 1
     totals: dict[str, Json] = {c: {"within": n, "givenAll": 0.0, "receivedAll": 0.0} for c, n in within.items()}
-    gifts: dict[str, tuple[float, set[str], set[str]] | None] = {}  # by event: (amount, givers, takers)
-    for giver, taker, key, data in graph.edges(keys=True, data=True):
-        if key not in gifts:
-            amount = donation_amount(data)
-            gifts[key] = None if amount is None else (float(amount), set(), set())
-        gift = gifts[key]
-        if gift is not None:
-            gift[1].add(str(giver))
-            gift[2].add(str(taker))
-    for gift in gifts.values():
-        if gift is None:
+    for event in events(graph).values():  # each gift once, as the node's own totals (money_by_node)
+        amount = donation_amount(event)
+        if amount is None:
             continue
-        amount, givers, takers = gift
-        for parties, side in ((givers, "givenAll"), (takers, "receivedAll")):
-            for container in {c for party in parties for c in (party, *ancestors[party])}:  # each once
+        for parties, side in ((event.get("from", ()), "givenAll"), (event.get("to", ()), "receivedAll")):
+            for container in {c for party in map(str, parties) for c in (party, *ancestors[party])}:  # each once
                 if container in totals:
-                    totals[container][side] += amount
+                    totals[container][side] += float(amount)
     return totals
 
 
