@@ -1,4 +1,5 @@
-"""Writing output files atomically: readers see the old content or the new, never half of it."""
+"""Writing output files atomically: readers see the old content or the new, never half of it; and
+telling one version of a file from another."""
 
 from __future__ import annotations
 
@@ -30,3 +31,10 @@ def atomic_write(path: Path | str, data: bytes | str) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return target
+
+
+def version(path: Path) -> tuple[int, int, int]:
+    """A file's version: its inode, modification time and size. A file graphkit writes once and never
+    changes (a record, a memo) keeps it while it lives; what replaces it has another."""
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns, status.st_size

@@ -33,7 +33,7 @@ from typing import Any
 import orjson
 
 from graphkit.dataset import EXTRACTED_REGISTER, REGISTER
-from graphkit.files import atomic_write
+from graphkit.files import atomic_write, version
 from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
 
 MANIFEST = ".manifest.json"
@@ -144,7 +144,7 @@ def read_records(build: Path, sources: Iterable[str]) -> tuple[dict[str, Entity]
     return entities, kept
 
 
-#: Records already read by this process, by file version (inode, modification time, size): a build
+#: Records already read by this process, by file version (graphkit.files.version): a build
 #: hard-links the files that did not change, so the next build's are the same versions, and an ingest
 #: reads the published build's records twice (to link names, then to build). Records are immutable.
 _KEPT: dict[Callable[[Any], Any], dict[tuple[int, int, int], Any]] = {}
@@ -153,8 +153,7 @@ _KEPT: dict[Callable[[Any], Any], dict[tuple[int, int, int], Any]] = {}
 def _kept(path: Path, parse: Callable[[Any], Any], most: int) -> Any:
     """The parsed record file, read once per version; at most `most` versions kept per kind (the
     register's last two: a review server rebuilds after every save)."""
-    status = path.stat()
-    key = (status.st_ino, status.st_mtime_ns, status.st_size)
+    key = version(path)
     kept = _KEPT.setdefault(parse, {})
     if key not in kept:
         if len(kept) >= most:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
+from graphkit.files import version as file_version
 from graphkit.render.page import render_page, served_page, write_page
 from graphkit.store import Store
 
@@ -85,7 +86,7 @@ def _memo(path: Path) -> Any:
     is taken (once) if the file is still the version it read."""
     try:
         version, memo = _READ_AHEAD.pop(path, (None, None))
-        if version is not None and version == _version(path):
+        if version is not None and version == file_version(path):
             return memo
         return json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -103,14 +104,8 @@ def read_ahead(previous: Path) -> None:
     for name in (EVENTS_MEMO, ENTITIES_MEMO, *_memos()):
         path = previous / name
         with suppress(OSError, ValueError):
-            version = _version(path)
+            version = file_version(path)
             _READ_AHEAD[path] = version, json.loads(path.read_bytes())
-
-
-def _version(path: Path) -> tuple[int, int, int]:
-    """A file's version: its inode, modification time and size (a memo is written once, never changed)."""
-    status = path.stat()
-    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 def _events_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
