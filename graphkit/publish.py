@@ -83,8 +83,13 @@ def retire(out_dir: Path, staging: Path) -> None:
     current = current_build(out_dir)
     for build in (out_dir / BUILDS).iterdir():
         if build.is_dir() and build != staging and (current is None or build.name != current.name):
-            (build / COMPLETE).unlink(missing_ok=True)  # first: a build killed half-removed is not whole
-            shutil.rmtree(build, ignore_errors=True)
+            _remove_build(build)
+
+
+def _remove_build(build: Path) -> None:
+    """Remove a build folder, its .complete first: a build killed half-removed is never taken for whole."""
+    (build / COMPLETE).unlink(missing_ok=True)
+    shutil.rmtree(build, ignore_errors=True)
 
 
 def current_build(out_dir: Path) -> Path | None:
@@ -141,7 +146,7 @@ def repair(out_dir: Path) -> None:
     keep = {current.name, *(p.name for p in complete[-1:])}
     for build in builds:
         if build.name not in keep:
-            shutil.rmtree(build, ignore_errors=True)
+            _remove_build(build)
 
 
 def _adopt_legacy(out_dir: Path) -> None:
