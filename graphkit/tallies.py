@@ -99,12 +99,16 @@ class Regions:
             cached = self._within[entity_id] = own + ancestors
         return cached
 
-    def of_parties(self, parties: tuple[str, ...], level: str | None = None) -> list[str]:
-        """The regions any of the parties lie in (each once, in a stable order), optionally of one level."""
-        found = dict.fromkeys(region for party in parties for region in self.within(party))
-        if level is None:
-            return list(found)
-        return [region for region in found if self.dataset.entities[region].level == level]
+    def of_parties(self, parties: tuple[str, ...]) -> list[str]:
+        """The regions any of the parties lie in (each once, in a stable order)."""
+        if len(parties) == 1:  # most events: one donor, one recipient
+            return list(self.within(parties[0]))
+        return list(dict.fromkeys(region for party in parties for region in self.within(party)))
+
+    def of_level(self, regions: list[str], level: str) -> list[str]:
+        """Those of `regions` (as `of_parties` gives them) that are of one level."""
+        entities = self.dataset.entities
+        return [region for region in regions if entities[region].level == level]
 
 
 @dataclass
@@ -175,12 +179,13 @@ def _count_donation(event: Event, regions: Regions, totals: Totals) -> None:
         totals.received[recipient].add(amount)
     for party in dict.fromkeys((*event.helpers, *event.helped)):
         totals.donations[party] += 1
-    for region in regions.of_parties(event.helpers):
+    givers, takers = regions.of_parties(event.helpers), regions.of_parties(event.helped)
+    for region in givers:
         totals.given_within[region].add(amount)
-    for region in regions.of_parties(event.helped):
+    for region in takers:
         totals.received_within[region].add(amount)
     for level in FLOW_LEVELS:
-        pairs = product(regions.of_parties(event.helpers, level), regions.of_parties(event.helped, level))
+        pairs = product(regions.of_level(givers, level), regions.of_level(takers, level))
         for source, target in pairs:
             totals.flows[(level, source, target)].add(amount)
     for broker in dict.fromkeys(event.brokers):
