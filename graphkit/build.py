@@ -144,14 +144,26 @@ class Plan:
     registers_kept: frozenset[str] = frozenset()
     #: The quads of each source graph written as its file was read (`_plan` with `chunks`), by source id.
     written: dict[str, int] = field(default_factory=dict)
+    #: The sources that did not change, whose records `add_kept` puts in the dataset, and data/.
+    deferred: tuple[str, ...] = ()
+    data_dir: Path | None = None
 
     @cached_property
     def carried(self) -> frozenset[str]:
         """The records' chunks (by name) that are the previous build's: those of what did not change."""
         if self.previous is None:
             return frozenset()
-        return frozenset({f"sources/{i}" for i in self.dataset.sources if i not in self.changed} | {
+        return frozenset({f"sources/{i}" for i in self.manifest.sources if i not in self.changed} | {
             name for name, register in REGISTER_CHUNKS.items() if str(register) in self.registers_kept})
+
+    def add_kept(self) -> None:
+        """The records of the sources that did not change, into the dataset (the previous build's,
+        graphkit.manifest), and every reference between sources checked: done once the views draw,
+        which read the store and not the records (0.8 s of an edit at a million quads)."""
+        deferred, self.deferred = self.deferred, ()
+        if deferred and self.data_dir is not None:
+            records = read_records(self.previous, deferred) if self.previous is not None else None
+            data_io.add_kept(self.dataset, self.data_dir, deferred, records[1] if records is not None else {})
 
     @property
     def incremental(self) -> bool:
@@ -173,21 +185,22 @@ def staged_build(
         try:
             plan = _plan(Path(data_dir), publishing.current_build(out_dir), str(chosen), full or not on_disk,
                          jobs, staging / CHUNKS)
-            dataset = plan.dataset
+            dataset = plan.dataset  # without the sources that did not change until `plan.add_kept()`
             staged = StagedBuild(BuildResult(out_dir, dataset, 0, Validation(True, Graph(), "")), staging)
             staged.result.full = not plan.incremental
-            staged.result.redone = sorted(plan.changed | plan.removed) if plan.incremental else sorted(dataset.sources)
+            staged.result.redone = sorted(plan.changed | plan.removed if plan.incremental else plan.manifest.sources)
             staged.result.quads = quads = _write_graph(staging, plan)
             plan.manifest.write(staging)  # before the views: they may carry what did not change
             # While Oxigraph fills the store and the views draw: graph.ttl, then the records (the
             # views read neither, so they need not wait for them: 0.3 s of an edit at a million
             # quads), then the builds this one's publishing would leave stale are removed.
             side = ThreadPoolExecutor(1)
-            written = [side.submit(_write_turtle, staging, plan), side.submit(
-                write_records, staging, dataset, plan.previous, frozenset(plan.changed), plan.register_changed),
-                side.submit(publishing.retire, out_dir, staging)]
+            written = [side.submit(_write_turtle, staging, plan)]
             with side, _fill_store(on_disk, staging, plan) as target:
                 with _drawing(target, views, staging, _draws_apart(quads, jobs), drawer) as drawn:
+                    plan.add_kept()
+                    written += [side.submit(write_records, staging, dataset, plan.previous, frozenset(plan.changed),
+                                            plan.register_changed), side.submit(publishing.retire, out_dir, staging)]
                     _add_rollups(target, staging, plan)
                     staged.result.validation = validation = _validate(target, _focus(plan))
                     try:
@@ -229,7 +242,9 @@ def load_reusing(data_dir: Path, out_dir: Path, jobs: int | None = None) -> Data
     """data/ as `dataset.load` reads it, taking the records of files unchanged since the published
     build from that build (what `graphkit ingest` does before it adds articles); `jobs` processes
     read many files at once (default: one per core)."""
-    return _plan(Path(data_dir), publishing.current_build(Path(out_dir)), None, False, jobs or apart.cores()).dataset
+    plan = _plan(Path(data_dir), publishing.current_build(Path(out_dir)), None, False, jobs or apart.cores())
+    plan.add_kept()
+    return plan.dataset
 
 
 def _plan(
@@ -238,7 +253,8 @@ def _plan(
     """Read data/, reusing the published build's records for the files that did not change (`store`:
     the store this build fills; None for a read that fills none). With `chunks`, each source read is
     written there as its graph's N-Quads chunk by the process that read it (`Plan.written`): at a
-    million quads, 3.3 s of one process shared by the readers."""
+    million quads, 3.3 s of one process shared by the readers. The records of the sources that did
+    not change are read by `Plan.add_kept`, which the caller calls when it needs them."""
     data_io.recover_journal(data_dir)
     each = None
     if chunks is not None:
@@ -246,25 +262,25 @@ def _plan(
         each = data_io.Each(partial(_write_source_chunk, chunks))
     before = None if full else Manifest.read(previous)
     manifest = Manifest.scan(data_dir, store if store is not None else before.store if before else "")
-    records = read_records(previous, manifest.sources) if previous is not None and manifest.reuses(before) else None
+    records = read_records(previous, ()) if previous is not None and manifest.reuses(before) else None  # the register
     if before is None or records is None or not (previous / STORE_DIR).is_dir():  # type: ignore[operator]
         dataset = data_io.load(data_dir, jobs=jobs, each=each)
         manifest.quads = {}
         return Plan(dataset, manifest, written=each.made if each else {})
-    entities, sources = records
+    entities = records[0]
     changed, removed = manifest.changed_sources(before)
     register_changed = manifest.registers != before.registers
     curated_unchanged = manifest.registers.get(str(data_io.REGISTER)) == before.registers.get(str(data_io.REGISTER))
+    deferred = tuple(i for i in manifest.sources if i not in changed)
     dataset = data_io.load(
         data_dir, entities=None if register_changed else entities,
         curated={i: e for i, e in entities.items() if e.status != "extracted"} if curated_unchanged else None,
-        sources={i: s for i, s in sources.items() if i in manifest.sources and i not in changed}, jobs=jobs,
-        each=each,
+        jobs=jobs, each=each, deferred=deferred,
     )
     kept = frozenset(name for name, digest in manifest.registers.items() if before.registers.get(name) == digest)
     manifest.quads = {k: v for k, v in before.quads.items() if k not in changed | removed}
     return Plan(dataset, manifest, previous, changed, removed, register_changed, entities, kept,
-                each.made if each else {})
+                each.made if each else {}, deferred, data_dir)
 
 
 def _focus(plan: Plan) -> set[str] | None:
@@ -312,7 +328,7 @@ def _write_graph(staging: Path, plan: Plan) -> int:
         count = chunk(name, partial(_write_chunk, chunks / f"{name}.nq", quads))
         if count is not None:
             manifest.quads[_register_key(name)] = count
-    order = sorted(dataset.sources)
+    order = sorted(manifest.sources)
     for source_id in order:  # a source read by this build was written as it was read (`_plan`)
         count = chunk(f"sources/{source_id}", partial(plan.written.__getitem__, source_id))
         if count is not None:
@@ -339,7 +355,7 @@ def _register_quads(dataset: Dataset, extracted: bool) -> Iterator[Quad]:
 def _record_chunks(plan: Plan) -> list[str]:
     """The records' chunks by name, in the order the graph files hold them: the register's, then each
     source's in id order."""
-    return [*REGISTER_CHUNKS, *(f"sources/{i}" for i in sorted(plan.dataset.sources))]
+    return [*REGISTER_CHUNKS, *(f"sources/{i}" for i in sorted(plan.manifest.sources))]
 
 
 def _write_turtle(staging: Path, plan: Plan) -> None:

@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 import re
 import reprlib
-from collections.abc import Callable, Iterable, Mapping, Set
+from collections.abc import Callable, Collection, Iterable, Mapping, Set
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -517,6 +517,7 @@ def _read_url(reader: _Reader) -> str | None:
 def load(
     data_dir: Path | str, *, entities: Mapping[str, Entity] | None = None, sources: Mapping[str, Source] | None = None,
     curated: Mapping[str, Entity] | None = None, jobs: int = 1, each: Each | None = None,
+    deferred: Collection[str] = (),
 ) -> Dataset:
     """Load and validate the whole dataset; raises DataError on the first problem found.
 
@@ -528,6 +529,10 @@ def load(
     when there are many. `each` is called with every source read (not those passed in), in the
     process that read it, and its results are kept by source id in its own `made`: a build writes
     a source's graph where its file is read, two processes at once.
+
+    `deferred` names sources whose records the caller adds later with `add_kept` (a build starts
+    drawing its views before it reads the 5,000 records that did not change): they are not read here,
+    and the references between sources are checked by `add_kept`, once all are in.
     """
     root = Path(data_dir)
     recover_journal(root)
@@ -549,12 +554,15 @@ def load(
                 _read_register(extracted, "extracted", dataset, entity_lines)
             _check_entity_links(dataset, entity_lines)
         except KeyError:  # a curated entity taken as it was has a problem now: read it, for its line
-            return load(root, sources=sources, jobs=jobs, each=each)
-    known = sources or {}
+            return load(root, sources=sources, jobs=jobs, each=each, deferred=deferred)
+    known, later = sources or {}, frozenset(deferred)
     paths = sorted((root / "sources").glob("*.yaml"))
-    fresh = iter(_read_sources([path for path in paths if path.stem not in known], jobs, each))
+    fresh = iter(_read_sources([path for path in paths if path.stem not in known and path.stem not in later], jobs,
+                               each))
     event_lines: dict[str, tuple[Path, dict[str, int]]] = {}
     for path in paths:
+        if path.stem in later:
+            continue
         if path.stem in known:
             dataset.sources[path.stem] = known[path.stem]
             continue
@@ -563,8 +571,27 @@ def load(
         if each is not None:
             each.made[source.id] = made
         event_lines.update({event_id: (path, fields) for event_id, fields in lines.items()})
-    _check_event_references(dataset, event_lines, root)
+    if not later:
+        _check_event_references(dataset, event_lines, root)
     return dataset
+
+
+def add_kept(dataset: Dataset, data_dir: Path | str, deferred: Collection[str], kept: Mapping[str, Source]) -> None:
+    """The sources `load` deferred, into `dataset` in data/'s order: their records as a build kept
+    them (`kept`), or read again from data/ where it kept none; then every reference is checked, as
+    `load` checks them (a problem in a source read before is reported with its line, read again)."""
+    root = Path(data_dir)
+    missing = [root / "sources" / f"{source_id}.yaml" for source_id in deferred if source_id not in kept]
+    found = {**kept, **{source.id: source for source, _, _ in _read_many(missing)}}
+    every = {**dataset.sources, **{source_id: found[source_id] for source_id in deferred}}
+    dataset.sources.clear()
+    dataset.sources.update((source_id, every[source_id]) for source_id in sorted(every, key=_file_order))
+    _check_event_references(dataset, {}, root)
+
+
+def _file_order(source_id: str) -> Path:
+    """Where a source stands in data/'s order (`load` reads data/sources/*.yaml sorted)."""
+    return Path("sources") / f"{source_id}.yaml"
 
 
 #: Fewer source files than this are read in one process: a child takes a third of a second to start,

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable, Iterable, Mapping
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from functools import cache
@@ -123,9 +124,10 @@ def write_records(build: Path, dataset: Dataset, previous: Path | None = None, c
     for source_id, source in dataset.sources.items():
         name = Path("sources") / f"{source_id}.json"
         if before is not None and source_id not in changed:
-            link(before / name, folder / name)
-        else:
-            (folder / name).write_bytes(orjson.dumps(source_to_json(source)))
+            with suppress(FileNotFoundError):  # the previous build lost it: written anew
+                link(before / name, folder / name)
+                continue
+        (folder / name).write_bytes(orjson.dumps(source_to_json(source)))
 
 
 def read_records(build: Path, sources: Iterable[str]) -> tuple[dict[str, Entity], dict[str, Source]] | None:

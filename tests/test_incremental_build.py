@@ -135,6 +135,40 @@ def test_a_register_edit_that_breaks_an_unchanged_source_names_its_file_and_line
     assert "彭州市综合执法局" in str(failure.value)
 
 
+def test_an_edit_reads_again_a_kept_record_that_is_gone_and_checks_citations_of_unchanged_sources(
+    tmp_path: Path,
+) -> None:
+    """The records of the sources that did not change are read after the views start (Plan.add_kept):
+    one the published build lost is read from data/ again, and an edited source that cites an
+    unchanged one (also_in) is checked against it, as a full build checks it."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    build(data, tmp_path / "out")
+    cited, lost = sorted(path.stem for path in (data / "sources").glob("*.yaml"))[:2]
+    (current_build(tmp_path / "out") / ".records" / "sources" / f"{lost}.json").unlink()  # type: ignore[operator]
+    (data / "sources" / "luchuan-2024.yaml").write_text(
+        "id: luchuan-2024\ntitle: 鹭川市向黑水县捐赠\ndate: '2024-05-01'\nstatus: reviewed\nevents:\n"
+        f"- id: d1\n  type: donation\n  from: [彭州市]\n  to: [黑水县]\n  amount: 80000\n  also_in: [{cited}]\n",
+        encoding="utf-8")
+    result = build(data, tmp_path / "out")
+    assert not result.full and result.redone == ["luchuan-2024"]
+    assert list(result.dataset.sources) == sorted(result.dataset.sources) and lost in result.dataset.sources
+    full = build(data, tmp_path / "full", full=True)
+    assert [(s.id, s.events) for s in result.dataset.sources.values()] == [
+        (s.id, s.events) for s in full.dataset.sources.values()]
+    assert (tmp_path / "out" / "graph.nq").read_bytes() == (tmp_path / "full" / "graph.nq").read_bytes()
+    # citing a source that is not there is refused with the edited file's line, and nothing is published
+    published = current_build(tmp_path / "out")
+    path = data / "sources" / "luchuan-2024.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"also_in: [{cited}]", "also_in: [nowhere]"),
+                    encoding="utf-8")
+    with pytest.raises(DataError) as failure:
+        build(data, tmp_path / "out")
+    assert failure.value.path.endswith("luchuan-2024.yaml") and failure.value.field == "also_in"
+    assert failure.value.line == 11  # the also_in line
+    assert current_build(tmp_path / "out") == published
+
+
 def test_another_version_of_graphkit_builds_everything_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from graphkit import manifest
 
