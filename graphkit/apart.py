@@ -20,6 +20,7 @@ what comes back is unpickled from a child this process started a moment ago with
 from __future__ import annotations
 
 import contextlib
+import gc
 import importlib
 import os
 import pickle
@@ -121,7 +122,12 @@ _AHEAD, _CALL = "ahead", "call"
 
 def _serve() -> None:
     """The child: the modules named on its command line imported, then pickled (kind, function,
-    args) in, warm-ups run as they come, and for the call one pickled (ok, result or exception) out."""
+    args) in, warm-ups run as they come, and for the call one pickled (ok, result or exception) out.
+
+    The cyclic garbage collector is off: a child does one call and exits, and what it makes lives
+    until then, as in the build that starts it (graphkit.build.collector_paused). With it on, the
+    page's child spent 0.5 s more reading the published build's memos ahead of its call."""
+    gc.disable()
     for module in sys.argv[1:]:
         importlib.import_module(module)
     while True:

@@ -1,14 +1,13 @@
 """Views of the graph for people: a self-contained interactive HTML page (`render_page`, `write_page`),
 and `page_view`, the step `graphkit build` and `graphkit ingest` run to publish the page with the graph.
 
-The memos a build leaves beside its page are written by orjson (the events' 27 MB at a million
-quads in 0.03 s, where the standard library took 0.2 s) and read by the standard library (orjson
-measured no faster at reading them).
+The memos a build leaves beside its page are written and read by orjson (the events' 26 MB at a
+million quads written in 0.03 s, where the standard library took 0.2 s, and read in 0.15 s, where
+it took 0.25 s).
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -88,7 +87,7 @@ def _memo(path: Path) -> Any:
         version, memo = _READ_AHEAD.pop(path, (None, None))
         if version is not None and version == file_version(path):
             return memo
-        return json.loads(path.read_bytes())
+        return orjson.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
 
@@ -105,7 +104,7 @@ def read_ahead(previous: Path) -> None:
         path = previous / name
         with suppress(OSError, ValueError):
             version = file_version(path)
-            _READ_AHEAD[path] = version, json.loads(path.read_bytes())
+            _READ_AHEAD[path] = version, orjson.loads(path.read_bytes())
 
 
 def _events_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
