@@ -89,21 +89,25 @@ class Check:
 
 @dataclass(frozen=True)
 class CompiledShapes:
-    """Every constraint of a shapes graph as a query, and each node shape's targets as one."""
+    """Every constraint of a shapes graph as a query, and each node shape's targets as one: `checks`
+    read over the whole store, `focused` (the same constraints, in the same order) from a few focus
+    nodes (see `Classes` for how they differ)."""
 
     checks: tuple[Check, ...]
+    focused: tuple[Check, ...]
 
     def run(self, store: Store, focus: Iterable[str] | None = None) -> list[Violation]:
         """The violations in the store (its union graph); with `focus`, only of those nodes."""
-        values = ""
+        values, checks = "", self.checks
         if focus is not None:
             nodes = sorted(set(focus))
             if not nodes:
                 return []
             values = "VALUES ?this { " + " ".join(f"<{node}>" for node in nodes) + " }\n"
+            checks = self.focused
         targets: dict[str, set[str]] = {}
         found: list[Violation] = []
-        for check in self.checks:
+        for check in checks:
             if check.target not in targets:
                 query = check.target.replace("#FOCUS#", values)
                 targets[check.target] = {row["this"] for row in store.records(query)}
@@ -129,13 +133,17 @@ def compiled() -> CompiledShapes:
 
 
 def compile_shapes(shapes: Graph, ontology: Graph | None = None) -> CompiledShapes:
-    """Compile every targeted node shape of a shapes graph.
+    """Compile every targeted node shape of a shapes graph, for the whole store and for focus nodes.
 
     SHACL instances of a class include those of its subclasses; the subclasses are read from
     `ontology` here (the shapes graph's own rdfs:subClassOf too) and listed in the queries, which
     Oxigraph answers far faster than a rdf:type/rdfs:subClassOf* path per node.
     """
-    classes = _subclass_table(shapes + ontology if ontology is not None else shapes)
+    below = _subclass_table(shapes + ontology if ontology is not None else shapes)
+    return CompiledShapes(_checks(shapes, Classes(below)), _checks(shapes, Classes(below, focused=True)))
+
+
+def _checks(shapes: Graph, classes: Classes) -> tuple[Check, ...]:
     checks: list[Check] = []
     for shape in sorted(set(shapes.subjects(RDF.type, SH.NodeShape)), key=str):
         targets = _targets(shapes, shape, classes)
@@ -151,14 +159,37 @@ def compile_shapes(shapes: Graph, ontology: Graph | None = None) -> CompiledShap
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
             _refuse_unknown(shapes, prop)
             checks += _property_checks(shapes, prop, target, classes)
-    return CompiledShapes(tuple(checks))
+    return tuple(checks)
 
 
-#: Each class with the classes below it (what a SHACL instance of it may be typed as).
-Classes = dict[str, list[str]]
+@dataclass(frozen=True)
+class Classes:
+    """How a compiled query says that a node is a SHACL instance of a class (it or a class below it,
+    in `below`), written for the way Oxigraph will answer it.
+
+    Over the whole store the classes are a VALUES, and a node that is not an instance is found by
+    MINUS: one index scan per class, one anti-join. From a few focus nodes (`focused`) that same
+    VALUES has Oxigraph scan every instance of the classes and join them with the focus nodes
+    afterwards (127 ms for the events' target at a million quads); there the classes are a FILTER on
+    each node's own types, and a missing instance a FILTER NOT EXISTS, both looked up per node."""
+
+    below: dict[str, list[str]]
+    focused: bool = False
+
+    def instances(self, variable: str, cls: Any) -> str:
+        """A group pattern: `variable` is a SHACL instance of `cls`."""
+        members = self.below.get(str(cls), [str(cls)])
+        kind = f"?{variable.lstrip('?')}_class"  # one per subject: a MINUS must share only ?value
+        if self.focused:
+            return f"{variable} a {kind} . FILTER({kind} IN (" + ", ".join(f"<{c}>" for c in members) + "))"
+        return f"{variable} a {kind} . VALUES {kind} {{ " + " ".join(f"<{c}>" for c in members) + " }"
+
+    def not_instances(self, variable: str, cls: Any) -> str:
+        """A pattern keeping the solutions whose `variable` is not a SHACL instance of `cls`."""
+        return f"{'FILTER NOT EXISTS' if self.focused else 'MINUS'} {{ {self.instances(variable, cls)} }}"
 
 
-def _subclass_table(graph: Graph) -> Classes:
+def _subclass_table(graph: Graph) -> dict[str, list[str]]:
     """Each class with itself and every class below it (rdfs:subClassOf, transitively)."""
     from rdflib.namespace import RDFS
 
@@ -178,16 +209,9 @@ def _subclass_table(graph: Graph) -> Classes:
     return table
 
 
-def _instances(variable: str, cls: Any, classes: Classes) -> str:
-    """A group pattern: `variable` is a SHACL instance of `cls`."""
-    members = " ".join(f"<{c}>" for c in classes.get(str(cls), [str(cls)]))
-    kind = f"?{variable.lstrip('?')}_class"  # one per subject: a MINUS must share only ?value
-    return f"{variable} a {kind} . VALUES {kind} {{ {members} }}"
-
-
 def _targets(shapes: Graph, shape: Any, classes: Classes) -> list[str]:
     """Group patterns that bind ?this to the shape's focus nodes (SHACL instances include subclasses)."""
-    patterns = [_instances("?this", c, classes) for c in shapes.objects(shape, SH.targetClass)]
+    patterns = [classes.instances("?this", c) for c in shapes.objects(shape, SH.targetClass)]
     patterns += [f"?this {_term(p)} [] ." for p in shapes.objects(shape, SH.targetSubjectsOf)]
     patterns += [f"[] {_term(p)} ?this ." for p in shapes.objects(shape, SH.targetObjectsOf)]
     patterns += [f"VALUES ?this {{ {_term(n)} }}" for n in shapes.objects(shape, SH.targetNode)]
@@ -232,8 +256,8 @@ def _property_checks(shapes: Graph, prop: Any, target: str, classes: Classes) ->
     if (count := value(prop, SH.maxCount)) is not None:
         yield check("MaxCount", f"?this {path} ?v .", "?this",
                     f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(count)})")
-    for cls in shapes.objects(prop, SH["class"]):  # an anti-join: one pass, not a lookup per value
-        yield check("Class", f"?this {path} ?value . MINUS {{ {_instances('?value', cls, classes)} }}")
+    for cls in shapes.objects(prop, SH["class"]):  # see Classes.not_instances
+        yield check("Class", f"?this {path} ?value . {classes.not_instances('?value', cls)}")
     for component, test in _value_tests(shapes, prop, classes, with_class=False):
         yield check(component, f"?this {path} ?value . FILTER(!({test}))")
     if (required := value(prop, SH.hasValue)) is not None:
@@ -259,7 +283,7 @@ def _value_tests(shapes: Graph, shape: Any, classes: Classes, with_class: bool =
     for datatype in shapes.objects(shape, SH.datatype):
         yield "Datatype", _datatype_test(str(datatype))
     for cls in shapes.objects(shape, SH["class"]) if with_class else ():
-        yield "Class", f"EXISTS {{ {_instances('?value', cls, classes)} }}"
+        yield "Class", f"EXISTS {{ {classes.instances('?value', cls)} }}"
     for kind in shapes.objects(shape, SH.nodeKind):
         tests = {str(SH.IRI): "isIRI(?value)", str(SH.Literal): "isLiteral(?value)",
                  str(SH.BlankNode): "isBlank(?value)"}
