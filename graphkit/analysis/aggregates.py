@@ -4,6 +4,7 @@ recipients, pairing modes, events over time, secondments by host region.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -34,10 +35,12 @@ MONEY_COLUMNS = ["entity", "label", "type", "type_zh", "money_given", "money_rec
                  "donations_received", "joint_given", "approximate"]
 
 
-def _money_rows(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
-    """money_by_entity's rows by entity, as dicts (the page reads them without a frame)."""
+def _money_rows(graph: nx.MultiDiGraph, once: Mapping[str, Mapping[str, Any]] | None = None
+                ) -> dict[str, dict[str, Any]]:
+    """money_by_entity's rows by entity, as dicts (the page reads them without a frame); `once` is
+    `events(graph)` when the caller has it."""
     rows: dict[str, dict[str, Any]] = {}
-    for event in events(graph).values():
+    for event in (events(graph) if once is None else once).values():
         if event.get("relation") != "donation":
             continue
         amount = donation_amount(event) or 0.0
@@ -58,11 +61,14 @@ def _money_rows(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
     return rows
 
 
-def money_by_node(graph: nx.MultiDiGraph) -> dict[str, dict[str, float]]:
-    """money_by_entity as {node: {"given", "received"}}: the sizes and side panel of the page."""
+def money_by_node(
+    graph: nx.MultiDiGraph, once: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, dict[str, float]]:
+    """money_by_entity as {node: {"given", "received"}}: the sizes and side panel of the page.
+    `once` is the graph's `analysis.events.events`, when the caller made it for other totals too."""
     return {
         str(node): {"given": float(row["money_given"]), "received": float(row["money_received"])}
-        for node, row in _money_rows(graph).items()
+        for node, row in _money_rows(graph, once).items()
     }
 
 

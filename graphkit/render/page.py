@@ -36,7 +36,7 @@ from pyvis.network import Network
 
 from graphkit import money, vocabulary
 from graphkit.analysis.aggregates import money_by_node
-from graphkit.analysis.events import donation_amount, total_donated
+from graphkit.analysis.events import RELATIONS, donation_amount, events, total_donated
 from graphkit.files import atomic_write
 from graphkit.render import geo
 from graphkit.render.evidence import Articles, quote
@@ -189,23 +189,22 @@ def build_network(graph: nx.MultiDiGraph, articles: Articles | None = None) -> t
     (township -> county, bureau -> its city, cadre -> sending unit): these faint "part of" links keep a
     place's organisations together on screen, so the drawing reads as clusters rather than a hairball.
     """
-    totals = money_by_node(graph)
-    links = _edge_specs(graph, articles)
-    sizes = _node_sizes(graph, totals, Counter(n for s in links for n in (s["from"], s["to"])))
+    once = events(graph)  # each event once, for every total the page shows
+    totals = money_by_node(graph, once)
     static = graph.number_of_nodes() > STATIC_LAYOUT_THRESHOLD
+    links = _edge_specs(graph, articles, bent=not static)
+    sizes = _node_sizes(graph, totals, Counter(n for s in links for n in (s["from"], s["to"])))
     positions = static_positions(graph.nodes, [(s["from"], s["to"]) for s in links]) if static else {}
     net = _network()
-    _add_nodes(net, graph, totals, sizes, positions, node_extras(graph))
+    _add_nodes(net, graph, totals, sizes, positions, node_extras(graph, once))
     for spec in links:
-        if static:  # no springs and no curves: a large graph draws straight lines at fixed positions
-            spec.pop("smooth", None)
-        else:
+        if not static:
             # Springs lengthened by the radii beyond the smallest, so big neighbours never sit on each other.
             spec["length"] = SPRING_LENGTH * (0.7 if spec["gk"]["relation"] == "within" else 1.0)
             spec["length"] += sizes[spec["from"]][0] + sizes[spec["to"]][0] - 2 * MIN_NODE
         net.add_edge(spec.pop("from"), spec.pop("to"), **spec)
     _set_options(net, static, graph.number_of_nodes())
-    return net, {"layout": "static" if static else "physics", **_summary(graph)}
+    return net, {"layout": "static" if static else "physics", **_summary(graph, once)}
 
 
 class _NodeIds(list[str]):
@@ -285,11 +284,12 @@ def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: i
     return record
 
 
-def _edge_specs(graph: nx.MultiDiGraph, articles: Articles | None = None) -> list[Json]:
-    """Keyword arguments for `Network.add_edge`, one per drawn edge, parallel edges bent apart: an
-    assistance relation runs helper -> helped and carries its event and source (its colour, arrow,
-    dashes and default width come from the relation's style, `edge_styles`, applied by the page
-    script, so they are not repeated on every edge)."""
+def _edge_specs(graph: nx.MultiDiGraph, articles: Articles | None = None, bent: bool = True) -> list[Json]:
+    """Keyword arguments for `Network.add_edge`, one per drawn edge, parallel edges bent apart
+    (`bent`; a large graph draws straight lines at fixed positions): an assistance relation runs
+    helper -> helped and carries its event and source (its colour, arrow, dashes and default width
+    come from the relation's style, `edge_styles`, applied by the page script, so they are not
+    repeated on every edge)."""
     records: dict[str, Json] = {}  # an event of several givers or takers is one record on each of its edges
     specs = []
     for giver, taker, key, data in graph.edges(keys=True, data=True):
@@ -299,13 +299,16 @@ def _edge_specs(graph: nx.MultiDiGraph, articles: Articles | None = None) -> lis
         specs.append({"from": giver, "to": taker, "gk": record})
     specs += [_structure_edge(u, v, kind) for u, v, kind in structure_links(graph)]
     top = max((s["gk"].get("amount", 0.0) for s in specs if s["gk"]["relation"] == "donation"), default=0.0)
-    pairs = [frozenset((s["from"], s["to"])) for s in specs]
-    parallel = Counter(pairs)
-    seen: Counter[frozenset[str]] = Counter()
-    for index, (spec, pair) in enumerate(zip(specs, pairs, strict=True)):
+    for index, spec in enumerate(specs):
         spec["id"] = f"e{index}"
         if spec["gk"]["relation"] == "donation":
             spec["width"] = edge_width(spec["gk"].get("amount"), top)
+    if not bent:
+        return specs
+    pairs = [frozenset((s["from"], s["to"])) for s in specs]
+    parallel = Counter(pairs)
+    seen: Counter[frozenset[str]] = Counter()
+    for spec, pair in zip(specs, pairs, strict=True):
         if parallel[pair] > 1:
             spec["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12 + 0.16 * seen[pair]}
             seen[pair] += 1
@@ -574,20 +577,18 @@ def _sources(graph: nx.MultiDiGraph) -> dict[str, Json]:
     return sources
 
 
-def _summary(graph: nx.MultiDiGraph) -> Json:
+def _summary(graph: nx.MultiDiGraph, once: Mapping[str, Mapping[str, Any]]) -> Json:
     """Counts for the header: entities, events by relation, sources, and the money donated in yuan,
-    counted by the one rule of every total (graphkit.model.counted)."""
-    events: dict[str, Json] = {}
-    for _, _, key, data in graph.edges(keys=True, data=True):
-        events.setdefault(str(key), data)
-    by_relation = Counter(str(data.get("relation")) for data in events.values())
-    donated = total_donated(events.values())
-    sources = {str(data["sourceId"]) for data in events.values() if data.get("sourceId") is not None}
-    dates = [str(data["sourceDate"])[:10] for data in events.values() if data.get("sourceDate")]
+    counted by the one rule of every total (graphkit.model.counted), from each event once (`once`,
+    the graph's `analysis.events.events`, as the report's)."""
+    by_relation = Counter(str(data.get("relation")) for data in once.values())
+    donated = total_donated(once.values())
+    sources = {str(data["sourceId"]) for data in once.values() if data.get("sourceId") is not None}
+    dates = [str(data["sourceDate"])[:10] for data in once.values() if data.get("sourceDate")]
     return {
         "entities": graph.number_of_nodes(),
-        "events": len(events),
-        "eventsByRelation": dict(by_relation),
+        "events": len(once),
+        "eventsByRelation": {**{r: by_relation[r] for r in RELATIONS if r in by_relation}, **by_relation},
         "sources": len(sources),
         "donated": donated,
         "asOf": max(dates, default=None),  # the latest article: what a caption calls the data's date

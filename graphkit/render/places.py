@@ -18,10 +18,10 @@ from graphkit.names import pinyin_keys
 Json = dict[str, Any]
 
 
-def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
+def node_extras(graph: nx.MultiDiGraph, once: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Json]:
     """Per node: pinyin search keys, what it lies directly within, where it sits on the map, its province
     and prefecture, and the money given and received by everything it contains (sub-regions, agencies
-    based there, their staff)."""
+    based there, their staff). `once` is the graph's `analysis.events.events`, when the caller has it."""
     extras: dict[str, Json] = {iri: {} for iri in graph.nodes}
     ancestors = every_containers(graph)  # nearest first, worked out once for the three uses here
     for iri, attrs in graph.nodes(data=True):
@@ -33,7 +33,7 @@ def node_extras(graph: nx.MultiDiGraph) -> dict[str, Json]:
             extras[iri]["inside"] = chain[0]  # what it lies directly within: the page's path steps by it
     for iri, place in places(graph, ancestors).items():
         extras[iri].update(place)
-    for iri, inside in contained_money(graph, ancestors).items():
+    for iri, inside in contained_money(graph, ancestors, once).items():
         extras[iri].update(inside)
     return extras
 
@@ -101,7 +101,10 @@ def region_table(graph: nx.MultiDiGraph, extras: Mapping[str, Json]) -> dict[str
     return table
 
 
-def contained_money(graph: nx.MultiDiGraph, ancestors: Mapping[str, list[str]] | None = None) -> dict[str, Json]:
+def contained_money(
+    graph: nx.MultiDiGraph, ancestors: Mapping[str, list[str]] | None = None,
+    once: Mapping[str, Mapping[str, Any]] | None = None,
+) -> dict[str, Json]:
     """Money given and received by each container together with everything within it.
 
     Containment is the project's one rule (`graphkit.containment`), as in gk:withinRegion. Each donation counts once
@@ -116,7 +119,7 @@ def contained_money(graph: nx.MultiDiGraph, ancestors: Mapping[str, list[str]] |
         for container in ancestors[str(iri)]:
             within[container] += 1
     totals: dict[str, Json] = {c: {"within": n, "givenAll": 0.0, "receivedAll": 0.0} for c, n in within.items()}
-    for event in events(graph).values():  # each gift once, as the node's own totals (money_by_node)
+    for event in (events(graph) if once is None else once).values():  # each gift once, as money_by_node
         amount = donation_amount(event)
         if amount is None:
             continue
