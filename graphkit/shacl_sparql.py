@@ -73,9 +73,13 @@ class Check:
     """One compiled constraint. Its query never evaluates the shape's targets (a union of class and
     property patterns that cost a second per check at a million triples): it finds candidates, and
     `run` keeps those that are focus nodes of the shape. For a constraint on something present
-    (`kind` "present") the query's rows are the violations among the focus nodes; for one on
-    something absent ("counted": sh:minCount, sh:qualifiedMinCount, sh:hasValue) its rows count what
-    each node has (?n), and the violators are the focus nodes with fewer than `minimum`."""
+    (`kind` "present") the query's rows are the violations among the focus nodes, or with `flag`,
+    the rows whose ?flag is true (the tests on single values of one path are one query, one flag
+    each: one scan of the path for all of them); for one on something absent ("counted":
+    sh:minCount, sh:qualifiedMinCount, sh:hasValue) its rows count what each node has (?n), and the
+    violators are the focus nodes with fewer than `minimum`, and from the same rows ("too many": an
+    sh:maxCount beside an sh:minCount) the nodes with more than `maximum`. Checks with the same
+    query share its answer (`CompiledShapes.run`)."""
 
     sparql: str
     component: str
@@ -85,6 +89,8 @@ class Check:
     target: str
     kind: str = "present"
     minimum: int = 0
+    maximum: int = 0
+    flag: str | None = None
 
 
 @dataclass(frozen=True)
@@ -106,18 +112,25 @@ class CompiledShapes:
             values = "VALUES ?this { " + " ".join(f"<{node}>" for node in nodes) + " }\n"
             checks = self.focused
         targets: dict[str, set[str]] = {}
+        answers: dict[str, list[dict[str, Any]]] = {}
         found: list[Violation] = []
         for check in checks:
             if check.target not in targets:
                 query = check.target.replace("#FOCUS#", values)
                 targets[check.target] = {row["this"] for row in store.records(query)}
             nodes_of_shape = targets[check.target]
-            rows = store.records(check.sparql.replace("#FOCUS#", values))
+            if check.sparql not in answers:
+                answers[check.sparql] = store.records(check.sparql.replace("#FOCUS#", values))
+            rows = answers[check.sparql]
             if check.kind == "counted":
                 having = {row["this"]: int(row["n"]) for row in rows}
                 violators = [(node, None) for node in sorted(nodes_of_shape) if having.get(node, 0) < check.minimum]
+            elif check.kind == "too many":
+                violators = [(row["this"], None) for row in rows
+                             if int(row["n"]) > check.maximum and row["this"] in nodes_of_shape]
             else:
-                violators = [(row["this"], row.get("value")) for row in rows if row["this"] in nodes_of_shape]
+                violators = [(row["this"], row.get("value")) for row in rows if row["this"] in nodes_of_shape
+                             and (check.flag is None or row.get(check.flag) is True)]
             found += [Violation(node, check.component, check.shape, check.path, check.message, value)
                       for node, value in violators]
         return found
@@ -241,25 +254,35 @@ def _property_checks(shapes: Graph, prop: Any, target: str, classes: Classes) ->
     message = _message(shapes, prop)
     shape_id = _id(prop)
 
-    def check(component: str, where: str, select: str = "?this ?value", tail: str = "", minimum: int | None = None
-              ) -> Check:
+    def check(component: str, where: str, select: str = "?this ?value", tail: str = "", minimum: int | None = None,
+              kind: str | None = None, maximum: int = 0, flag: str | None = None) -> Check:
         return Check(f"SELECT DISTINCT {select} WHERE {{ #FOCUS# {where} }} {tail}",
                      str(SH[component + "ConstraintComponent"]), shape_id, path_name, message, target,
-                     "present" if minimum is None else "counted", minimum or 0)
+                     kind or ("present" if minimum is None else "counted"), minimum or 0, maximum, flag)
 
-    def counted(component: str, where: str, minimum: Any) -> Check:
-        return check(component, where, "?this (COUNT(DISTINCT ?v) AS ?n)", "GROUP BY ?this", int(minimum))
+    def counted(component: str, where: str, minimum: Any, kind: str | None = None, maximum: int = 0) -> Check:
+        return check(component, where, "?this (COUNT(DISTINCT ?v) AS ?n)", "GROUP BY ?this", int(minimum), kind,
+                     maximum)
 
     value = shapes.value
-    if (count := value(prop, SH.minCount)) is not None:
-        yield counted("MinCount", f"?this {path} ?v .", count)
-    if (count := value(prop, SH.maxCount)) is not None:
+    least, most = value(prop, SH.minCount), value(prop, SH.maxCount)
+    if least is not None:
+        yield counted("MinCount", f"?this {path} ?v .", least)
+    if most is not None and least is not None:  # read from the MinCount's counts: one scan of the path
+        yield counted("MaxCount", f"?this {path} ?v .", 0, kind="too many", maximum=int(most))
+    elif most is not None:
         yield check("MaxCount", f"?this {path} ?v .", "?this",
-                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(count)})")
+                    f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(most)})")
     for cls in shapes.objects(prop, SH["class"]):  # see Classes.not_instances
         yield check("Class", f"?this {path} ?value . {classes.not_instances('?value', cls)}")
-    for component, test in _value_tests(shapes, prop, classes, with_class=False):
-        yield check(component, f"?this {path} ?value . FILTER(!({test}))")
+    tests = list(_value_tests(shapes, prop, classes, with_class=False))
+    if tests:  # one query for all: a row per value failing any test, flagged with the tests it fails
+        flags = [f"?fails{i}" for i in range(len(tests))]
+        failing = " ".join(f"BIND(COALESCE(!({test}), false) AS {flag})"
+                           for (_, test), flag in zip(tests, flags, strict=True))
+        where = f"?this {path} ?value . {failing} FILTER({' || '.join(flags)})"
+        for (component, _), flag in zip(tests, flags, strict=True):
+            yield check(component, where, f"?this ?value {' '.join(flags)}", flag=flag[1:])
     if (required := value(prop, SH.hasValue)) is not None:
         yield counted("HasValue", f"?this {path} ?v . FILTER(sameTerm(?v, {_term(required)}))", 1)
     if value(prop, SH.uniqueLang) == Literal(True):
