@@ -76,10 +76,10 @@ class Check:
     (`kind` "present") the query's rows are the violations among the focus nodes, or with `flag`,
     the rows whose ?flag is true (the tests on single values of one path are one query, one flag
     each: one scan of the path for all of them); for one on something absent ("counted":
-    sh:minCount, sh:qualifiedMinCount, sh:hasValue) its rows count what each node has (?n), and the
-    violators are the focus nodes with fewer than `minimum`, and from the same rows ("too many": an
-    sh:maxCount beside an sh:minCount) the nodes with more than `maximum`. Checks with the same
-    query share its answer (`CompiledShapes.run`)."""
+    sh:minCount, sh:qualifiedMinCount, sh:hasValue) its rows count what each node has (?n; a row
+    without it, one), and the violators are the focus nodes with fewer than `minimum`, and from
+    the same rows ("too many": an sh:maxCount beside an sh:minCount) the nodes with more than
+    `maximum`. Checks with the same query share its answer (`CompiledShapes.run`)."""
 
     sparql: str
     component: str
@@ -123,7 +123,7 @@ class CompiledShapes:
                 answers[check.sparql] = store.records(check.sparql.replace("#FOCUS#", values))
             rows = answers[check.sparql]
             if check.kind == "counted":
-                having = {row["this"]: int(row["n"]) for row in rows}
+                having = {row["this"]: int(row.get("n", 1)) for row in rows}  # no ?n: "has one"
                 violators = [(node, None) for node in sorted(nodes_of_shape) if having.get(node, 0) < check.minimum]
             elif check.kind == "too many":
                 violators = [(row["this"], None) for row in rows
@@ -261,6 +261,8 @@ def _property_checks(shapes: Graph, prop: Any, target: str, classes: Classes) ->
                      kind or ("present" if minimum is None else "counted"), minimum or 0, maximum, flag)
 
     def counted(component: str, where: str, minimum: Any, kind: str | None = None, maximum: int = 0) -> Check:
+        if int(minimum) == 1 and kind is None:  # "at least one": the nodes that have one, no counts (a quarter less)
+            return check(component, where, "?this", "", 1)
         return check(component, where, "?this (COUNT(DISTINCT ?v) AS ?n)", "GROUP BY ?this", int(minimum), kind,
                      maximum)
 
