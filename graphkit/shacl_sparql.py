@@ -268,8 +268,8 @@ def _property_checks(shapes: Graph, prop: Any, target: str, classes: Classes) ->
 
     value = shapes.value
     least, most = value(prop, SH.minCount), value(prop, SH.maxCount)
-    if least is not None:
-        yield counted("MinCount", f"?this {path} ?v .", least)
+    if least is not None:  # counted when an sh:maxCount reads the same counts
+        yield counted("MinCount", f"?this {path} ?v .", least, "counted" if most is not None else None)
     if most is not None and least is not None:  # read from the MinCount's counts: one scan of the path
         yield counted("MaxCount", f"?this {path} ?v .", 0, kind="too many", maximum=int(most))
     elif most is not None:
