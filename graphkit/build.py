@@ -188,7 +188,7 @@ def staged_build(
             dataset = plan.dataset  # without the sources that did not change until `plan.add_kept()`
             staged = StagedBuild(BuildResult(out_dir, dataset, 0, Validation(True, Graph(), "")), staging)
             staged.result.full = not plan.incremental
-            staged.result.redone = sorted(plan.changed | plan.removed if plan.incremental else plan.manifest.sources)
+            staged.result.redone = sorted((plan.changed | plan.removed) if plan.incremental else plan.manifest.sources)
             staged.result.quads = quads = _write_graph(staging, plan)
             plan.manifest.write(staging)  # before the views: they may carry what did not change
             # While Oxigraph fills the store and the views draw: graph.ttl, then the records (the
