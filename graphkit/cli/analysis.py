@@ -14,7 +14,6 @@ from typing import Annotated
 
 import typer
 
-from graphkit import vocabulary
 from graphkit.cli.common import DataDir, OutDir, RawCsv, StoreOpt, console, done, errors, fail
 
 
@@ -233,6 +232,8 @@ def regions_cmd(
                "donations_given", "pairings_received", "secondments_hosted"]  # fmt: skip
     frame = frame[columns].head(top).copy()
     if format == TableFormat.table:  # a person reads 县级 and a blank for "within nothing"; files keep the keys
+        from graphkit import vocabulary
+
         frame["level"] = frame["level"].map(lambda key: vocabulary.level(key).zh)
         frame["within"] = frame["within"].fillna("")
     _print_frame(frame.set_index("label").rename_axis("region"), format)

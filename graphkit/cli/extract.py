@@ -10,17 +10,19 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graphkit.apart import cores
 from graphkit.cli.common import ArticleFiles, DataDir, Jobs, MaxBytes, MinConfidence, fail, skipped
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE, THRESHOLDS
-from graphkit.extract.normalise import ArticleError
-from graphkit.extract.pipeline import MAX_BYTES, Batch
+from graphkit.extract.normalise import MAX_BYTES, ArticleError
 from graphkit.files import atomic_write
 from graphkit.progress import with_progress
+
+if TYPE_CHECKING:  # the extractor (its tagger, jieba) is imported by the commands that run it
+    from graphkit.extract.pipeline import Batch
 
 
 class OutputFormat(StrEnum):
@@ -48,6 +50,8 @@ def run_batch(
     A file that cannot be read or extracted, or whose id (file stem) another file of the batch already
     took, is an error message and the batch goes on: nothing is overwritten or dropped silently.
     """
+    from graphkit.extract.pipeline import Batch
+
     with Batch(files, max_bytes, min_confidence, jobs=jobs) as batch:
         return _extract_each(files, fmt, output, batch)
 

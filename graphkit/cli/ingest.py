@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -22,12 +22,11 @@ from graphkit.cli.common import (
     os_problem,
     skipped,
 )
-from graphkit.dataset import DataError
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
-from graphkit.extract.pipeline import MAX_BYTES
-from graphkit.ingest import ADDED, FAILED, KEPT, UNCHANGED, UPDATED, IngestError, IngestReport
-from graphkit.ingest import ingest as run_ingest
-from graphkit.model import EVENT_TYPES
+from graphkit.extract.normalise import MAX_BYTES
+
+if TYPE_CHECKING:  # what ingests (data/, the extractor, the build) is imported by the command
+    from graphkit.ingest import IngestReport
 
 
 def ingest(
@@ -43,6 +42,10 @@ def ingest(
              "(the ingested files are quoted anyway).", exists=True, file_okay=False)] = None,
 ) -> None:
     """Extract articles into data/ as unreviewed records (curated ones always win), then rebuild."""
+    from graphkit.dataset import DataError
+    from graphkit.ingest import IngestError
+    from graphkit.ingest import ingest as run_ingest
+
     try:
         report = run_ingest(
             files, data, out, rebuild=build, progress=True, max_bytes=max_bytes, min_confidence=min_confidence,
@@ -74,6 +77,9 @@ def summary_table(report: IngestReport):
     """One row per file: its status, the events it added by type and the entities it introduced."""
     from rich.table import Table
     from rich.text import Text
+
+    from graphkit.ingest import ADDED, FAILED, KEPT, UNCHANGED, UPDATED
+    from graphkit.model import EVENT_TYPES
 
     table = Table(header_style="bold")
     for column in ("file", "status", "pairings", "donations", "secondments", "new entities", "note"):

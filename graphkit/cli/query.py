@@ -6,17 +6,14 @@ import sys
 from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rdflib import URIRef
-from rich.table import Table
 
 from graphkit.cli.common import OutDir, RawCsv, StoreOpt, console, fail
-from graphkit.query import QueryError, named_queries
-from graphkit.results import SERIALIZERS, short, to_csv
-from graphkit.store.base import QueryResult
-from graphkit.store.guard import Refused, SparqlSyntaxError
+
+if TYPE_CHECKING:  # the query machinery (rdflib's SPARQL parser among it) is imported by the commands
+    from graphkit.store.base import QueryResult
 
 
 class Format(StrEnum):
@@ -42,6 +39,8 @@ def readable_columns(result: QueryResult, params: Iterable[str] = ()) -> list[in
 
     Columns holding only IRIs and the echoed parameters are left out; csv/json/xml keep everything.
     """
+    from rdflib import URIRef
+
     hidden = set(params)
     keep = [
         i
@@ -53,6 +52,10 @@ def readable_columns(result: QueryResult, params: Iterable[str] = ()) -> list[in
 
 def print_result(result: QueryResult, fmt: Format, params: Iterable[str] = (), raw_csv: bool = False) -> None:
     """Print query results as a table or in a SPARQL results format."""
+    from rich.table import Table
+
+    from graphkit.results import SERIALIZERS, short, to_csv
+
     if fmt is Format.csv:
         sys.stdout.write(to_csv(result, guard_formulas=not raw_csv))
         return
@@ -86,7 +89,8 @@ def query(
     """Run SPARQL on the built graph; parameters are bound as variables, never pasted into the text."""
     from graphkit.api import open_built
     from graphkit.build import BuildError
-    from graphkit.query import run
+    from graphkit.query import QueryError, named_queries, run
+    from graphkit.store.guard import Refused, SparqlSyntaxError
 
     try:
         with open_built(out, store) as graph:
@@ -102,6 +106,10 @@ def query(
 
 def queries() -> None:
     """List the named queries with their descriptions and parameters."""
+    from rich.table import Table
+
+    from graphkit.query import named_queries
+
     table = Table("name", "parameters", "description", header_style="bold")
     for name, named in sorted(named_queries().items()):
         params = " ".join(f"{p.name}={p.kind}" + (f" (default {p.default})" if p.default else "")
@@ -114,7 +122,7 @@ def stats(out: OutDir = Path("out"), store: StoreOpt = None) -> None:
     """Counts by entity type and relation type, and money totals."""
     from graphkit.api import open_built
     from graphkit.build import BuildError
-    from graphkit.query import run
+    from graphkit.query import named_queries, run
 
     try:
         with open_built(out, store) as graph:

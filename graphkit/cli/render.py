@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from graphkit.cli.common import OutDir, StoreOpt, done, fail, os_problem
-from graphkit.render.page import DEFAULT_TITLE
 
 
 def render(
@@ -18,7 +17,7 @@ def render(
         Path | None, typer.Option("--output", "-o", help="The page to write (default: OUT/index.html).")
     ] = None,
     store: StoreOpt = None,
-    title: Annotated[str, typer.Option(help="The page's title.")] = DEFAULT_TITLE,
+    title: Annotated[str | None, typer.Option(help="The page's title (default: the project's).")] = None,
     served: Annotated[
         bool,
         typer.Option(
@@ -32,6 +31,7 @@ def render(
     from graphkit.build import BuildError
     from graphkit.networkx_view import to_networkx
     from graphkit.render import PAGE, write_page
+    from graphkit.render.page import DEFAULT_TITLE
 
     target = output or out / PAGE
     started = time.perf_counter()
@@ -41,7 +41,7 @@ def render(
     except (BuildError, ValueError) as exc:
         raise fail(str(exc)) from None
     try:
-        write_page(graph, target, title=title, served=served)
+        write_page(graph, target, title=title or DEFAULT_TITLE, served=served)
     except OSError as exc:
         raise fail(os_problem(exc)) from None
     size = target.stat().st_size

@@ -43,6 +43,9 @@ class Document:
 
 # --- decoding ---------------------------------------------------------------------------------
 
+#: The largest article file read by default (news pages are far smaller; --max-bytes changes it).
+MAX_BYTES = 10_000_000
+
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -15,7 +15,7 @@ from graphkit.extract.canon import Canon
 from graphkit.extract.confidence import DEFAULT_MIN_CONFIDENCE
 from graphkit.extract.entities import find_mentions
 from graphkit.extract.metadata import extract_metadata
-from graphkit.extract.normalise import ArticleError, Document, decode_bytes, normalise
+from graphkit.extract.normalise import MAX_BYTES, ArticleError, Document, decode_bytes, normalise
 from graphkit.extract.relations import extract_relations
 from graphkit.extract.sentences import split
 from graphkit.extract.tagger import Tagging, tag_many
@@ -71,10 +71,6 @@ def extract_text(text: str, article_id: str = "article", min_confidence: float =
     if not text or not text.strip():
         raise ArticleError(f"{article_id}: empty article")
     return extract_document(normalise(text), article_id, min_confidence)
-
-
-#: The largest article file read by default (news pages are far smaller; --max-bytes changes it).
-MAX_BYTES = 10_000_000
 
 
 def read_article(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:

@@ -4,6 +4,10 @@ and `page_view`, the step `graphkit build` and `graphkit ingest` run to publish 
 The memos a build leaves beside its page are written and read by orjson (the events' 26 MB at a
 million quads written in 0.03 s, where the standard library took 0.2 s, and read in 0.15 s, where
 it took 0.25 s).
+
+The page's module (networkx, pyvis, Jinja2: 0.2 s to import) is imported when first used, not with
+this package: `graphkit build` names `page_view` in a process that never draws (the page draws in a
+child for a large graph, which imports it ahead, in `read_ahead`).
 """
 
 from __future__ import annotations
@@ -18,18 +22,29 @@ from typing import TYPE_CHECKING, Any
 import orjson
 
 from graphkit.files import version as file_version
-from graphkit.render.page import render_page, served_page, write_page
 from graphkit.store import Store
 
 if TYPE_CHECKING:
     from graphkit.build import View
     from graphkit.manifest import Manifest
     from graphkit.render.evidence import Articles
+    from graphkit.render.page import render_page, served_page, write_page
 
 __all__ = ["PAGE", "page_view", "page_view_quoting", "read_ahead", "render_page", "served_page", "write_page"]
 
 #: The page's file name in the output folder.
 PAGE = "index.html"
+
+#: The names this package takes from graphkit.render.page, imported on first use (PEP 562).
+_PAGE_NAMES = frozenset({"render_page", "served_page", "write_page"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PAGE_NAMES:
+        raise AttributeError(f"module 'graphkit.render' has no attribute {name!r}")
+    from graphkit.render import page
+
+    return getattr(page, name)
 
 
 #: Beside a build's page: its events' attributes by source, which the next build's page takes over for
@@ -45,6 +60,7 @@ def page_view(store: Store, directory: Path) -> None:
 def _draw(store: Store, directory: Path, articles: Articles | None = None) -> None:
     """The page of a build, with what the published build worked out carried over (both views)."""
     from graphkit.networkx_view import to_networkx
+    from graphkit.render.page import write_page
 
     published = _Published.beside(directory)
     with _memos_carried(directory, published.folder):
@@ -99,7 +115,10 @@ _READ_AHEAD: dict[Path, tuple[tuple[int, int, int], Any]] = {}
 def read_ahead(previous: Path) -> None:
     """Read the memos of the published build `previous` that the next build's page takes over, for
     `_memo` to find (graphkit.build has a child that will draw the page run this while the build
-    reads data/: at a million quads, 0.3 s of an edit's page)."""
+    reads data/: at a million quads, 0.3 s of an edit's page), and imports what draws it."""
+    import graphkit.networkx_view
+    import graphkit.render.page  # noqa: F401 - both imported ahead, for `_draw`
+
     for name in (EVENTS_MEMO, ENTITIES_MEMO, *_memos()):
         path = previous / name
         with suppress(OSError, ValueError):

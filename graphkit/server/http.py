@@ -25,7 +25,6 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphkit.ontology import is_absolute_iri
-from graphkit.render.page import served_page
 from graphkit.server.negotiation import HttpError, media_parameter
 from graphkit.server.workers import (
     DEFAULT_MAX_MEMORY_MB,
@@ -204,6 +203,8 @@ class _Endpoint:
             raise HttpError(404, f"no such resource {request.url.path!r}: the SPARQL endpoint is /sparql")
         page = self.config.out / "index.html"
         if page.is_file():
+            from graphkit.render.page import served_page  # the page's module (networkx, pyvis): when asked
+
             text = served_page(page.read_text(encoding="utf-8"))
             match = PAGE_CSP_RE.search(text)
             policy = html.unescape(match.group(1)) if match else SECURITY_HEADERS["Content-Security-Policy"]
