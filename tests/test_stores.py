@@ -403,3 +403,31 @@ def test_some_entities_attributes_are_theirs_in_the_whole_on_every_store(stores:
         some = entity_attributes(store, chosen)
         assert some == {iri: every[iri] for iri in chosen[:2]}, name
         assert some[chosen[0]]["label"] == "黑水县" and some[chosen[0]]["type"] == "Region", name
+
+
+def test_files_are_loaded_in_batches_across_files_each_blank_node_in_its_own_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A build fills the store from thousands of chunks: lines are batched across files (a chunk
+    missing its last newline still ends its quad), and a file with blank nodes is a document alone."""
+    from graphkit.store import oxigraph
+
+    monkeypatch.setattr(oxigraph, "BATCH", 4)  # batches that hold lines of several files
+    g = "<http://example.org/g>"
+    chunks = []
+    for i in range(4):
+        chunk = tmp_path / f"chunk{i}.nq"
+        lines = [f'<http://example.org/s{i}> <http://example.org/p> "{i}-{j}" {g} .' for j in range(2)]
+        chunk.write_text("\n".join(lines) + ("\n" if i != 1 else ""), encoding="utf-8")  # chunk1: no last newline
+        chunks.append(chunk)
+    blank = tmp_path / "blank.nq"  # the same label in two files names two nodes
+    blank.write_text(f'_:b <http://example.org/p> "x" {g} .\n', encoding="utf-8")
+    again = tmp_path / "again.nq"
+    again.write_text(f'_:b <http://example.org/p> "y" {g} .\n', encoding="utf-8")
+    store = OxigraphStore()
+    store.load_files([chunks[0], blank, again, *chunks[1:]])  # chunk0, blank and again fit one batch
+    rows = store.records("SELECT ?s ?o WHERE { ?s <http://example.org/p> ?o }")
+    assert sorted(row["o"] for row in rows if "example.org/s" in str(row["s"])) == [
+        f"{i}-{j}" for i in range(4) for j in range(2)
+    ]
+    assert len({str(row["s"]) for row in rows if row["o"] in ("x", "y")}) == 2

@@ -228,6 +228,11 @@ class Store(ABC):
         moves a store copied with `checkpoint` from one build's graph chunks to the next's."""
         raise NotImplementedError(f"{type(self).__name__} cannot change quads in place")
 
+    def load_files(self, paths: Iterable[Path]) -> None:
+        """Add the quads of N-Quads files, in order (a build's chunks, one per graph)."""
+        for path in paths:
+            self.load_file(path)
+
     def load_file(self, path: Path) -> None:
         """Add the quads of an N-Quads file (the built graph's out/graph.nq)."""
         from rdflib import Dataset

@@ -102,6 +102,17 @@ def names_dataset(sparql: str) -> bool:
         return False
 
 
+def _has_blank_node(path: Path, block: int = 1 << 20) -> bool:
+    """Whether an N-Quads file may hold a blank node: "_:" anywhere in it (read by blocks)."""
+    with path.open("rb") as handle:
+        tail = b""
+        while data := handle.read(block):
+            if b"_:" in tail + data[:1] or b"_:" in data:
+                return True
+            tail = data[-1:]
+    return False
+
+
 class OxigraphStore(Store):
     """pyoxigraph.Store on disk (or in memory when no path is given)."""
 
@@ -136,16 +147,34 @@ class OxigraphStore(Store):
         self.store.bulk_load(io.BytesIO("".join(lines).encode("utf-8")), format=ox.RdfFormat.N_QUADS)
 
     def load_file(self, path: Path) -> None:
-        """Bulk-load an N-Quads file, the fastest way to fill a store, in batches of lines: one bulk
-        load of a whole 1M-quad file peaks at 900 MB, batches of BATCH lines at 170 MB, as fast.
-        A file with blank nodes is loaded whole: a label names one node only within one document."""
-        with Path(path).open("rb") as handle:
-            if any(b"_:" in line for line in handle):
+        self.load_files([path])
+
+    def load_files(self, paths: Iterable[Path]) -> None:
+        """Bulk-load N-Quads files, the fastest way to fill a store, in batches of BATCH lines taken
+        across the files in order: one bulk load of a whole 1M-quad file peaks at 900 MB, batches at
+        170 MB, as fast; and a build's graph is thousands of small chunks, which need not be joined
+        into one file first. A file with blank nodes is loaded whole, on its own: a label names one
+        node only within one document."""
+        batch: list[bytes] = []
+        for path in paths:
+            if _has_blank_node(Path(path)):
+                self._bulk_lines(batch)
+                batch = []
                 self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
-                return
-            handle.seek(0)
-            while batch := list(islice(handle, BATCH)):
-                self.store.bulk_load(io.BytesIO(b"".join(batch)), format=ox.RdfFormat.N_QUADS)
+                continue
+            with Path(path).open("rb") as handle:
+                while lines := list(islice(handle, BATCH - len(batch))):
+                    batch += lines
+                    if len(batch) >= BATCH:
+                        self._bulk_lines(batch)
+                        batch = []
+            if batch and not batch[-1].endswith(b"\n"):  # the file's last line, ended before the next file's
+                batch[-1] += b"\n"
+        self._bulk_lines(batch)
+
+    def _bulk_lines(self, lines: list[bytes]) -> None:
+        if lines:
+            self.store.bulk_load(io.BytesIO(b"".join(lines)), format=ox.RdfFormat.N_QUADS)
 
     def checkpoint(self, directory: Path) -> None:
         """RocksDB's checkpoint: its immutable files hard-linked, so a million-quad store is copied in
