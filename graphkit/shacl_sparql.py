@@ -76,10 +76,10 @@ class Check:
     (`kind` "present") the query's rows are the violations among the focus nodes, or with `flag`,
     the rows whose ?flag is true (the tests on single values of one path are one query, one flag
     each: one scan of the path for all of them); for one on something absent ("counted":
-    sh:minCount, sh:qualifiedMinCount, sh:hasValue) its rows count what each node has (?n; a row
-    without it, one), and the violators are the focus nodes with fewer than `minimum`, and from
-    the same rows ("too many": an sh:maxCount beside an sh:minCount) the nodes with more than
-    `maximum`. Checks with the same query share its answer (`CompiledShapes.run`)."""
+    sh:minCount, sh:qualifiedMinCount, sh:hasValue) its rows count what each node has (?n, when
+    `counts`; else a row says the node has one), and the violators are the focus nodes with fewer
+    than `minimum`, and from the same rows ("too many": an sh:maxCount beside an sh:minCount) the
+    nodes with more than `maximum`. Checks with the same query share its answer (`CompiledShapes.run`)."""
 
     sparql: str
     component: str
@@ -91,6 +91,7 @@ class Check:
     minimum: int = 0
     maximum: int = 0
     flag: str | None = None
+    counts: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,7 +132,7 @@ class CompiledShapes:
                 answers[check.sparql] = store.records(check.sparql.replace("#FOCUS#", values))
             rows = answers[check.sparql]
             if check.kind == "counted":
-                having = {row["this"]: int(row.get("n", 1)) for row in rows}  # no ?n: "has one"
+                having = {row["this"]: int(row["n"]) if check.counts else 1 for row in rows}
                 violators = [(node, None) for node in sorted(nodes_of_shape) if having.get(node, 0) < check.minimum]
             elif check.kind == "too many":
                 violators = [(row["this"], None) for row in rows
@@ -165,12 +166,11 @@ class _Counts:
         target, sparql = check.target.replace("#FOCUS#", ""), check.sparql.replace("#FOCUS#", "")
         key = (target, sparql)
         if key not in self.joined:
-            counted = "?n" in sparql.split("WHERE", 1)[0]
-            extremes = "(MIN(?n) AS ?least) (MAX(?n) AS ?most)" if counted else ""
+            extremes = "(MIN(?n) AS ?least) (MAX(?n) AS ?most)" if check.counts else ""
             query = f"SELECT (COUNT(*) AS ?rows) {extremes} WHERE {{ {{ {target} }} {{ {sparql} }} }}"
             rows = self.store.records(query)
             self.joined[key] = {"rows": 0, "least": None, "most": None, **(rows[0] if rows else {})}
-            if not counted and self.joined[key]["rows"]:
+            if not check.counts and self.joined[key]["rows"]:
                 self.joined[key]["least"] = self.joined[key]["most"] = 1
         joined = self.joined[key]
         if check.kind == "too many":
@@ -305,16 +305,16 @@ def _property_checks(shapes: Graph, prop: Any, target: str, classes: Classes) ->
     shape_id = _id(prop)
 
     def check(component: str, where: str, select: str = "?this ?value", tail: str = "", minimum: int | None = None,
-              kind: str | None = None, maximum: int = 0, flag: str | None = None) -> Check:
+              kind: str | None = None, maximum: int = 0, flag: str | None = None, counts: bool = False) -> Check:
         return Check(f"SELECT DISTINCT {select} WHERE {{ #FOCUS# {where} }} {tail}",
                      str(SH[component + "ConstraintComponent"]), shape_id, path_name, message, target,
-                     kind or ("present" if minimum is None else "counted"), minimum or 0, maximum, flag)
+                     kind or ("present" if minimum is None else "counted"), minimum or 0, maximum, flag, counts)
 
     def counted(component: str, where: str, minimum: Any, kind: str | None = None, maximum: int = 0) -> Check:
         if int(minimum) == 1 and kind is None:  # "at least one": the nodes that have one, no counts (a quarter less)
             return check(component, where, "?this", "", 1)
         return check(component, where, "?this (COUNT(DISTINCT ?v) AS ?n)", "GROUP BY ?this", int(minimum), kind,
-                     maximum)
+                     maximum, counts=True)
 
     value = shapes.value
     least, most = value(prop, SH.minCount), value(prop, SH.maxCount)
