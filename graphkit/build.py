@@ -205,8 +205,8 @@ def staged_build(
                     written += [side.submit(write_records, staging, dataset, plan.previous, frozenset(plan.changed),
                                             plan.register_changed), side.submit(publishing.retire, out_dir, staging)]
                     if plan.incremental:
-                        _add_rollups(target, staging, plan)
-                        written.append(side.submit(_append_chunk, staging / GRAPH_NQ, staging / CHUNKS / ROLLUPS))
+                        rollups = _add_rollups(target, staging, plan)
+                        written.append(side.submit(_append_chunk, staging / GRAPH_NQ, rollups))
                     staged.result.validation = validation = _validate(target, _focus(plan))
                     try:
                         drawn()
@@ -600,11 +600,12 @@ def _write_rollups(staging: Path, plan: Plan) -> Path:
     return chunk
 
 
-def _add_rollups(store: Store, staging: Path, plan: Plan) -> None:
+def _add_rollups(store: Store, staging: Path, plan: Plan) -> Path:
     """An incremental build's roll-ups, into the store by their difference from the previous build's
-    (a changed total touches a few lines of 135,000 at a million quads)."""
+    (a changed total touches a few lines of 135,000 at a million quads). Returns their chunk."""
     chunk = _write_rollups(staging, plan)
     _update_graph(store, ROLLUPS_GRAPH, [plan.previous / CHUNKS / ROLLUPS], [chunk])  # type: ignore[operator]
+    return chunk
 
 
 def _append_chunk(target: Path, chunk: Path) -> None:
