@@ -210,3 +210,34 @@ def test_a_memo_read_ahead_is_taken_once_and_only_while_its_file_is_that_version
     read_ahead(tmp_path)
     memo.write_text('{"k": 33}', encoding="utf-8")  # another version
     assert _memo(memo) == {"k": 33}
+
+
+def test_graphs_read_ahead_from_their_chunks_are_what_the_store_gives_and_only_while_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the child that will draw the page reads from a build's N-Quads chunks while the store is
+    filled (render.read_graphs_ahead): each source's events and the register's entities as the page
+    would read them from the store; a chunk written again since is read from the store instead."""
+    from graphkit import render
+    from graphkit.networkx_view import entity_attributes, event_attributes
+
+    build(REPO / "data", tmp_path / "out")
+    chunks = current_build(tmp_path / "out") / ".nq"  # type: ignore[operator]
+    sources = {path.stem: path for path in (chunks / "sources").glob("*.nq")}
+    register = [chunks / "entities.nq", chunks / "entities-extracted.nq"]
+    with StoreSpec.directory(tmp_path / "out" / "store").open(read_only=True) as store:
+        events, entities = event_attributes(store), entity_attributes(store)
+    monkeypatch.setattr(render, "GRAPHS_AHEAD_BATCH", 7)  # several stores' worth
+    render.read_graphs_ahead(sources, register)
+    rewritten = sorted(sources)[0]
+    with sources[rewritten].open("ab") as chunk:
+        chunk.write(b"\n")  # another version of the file
+    read = {source: render._read_ahead_of(source) for source in sources}
+    assert read.pop(rewritten) is None  # written since: the store is read for it
+    assert all(part is not None for part in read.values()) and len(read) == len(sources) - 1 > 30
+    assert {iri: event for part in read.values() for iri, event in part.items()} == {  # type: ignore[union-attr]
+        iri: event for iri, event in events.items() if event["sourceId"] != rewritten
+    }
+    assert any(event.get("amount") == 150000.0 for part in read.values() for event in part.values())  # type: ignore[union-attr]
+    assert render._read_ahead_of(render.REGISTER_READ) == entities and len(entities) > 300
+    assert render._read_ahead_of(render.REGISTER_READ) is None  # taken once
