@@ -101,3 +101,39 @@ def test_a_township_ending_like_a_kind_of_place() -> None:
     assert names("李集镇地处青岚县东部。").get("李集镇") == "Region"
     found = names("鹭川市星河科技有限公司为结对村和贫困乡镇捐赠帮扶资金5万元。")
     assert not [n for n, t in found.items() if t == "Region"]
+
+
+def test_a_new_place_whose_name_ends_in_a_known_one_is_read_as_the_article_names_it() -> None:
+    """盂县 and 沁县 are counties of Shanxi; 金盂县 and 北沁县 are places the gazetteer does not know.
+    Where the article names them, they are read whole in every sentence (the known name inside is
+    not taken for its county), also where a verb stands right before them (任金盂县人民政府)."""
+    ms = find_mentions(normalise("金盂县地处太行山区。今年春天，东江市选派干部赴金盂县挂职，"
+                                 "任金盂县人民政府副县长，分管教育。").text)
+    found = {m.name: m for m in ms}
+    assert "盂县" not in found and found["金盂县"].division is None and found["金盂县"].level == "county"
+    assert found["金盂县人民政府"].type == "GovernmentAgency" and "任金盂县人民政府" not in found
+    assert names("北沁县是东江市的对口帮扶县。东江市商务局干部王海峰到北沁县挂职，任北沁县商务局副局长。")[
+        "北沁县商务局"] == "GovernmentAgency"
+
+
+def test_a_county_written_after_its_prefecture_stays_the_known_county() -> None:
+    """吕梁市岚县 is a prefecture and its county written together, not a place named 吕梁市岚县, and
+    东江市岚县 a city the gazetteer does not know and a county, even where the tagger reads the two as
+    one place."""
+    from dataclasses import replace
+
+    from graphkit.extract.entities import _inside_places_named_elsewhere, find_divisions
+    from graphkit.extract.tagger import Tagged, tag
+
+    text = normalise("吕梁市岚县与东江市签订结对帮扶协议，东江市向岚县捐赠资金30万元。").text
+    ms = find_mentions(text)
+    counties = [m for m in ms if m.name == "岚县"]
+    assert len(counties) == 2 and all(m.division is not None and m.division.name == "岚县" for m in counties)
+    assert any(m.name == "吕梁市" and m.division is not None for m in ms)
+    glued = replace(tag(text), entities=[Tagged(0, 5, "吕梁市岚县", "LOC")])
+    kept = _inside_places_named_elsewhere(text, find_divisions(text), glued)
+    assert [m.name for m in kept] == ["吕梁市", "岚县", "岚县"] and all(m.division is not None for m in kept)
+    text = normalise("东江市岚县与鹭川市签订结对帮扶协议。").text
+    glued = replace(tag(text), entities=[Tagged(0, 5, "东江市岚县", "LOC")])
+    kept = _inside_places_named_elsewhere(text, find_divisions(text), glued)
+    assert [(m.name, m.division is not None) for m in kept] == [("岚县", True)]

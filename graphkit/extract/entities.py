@@ -778,10 +778,10 @@ def find_mentions(text: str, tagging: Tagging | None = None, on: str | None = No
     """All top-level mentions in text order; regions inside organisations sit in `inner`. `tagging` is the
     tagger's reading of `text` when a batch was tagged together (tagger.tag_many); `on` is the article's
     date, which decides what a place name meant then (gazetteer.candidates)."""
-    divisions = find_divisions(text, on)
+    tagging = tagging or tag(text)
+    divisions = _inside_places_named_elsewhere(text, find_divisions(text, on), tagging)
     subregions, divisions = find_subregions(text, divisions)
     regions = sorted(divisions + subregions, key=lambda m: m.start)
-    tagging = tagging or tag(text)
     orgs = find_organisations(text, regions, tagging)
     taken = Spans(orgs)
     generic = [g for g in find_generic_parties(text) if not taken.overlaps(g.start, g.start + 1)]
@@ -803,6 +803,37 @@ def find_mentions(text: str, tagging: Tagging | None = None, on: str | None = No
     # tagger's other names where none of those stands
     ranked = sorted(orgs + teams + generic, key=lambda m: -(m.end - m.start))
     return _layer(ranked, persons, units, regions, others)
+
+
+#: What ends the part of a longer place name before a known one when the two are a parent and its
+#: part written together (鹭川市海港区: a city the gazetteer does not know, and its district), not
+#: one place's name (青岚县).
+_LEVEL_END = tuple("省市县区州盟旗")
+
+
+def _inside_places_named_elsewhere(text: str, divisions: list[Mention], tagging: Tagging) -> list[Mention]:
+    """A known division's name that ends a longer place name the article uses (the tagger's places
+    anywhere in it) is that longer name where it stands whole: 岚县 (a county of Shanxi) in 任青岚县
+    is the 青岚县 the article names elsewhere, a place the gazetteer does not know. Decided for the
+    whole article, so a new place whose name ends in a known one is read the same in every sentence,
+    including where the tagger ran it into the word before it. A name whose part before the known
+    one ends in a level (市, 县...) or reaches back into the division before it is a parent and its
+    part written together (鹭川市海港区, 吕梁市岚县), not one place."""
+    from graphkit.extract.tagger import REGION_SUFFIX
+
+    places = {t.name: lexicon.SUFFIX_LEVEL[suffix.group()]  # name -> level, by its suffix
+              for t in tagging.entities if t.tag == "LOC" and (suffix := REGION_SUFFIX.search(t.name))}
+    out: list[Mention] = []
+    for mention in divisions:
+        longer = max((name for name in places if len(name) > len(mention.name) and name.endswith(mention.name)
+                      and not name[: -len(mention.name)].endswith(_LEVEL_END)
+                      and text.startswith(name, mention.end - len(name))
+                      and mention.end - len(name) >= (out[-1].end if out else 0)), key=len, default=None)
+        if longer is None:
+            out.append(mention)
+            continue
+        out.append(Mention(mention.end - len(longer), mention.end, longer, "Region", places[longer]))
+    return out
 
 
 def _starting_at(mention: Mention, start: int, text: str) -> Mention:
