@@ -807,8 +807,8 @@ def find_mentions(text: str, tagging: Tagging | None = None, on: str | None = No
 
 #: What ends the part of a longer place name before a known one when the two are a parent and its
 #: part written together (鹭川市海港区: a city the gazetteer does not know, and its district), not
-#: one place's name (青岚县).
-_LEVEL_END = tuple("省市县区州盟旗")
+#: one place's name (青岚县): the suffix of a division from province to district.
+_LEVEL_END = tuple(s for s, level in lexicon.SUFFIX_LEVEL.items() if level not in ("township", "village"))
 
 
 def _inside_places_named_elsewhere(text: str, divisions: list[Mention], tagging: Tagging) -> list[Mention]:

@@ -111,8 +111,11 @@ def _memo(path: Path) -> Any:
         return None
 
 
+#: A file's version (graphkit.files.version): what says a read of it still holds.
+_Version = tuple[int, int, int]
+
 #: Memos read by `read_ahead`, by path: (the file's version then, its JSON).
-_READ_AHEAD: dict[Path, tuple[tuple[int, int, int], Any]] = {}
+_READ_AHEAD: dict[Path, tuple[_Version, Any]] = {}
 
 
 def read_ahead(previous: Path) -> None:
@@ -131,7 +134,6 @@ def read_ahead(previous: Path) -> None:
 
 #: Graphs read ahead from their N-Quads chunks (`read_graphs_ahead`): the sources', by source id,
 #: and the register's, under REGISTER_READ: (the chunks, their versions then, what was read).
-_Version = tuple[int, int, int]
 _Read = dict[str, dict[str, Any]]
 _GRAPHS_READ: dict[str, tuple[tuple[Path, ...], tuple[_Version, ...], _Read]] = {}
 REGISTER_READ = ""  # no source's id
@@ -149,7 +151,7 @@ def read_graphs_ahead(sources: Mapping[str, Path], register: Sequence[Path] = ()
     the page's read of the store (a source's events are told in its graph alone, entities in the
     register's), out of the way of the build's validation: at a million quads, a full build's page
     read the events from the store for 8 s and the entities for 3 s beside it, and reads them here
-    in 6 s while the store is filled. `_events_carried` and `_entities_carried` take an answer
+    in 6-8 s while the store is filled. `_events_carried` and `_entities_carried` take an answer
     only if its files are still the versions read."""
     from graphkit.networkx_view import entity_attributes, event_attributes
     from graphkit.store.oxigraph import OxigraphStore
