@@ -138,13 +138,14 @@ class OxigraphStore(Store):
         for line in to_nquads(quads):
             buffer.append(line)
             if len(buffer) >= BATCH:
-                self._bulk(buffer)
+                self._bulk("".join(buffer).encode("utf-8"))
                 buffer = []
-        if buffer:
-            self._bulk(buffer)
+        self._bulk("".join(buffer).encode("utf-8"))
 
-    def _bulk(self, lines: list[str]) -> None:
-        self.store.bulk_load(io.BytesIO("".join(lines).encode("utf-8")), format=ox.RdfFormat.N_QUADS)
+    def _bulk(self, nquads: bytes) -> None:
+        """Bulk-load N-Quads text (none: nothing)."""
+        if nquads:
+            self.store.bulk_load(io.BytesIO(nquads), format=ox.RdfFormat.N_QUADS)
 
     def load_file(self, path: Path) -> None:
         self.load_files([path])
@@ -158,7 +159,7 @@ class OxigraphStore(Store):
         batch: list[bytes] = []
         for path in paths:
             if _has_blank_node(Path(path)):
-                self._bulk_lines(batch)
+                self._bulk(b"".join(batch))
                 batch = []
                 self.store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
                 continue
@@ -166,15 +167,11 @@ class OxigraphStore(Store):
                 while lines := list(islice(handle, BATCH - len(batch))):
                     batch += lines
                     if len(batch) >= BATCH:
-                        self._bulk_lines(batch)
+                        self._bulk(b"".join(batch))
                         batch = []
             if batch and not batch[-1].endswith(b"\n"):  # the file's last line, ended before the next file's
                 batch[-1] += b"\n"
-        self._bulk_lines(batch)
-
-    def _bulk_lines(self, lines: list[bytes]) -> None:
-        if lines:
-            self.store.bulk_load(io.BytesIO(b"".join(lines)), format=ox.RdfFormat.N_QUADS)
+        self._bulk(b"".join(batch))
 
     def checkpoint(self, directory: Path) -> None:
         """RocksDB's checkpoint: its immutable files hard-linked, so a million-quad store is copied in
