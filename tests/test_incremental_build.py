@@ -232,12 +232,12 @@ def test_graphs_read_ahead_from_their_chunks_are_what_the_store_gives_and_only_w
     rewritten = sorted(sources)[0]
     with sources[rewritten].open("ab") as chunk:
         chunk.write(b"\n")  # another version of the file
-    read = {source: render._read_ahead_of(source) for source in sources}
+    read = {source: render._taken(source) for source in sources}
     assert read.pop(rewritten) is None  # written since: the store is read for it
     assert all(part is not None for part in read.values()) and len(read) == len(sources) - 1 > 30
     assert {iri: event for part in read.values() for iri, event in part.items()} == {  # type: ignore[union-attr]
         iri: event for iri, event in events.items() if event["sourceId"] != rewritten
     }
     assert any(event.get("amount") == 150000.0 for part in read.values() for event in part.values())  # type: ignore[union-attr]
-    assert render._read_ahead_of(render.REGISTER_READ) == entities and len(entities) > 300
-    assert render._read_ahead_of(render.REGISTER_READ) is None  # taken once
+    assert render._taken(render.REGISTER_READ) == entities and len(entities) > 300
+    assert render._taken(render.REGISTER_READ) is None  # taken once

@@ -100,12 +100,12 @@ class _Published:
 
 
 def _memo(path: Path) -> Any:
-    """A memo's JSON, or None when it cannot be read: a memo is only a cache. One `read_ahead` read
-    is taken (once) if the file is still the version it read."""
+    """A memo's JSON, or None when it cannot be read: a memo is only a cache. What `read_ahead` read
+    of it is taken (once) if the file is still the version it read."""
+    found = _taken(path)
+    if found is not None:
+        return found
     try:
-        version, memo = _READ_AHEAD.pop(path, (None, None))
-        if version is not None and version == file_version(path):
-            return memo
         return orjson.loads(path.read_bytes())
     except (OSError, ValueError):
         return None
@@ -114,8 +114,19 @@ def _memo(path: Path) -> Any:
 #: A file's version (graphkit.files.version): what says a read of it still holds.
 _Version = tuple[int, int, int]
 
-#: Memos read by `read_ahead`, by path: (the file's version then, its JSON).
-_READ_AHEAD: dict[Path, tuple[_Version, Any]] = {}
+#: What the child that will draw the page read ahead (`read_ahead`, `read_graphs_ahead`), by key (a
+#: memo's path, a source's id, REGISTER_READ): (the files it was read from, their versions then,
+#: what was read).
+_AHEAD: dict[Path | str, tuple[tuple[Path, ...], tuple[_Version, ...], Any]] = {}
+
+
+def _taken(key: Path | str) -> Any:
+    """What was read ahead under `key` (taken once), or None: none, or its files changed since."""
+    paths, versions, read = _AHEAD.pop(key, ((), (), None))
+    with suppress(OSError):
+        if read is not None and versions == tuple(map(file_version, paths)):
+            return read
+    return None
 
 
 def read_ahead(previous: Path) -> None:
@@ -129,14 +140,12 @@ def read_ahead(previous: Path) -> None:
         path = previous / name
         with suppress(OSError, ValueError):
             version = file_version(path)
-            _READ_AHEAD[path] = version, orjson.loads(path.read_bytes())
+            _AHEAD[path] = (path,), (version,), orjson.loads(path.read_bytes())
 
 
-#: Graphs read ahead from their N-Quads chunks (`read_graphs_ahead`): the sources', by source id,
-#: and the register's, under REGISTER_READ: (the chunks, their versions then, what was read).
-_Read = dict[str, dict[str, Any]]
-_GRAPHS_READ: dict[str, tuple[tuple[Path, ...], tuple[_Version, ...], _Read]] = {}
+#: What `read_graphs_ahead` read: the sources' graphs under their ids, the register's under this.
 REGISTER_READ = ""  # no source's id
+_Read = dict[str, dict[str, Any]]
 
 #: Chunks read into one in-memory store by `read_graphs_ahead`: a store per source costs more in
 #: queries than it reads, and a store of them all holds the whole graph again.
@@ -152,7 +161,7 @@ def read_graphs_ahead(sources: Mapping[str, Path], register: Sequence[Path] = ()
     register's), out of the way of the build's validation: at a million quads, a full build's page
     read the events from the store for 8 s and the entities for 3 s beside it, and reads them here
     in 6-8 s while the store is filled. `_events_carried` and `_entities_carried` take an answer
-    only if its files are still the versions read."""
+    only if its files are still the versions read (`_taken`)."""
     from graphkit.networkx_view import entity_attributes, event_attributes
     from graphkit.store.oxigraph import OxigraphStore
 
@@ -164,7 +173,7 @@ def read_graphs_ahead(sources: Mapping[str, Path], register: Sequence[Path] = ()
 
     if register:
         versions, nodes = read(register, entity_attributes)
-        _GRAPHS_READ[REGISTER_READ] = tuple(register), versions, nodes
+        _AHEAD[REGISTER_READ] = tuple(register), versions, nodes
     ids = sorted(sources)
     for start in range(0, len(ids), GRAPHS_AHEAD_BATCH):
         batch = ids[start : start + GRAPHS_AHEAD_BATCH]
@@ -173,16 +182,7 @@ def read_graphs_ahead(sources: Mapping[str, Path], register: Sequence[Path] = ()
         for iri, event in events.items():
             by_source.setdefault(str(event.get("sourceId", "")), {})[iri] = event
         for source_id, version in zip(batch, versions, strict=True):
-            _GRAPHS_READ[source_id] = (sources[source_id],), (version,), by_source.get(source_id, {})
-
-
-def _read_ahead_of(key: str) -> _Read | None:
-    """What `read_graphs_ahead` read under `key` (taken once), if its chunks are the versions read."""
-    paths, versions, read = _GRAPHS_READ.pop(key, ((), (), None))
-    with suppress(OSError):
-        if read is not None and versions == tuple(map(file_version, paths)):
-            return read
-    return None
+            _AHEAD[source_id] = (sources[source_id],), (version,), by_source.get(source_id, {})
 
 
 def _events_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
@@ -206,7 +206,7 @@ def _events_carried(store: Store, directory: Path, published: _Published) -> dic
         except (TypeError, AttributeError):  # not the memo's shape (or none)
             carried = {}
     for source_id in now.sources:
-        if source_id not in carried and (events := _read_ahead_of(source_id)) is not None:
+        if source_id not in carried and (events := _taken(source_id)) is not None:
             carried[source_id] = events
     changed = [s for s in now.sources if s not in carried]
     if len(changed) > len(now.sources) // 2:  # most of the graph: one read of everything is quicker
@@ -248,7 +248,7 @@ def _entities_carried(store: Store, directory: Path, published: _Published) -> d
             nodes = dict(sorted({**{k: v for k, v in memo.items() if k not in gone},
                                  **(entity_attributes(store, changed) if changed else {})}.items()))
     if nodes is None:
-        nodes = _read_ahead_of(REGISTER_READ)
+        nodes = _taken(REGISTER_READ)
     if nodes is None:
         nodes = entity_attributes(store)
     if now is not None:
