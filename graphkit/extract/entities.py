@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 
 from graphkit import gazetteer
 from graphkit.extract import lexicon
-from graphkit.extract.tagger import Tagging, tag
+from graphkit.extract.tagger import REGION_SUFFIX, Tagged, Tagging, tag
 
 NAME_CHAR = re.compile(r"[\u4e00-\u9fffA-Za-z0-9()·•]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -819,10 +819,7 @@ def _inside_places_named_elsewhere(text: str, divisions: list[Mention], tagging:
     including where the tagger ran it into the word before it. A name whose part before the known
     one ends in a level (市, 县...) or reaches back into the division before it is a parent and its
     part written together (鹭川市海港区, 吕梁市岚县), not one place."""
-    from graphkit.extract.tagger import REGION_SUFFIX
-
-    places = {t.name: lexicon.SUFFIX_LEVEL[suffix.group()]  # name -> level, by its suffix
-              for t in tagging.entities if t.tag == "LOC" and (suffix := REGION_SUFFIX.search(t.name))}
+    places = {t.name: level for t in tagging.entities if (level := _place_level(t)) is not None}
     out: list[Mention] = []
     for mention in divisions:
         longer = max((name for name in places if len(name) > len(mention.name) and name.endswith(mention.name)
@@ -844,10 +841,19 @@ def _starting_at(mention: Mention, start: int, text: str) -> Mention:
                    inner=tuple(m for m in mention.inner if m.start >= start))
 
 
+def _place_level(tagged: Tagged) -> str | None:
+    """The level of a place the tagger names, by its suffix (镇 → township); None for what is not
+    a place's name: no suffix, the suffix alone, or a kind of place (贫困村)."""
+    suffix = REGION_SUFFIX.search(tagged.name) if tagged.tag == "LOC" else None
+    if suffix is None or len(tagged.name) == len(suffix.group()):
+        return None
+    if generic_place(tagged.name[: suffix.start()], suffix.group()):
+        return None
+    return lexicon.SUFFIX_LEVEL[suffix.group()]
+
+
 def find_tagged(tagging: Tagging, regions: list[Mention]) -> list[Mention]:
     """The neural tagger's names (graphkit.extract.tagger) as mentions: they fill what the rules missed."""
-    from graphkit.extract.tagger import REGION_SUFFIX
-
     ordered = sorted(regions, key=lambda m: m.start)
     starts = [m.start for m in ordered]
     out = []
@@ -855,10 +861,7 @@ def find_tagged(tagging: Tagging, regions: list[Mention]) -> list[Mention]:
         if tagged.tag == "PER":
             out.append(Mention(tagged.start, tagged.end, tagged.name, "Person"))
         elif tagged.tag == "LOC":
-            suffix = REGION_SUFFIX.search(tagged.name)
-            if suffix and len(tagged.name) > len(suffix.group()) and not generic_place(
-                    tagged.name[: suffix.start()], suffix.group()):
-                level = lexicon.SUFFIX_LEVEL[suffix.group()]
+            if (level := _place_level(tagged)) is not None:
                 out.append(Mention(tagged.start, tagged.end, tagged.name, "Region", level))
         else:
             first, last = bisect_left(starts, tagged.start), bisect_left(starts, tagged.end)
