@@ -42,7 +42,7 @@ from graphkit.rdf_mapping import Quad, dataset_quads, register_triples, source_g
 from graphkit.shacl_sparql import compiled, report_graph, report_text
 from graphkit.store import Store, StoreSpec
 from graphkit.store.oxigraph import OxigraphStore
-from graphkit.tallies import ROLLUPS_GRAPH, rollup_quads
+from graphkit.tallies import ROLLUPS_GRAPH, Totals, compute_totals, recount, rollup_quads
 from graphkit.validate import Validation
 
 GRAPH_TTL = "graph.ttl"
@@ -150,6 +150,8 @@ class Plan:
     #: The sources that did not change, whose records `add_kept` puts in the dataset, and data/.
     deferred: tuple[str, ...] = ()
     data_dir: Path | None = None
+    #: The sources of the previous build.
+    before: frozenset[str] = frozenset()
 
     @cached_property
     def carried(self) -> frozenset[str]:
@@ -297,7 +299,7 @@ def _plan(
     kept = frozenset(name for name, digest in manifest.registers.items() if before.registers.get(name) == digest)
     manifest.quads = {k: v for k, v in before.quads.items() if k not in changed | removed}
     return Plan(dataset, manifest, previous, changed, removed, register_changed, entities, kept,
-                each.made if each else {}, deferred, data_dir)
+                each.made if each else {}, deferred, data_dir, frozenset(before.sources))
 
 
 def _focus(plan: Plan) -> set[str] | None:
@@ -623,11 +625,38 @@ def _draw_views(views: list[View], spec: str, staging: Path) -> None:
             view(store, staging)
 
 
+#: Beside a build's graph: the totals its roll-ups were written from (graphkit.tallies), which the
+#: next build counts its changes into.
+TOTALS = ".totals.json"
+
+
 def _write_rollups(staging: Path, plan: Plan) -> Path:
-    """The roll-ups' chunk, worked out from the records (graphkit.tallies)."""
+    """The roll-ups' chunk (graphkit.tallies), and the totals it was written from (`TOTALS`)."""
+    totals = _recounted(plan)
+    if totals is None:
+        plan.add_kept()
+        totals = compute_totals(plan.dataset)
+    totals.write(staging / TOTALS)
     chunk = staging / CHUNKS / ROLLUPS
-    _write_chunk(chunk, rollup_quads(plan.dataset))
+    _write_chunk(chunk, rollup_quads(plan.dataset, totals))
     return chunk
+
+
+def _recounted(plan: Plan) -> Totals | None:
+    """An incremental build's totals, the previous build's with the changed sources counted out as
+    that build kept them and in as they are (graphkit.tallies.recount); None when that cannot be:
+    a full build, the previous totals or a changed source's previous records unreadable, or an
+    entity of the previous register changed or gone (its regions, and so its sums, may change)."""
+    if plan.previous is None or (totals := Totals.read(plan.previous / TOTALS)) is None:
+        return None
+    entities, before = plan.dataset.entities, plan.entities_before
+    if plan.register_changed and any(entities.get(i) != entity for i, entity in before.items()):
+        return None
+    redone = sorted(plan.changed | plan.removed)
+    records = read_records(plan.previous, [i for i in redone if i in plan.before])
+    if records is None or len(records[1]) != len(plan.before.intersection(redone)):
+        return None
+    return recount(totals, plan.dataset, records[1], redone)
 
 
 def _add_rollups(store: Store, staging: Path, plan: Plan) -> Path:

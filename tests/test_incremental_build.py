@@ -180,6 +180,29 @@ def test_another_version_of_graphkit_builds_everything_again(tmp_path: Path, mon
     assert build(data, tmp_path / "out").full
 
 
+@pytest.mark.parametrize("ledger", ["missing", "broken"])
+def test_totals_the_published_build_lost_are_counted_afresh(tmp_path: Path, ledger: str) -> None:
+    """An edit counts its changes into the published build's totals (build.TOTALS); without them,
+    or with a record of the edited source gone, it counts every source, and gives the same graph."""
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    build(data, tmp_path / "out")
+    published = current_build(tmp_path / "out")
+    assert published is not None
+    if ledger == "missing":
+        (published / building.TOTALS).unlink()
+    else:
+        edited = next((data / "sources").glob("000_*.yaml")).stem
+        (published / ".records" / "sources" / f"{edited}.json").unlink()
+    edit_amount(data)
+    step = build(data, tmp_path / "out")
+    assert not step.full and len(step.redone) == 1
+    full = build(data, tmp_path / "full", full=True)
+    assert (step.out_dir / "graph.nq").read_bytes() == (full.out_dir / "graph.nq").read_bytes()
+    assert (current_build(step.out_dir) / building.TOTALS).read_bytes() == (  # type: ignore[operator]
+        current_build(full.out_dir) / building.TOTALS).read_bytes()  # type: ignore[operator]
+
+
 def test_a_turtle_chunk_refuses_blank_nodes_which_graph_ttl_would_merge_across_chunks(tmp_path: Path) -> None:
     from graphkit.build import BuildError, _write_turtle_chunk
 
