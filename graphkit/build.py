@@ -76,7 +76,7 @@ class BuildResult:
     """What a build produced, for the command line and for tests."""
 
     out_dir: Path
-    dataset: Dataset
+    plan: Plan = field(repr=False)
     quads: int
     validation: Validation
     files: list[Path] = field(default_factory=list)
@@ -84,6 +84,20 @@ class BuildResult:
     #: The sources whose graphs this build redid (all of them for a full build), and whether it was one.
     redone: list[str] = field(default_factory=list)
     full: bool = True
+    #: How many events the graph holds (counted with the roll-ups).
+    events: int = 0
+
+    @property
+    def dataset(self) -> Dataset:
+        """The records of data/ the graph was built from. An edit reads only the sources that changed
+        (`Plan.kept_hold`): the others' records are read when asked for, from the build before."""
+        self.plan.add_kept()
+        return self.plan.dataset
+
+    def counts(self) -> str:
+        """What the graph holds, as the command line reports it."""
+        entities, sources = len(self.plan.dataset.entities), len(self.plan.manifest.sources)
+        return f"{entities} entities, {self.events} events from {sources} sources"
 
 
 def ontology_quads() -> list[Quad]:
@@ -152,6 +166,8 @@ class Plan:
     data_dir: Path | None = None
     #: The sources of the previous build.
     before: frozenset[str] = frozenset()
+    #: The totals the roll-ups are written from, once counted (`_write_rollups`).
+    totals: Totals | None = None
 
     @cached_property
     def carried(self) -> frozenset[str]:
@@ -161,10 +177,28 @@ class Plan:
         return frozenset({f"sources/{i}" for i in self.manifest.sources if i not in self.changed} | {
             name for name, register in REGISTER_CHUNKS.items() if str(register) in self.registers_kept})
 
+    @cached_property
+    def register_extends(self) -> bool:
+        """Whether every entity of the previous build's register is as it was (the register did not
+        change, or only gained entities): then what the sources that did not change name is as it
+        was, and so are their regions."""
+        if not self.register_changed:
+            return True
+        entities = self.dataset.entities
+        return all(entities.get(i) == entity for i, entity in self.entities_before.items())
+
+    @property
+    def kept_hold(self) -> bool:
+        """Whether the sources that did not change need not be read again: what they name and cite is
+        as it was (the register extends the previous one; no source was removed, which one may cite),
+        and the roll-ups count the changes (`_recounted`). At a million quads, reading their 4,878
+        records was 1 s of an edit."""
+        return not self.removed and self.register_extends
+
     def add_kept(self) -> None:
         """The records of the sources that did not change, into the dataset (the previous build's,
         graphkit.manifest), and every reference between sources checked: done once the views draw,
-        which read the store and not the records (0.8 s of an edit at a million quads)."""
+        which read the store and not the records, and only when needed (`kept_hold`)."""
         deferred, self.deferred = self.deferred, ()
         if deferred and self.data_dir is not None:
             records = read_records(self.previous, deferred) if self.previous is not None else None
@@ -190,8 +224,7 @@ def staged_build(
         try:
             plan = _plan(Path(data_dir), publishing.current_build(out_dir), str(chosen), full or not on_disk,
                          jobs, staging / CHUNKS)
-            dataset = plan.dataset  # without the sources that did not change until `plan.add_kept()`
-            staged = StagedBuild(BuildResult(out_dir, dataset, 0, Validation(True, Graph(), "")), staging)
+            staged = StagedBuild(BuildResult(out_dir, plan, 0, Validation(True, Graph(), "")), staging)
             staged.result.full = not plan.incremental
             staged.result.redone = sorted((plan.changed | plan.removed) if plan.incremental else plan.manifest.sources)
             staged.result.quads = quads = _write_graph(staging, plan)
@@ -201,26 +234,22 @@ def staged_build(
             if not plan.incremental:  # loaded with the rest: one bulk load (2 s less at a million quads)
                 _write_rollups(staging, plan)
             plan.manifest.write(staging)  # before the views: they may carry what did not change
-            # While Oxigraph fills the store and the views draw: graph.nq, graph.ttl, then the records
-            # once all are read (a full build's at once, beside the filling: 5 s of validating less
-            # at a million quads; an incremental build's with the kept ones, which the views need
-            # not wait for: 0.6 s of an edit), then the builds this one's publishing would leave
-            # stale are removed, then an incremental build's roll-ups end graph.nq (in order).
+            # While Oxigraph fills the store and the views draw: graph.nq, graph.ttl, the records
+            # (beside the filling: 5 s of validating less at a million quads), then the builds this
+            # one's publishing would leave stale are removed, then an incremental build's roll-ups
+            # end graph.nq (in order).
             side = ThreadPoolExecutor(1)
-            written = [side.submit(_write_graph_file, staging, plan), side.submit(_write_turtle, staging, plan)]
-            records = partial(write_records, staging, dataset, plan.previous, frozenset(plan.changed),
-                              plan.register_changed)
-            if not plan.deferred:
-                written.append(side.submit(records))
+            written = [side.submit(_write_graph_file, staging, plan), side.submit(_write_turtle, staging, plan),
+                       side.submit(_records_writer(staging, plan))]
             with side, _fill_store(on_disk, staging, plan) as target:
                 with _drawing(target, views, staging, drawer.wanted(quads), drawer.child) as drawn:
-                    if plan.deferred:
+                    if not plan.kept_hold:
                         plan.add_kept()
-                        written.append(side.submit(records))
                     written.append(side.submit(publishing.retire, out_dir, staging))
                     if plan.incremental:
                         rollups = _add_rollups(target, staging, plan)
                         written.append(side.submit(_append_chunk, staging / GRAPH_NQ, rollups))
+                    staged.result.events = plan.totals.events_counted() if plan.totals is not None else 0
                     staged.result.validation = validation = _validate(target, _focus(plan))
                     try:
                         drawn()
@@ -302,6 +331,18 @@ def _plan(
                 each.made if each else {}, deferred, data_dir, frozenset(before.sources))
 
 
+def _records_writer(staging: Path, plan: Plan) -> Callable[[], None]:
+    """Writing the build's records (graphkit.manifest): those read, and the previous build's files
+    of the sources that did not change. What it writes is taken now: `Plan.add_kept` may fill the
+    dataset while it runs."""
+    dataset = plan.dataset
+    if not plan.incremental:
+        return partial(write_records, staging, dataset.entities, dict(dataset.sources))
+    kept = [i for i in plan.manifest.sources if i not in plan.changed]
+    return partial(write_records, staging, dataset.entities, {i: dataset.sources[i] for i in plan.changed}, kept,
+                   plan.previous, plan.register_changed)
+
+
 def _focus(plan: Plan) -> set[str] | None:
     """The nodes whose validity the changes can touch (None: every node, for a full build): the
     changed sources' nodes, and when the register changed, its changed entities, the entities that
@@ -316,6 +357,8 @@ def _focus(plan: Plan) -> set[str] | None:
         touched = {i for i, e in dataset.entities.items() if before.get(i) != e} | (set(before) - set(dataset.entities))
         touched |= {e.id for e in dataset.entities.values() if {e.part_of, e.located_in, e.member_of} & touched}
         focus |= {str(entity_iri(i)) for i in touched if i in dataset.entities}
+        # the events of the sources read: all of them, unless the register only gained entities, which
+        # a source that did not change cannot name (its build would have refused it)
         focus |= {str(event_iri(e.id)) for e in dataset.events() if touched.intersection(e.parties)}
     return focus
 
@@ -637,6 +680,7 @@ def _write_rollups(staging: Path, plan: Plan) -> Path:
         plan.add_kept()
         totals = compute_totals(plan.dataset)
     totals.write(staging / TOTALS)
+    plan.totals = totals
     chunk = staging / CHUNKS / ROLLUPS
     _write_chunk(chunk, rollup_quads(plan.dataset, totals))
     return chunk
@@ -649,8 +693,7 @@ def _recounted(plan: Plan) -> Totals | None:
     entity of the previous register changed or gone (its regions, and so its sums, may change)."""
     if plan.previous is None or (totals := Totals.read(plan.previous / TOTALS)) is None:
         return None
-    entities, before = plan.dataset.entities, plan.entities_before
-    if plan.register_changed and any(entities.get(i) != entity for i, entity in before.items()):
+    if not plan.register_extends:
         return None
     redone = sorted(plan.changed | plan.removed)
     records = read_records(plan.previous, [i for i in redone if i in plan.before])

@@ -531,8 +531,9 @@ def load(
     a source's graph where its file is read, two processes at once.
 
     `deferred` names sources whose records the caller adds later with `add_kept` (a build starts
-    drawing its views before it reads the 5,000 records that did not change): they are not read here,
-    and the references between sources are checked by `add_kept`, once all are in.
+    drawing its views before it reads the 5,000 records that did not change), if it needs them: they
+    are not read here, the references of the sources read are checked (citing a deferred source is
+    citing a source of data/), and `add_kept` checks every reference again, once all are in.
     """
     root = Path(data_dir)
     recover_journal(root)
@@ -571,8 +572,7 @@ def load(
         if each is not None:
             each.made[source.id] = made
         event_lines.update({event_id: (path, fields) for event_id, fields in lines.items()})
-    if not later:
-        _check_event_references(dataset, event_lines, root)
+    _check_event_references(dataset, event_lines, root, later)
     return dataset
 
 
@@ -680,23 +680,28 @@ def _check_entity_links(dataset: Dataset, readers: Mapping[str, _Reader]) -> Non
             raise fail("part_of", f"{shown(entity.id)} contains itself through part_of/located_in")
 
 
-def _check_event_references(dataset: Dataset, lines: Mapping[str, tuple[Path, dict[str, int]]], root: Path) -> None:
-    """Every party of every event must be a registered entity id (the lines of a source that was not
-    read again are looked up only when it has a problem to report)."""
+def _check_event_references(
+    dataset: Dataset, lines: Mapping[str, tuple[Path, dict[str, int]]], root: Path, elsewhere: Collection[str] = (),
+) -> None:
+    """Every party of every event must be a registered entity id, and every source it cites a source
+    of data/: of the dataset, or of `elsewhere` (the lines of a source that was not read again are
+    looked up only when it has a problem to report)."""
     folder = root / "sources"
     for event in dataset.events():
         located = lines.get(event.id)
         if located is None:
             path = folder / f"{event.source}.yaml"  # joined once per event, not twice: 40,000 at 1M triples
             try:
-                _check_event(dataset, event, path, {})
+                _check_event(dataset, event, path, {}, elsewhere)
                 continue
             except DataError:  # read the file again, for the line to report
                 located = (path, read_source(path)[1][event.id])
-        _check_event(dataset, event, *located)
+        _check_event(dataset, event, *located, elsewhere)
 
 
-def _check_event(dataset: Dataset, event: Event, path: Path, field_lines: Mapping[str, int]) -> None:
+def _check_event(
+    dataset: Dataset, event: Event, path: Path, field_lines: Mapping[str, int], elsewhere: Collection[str] = ()
+) -> None:
     fields = (("from", "helpers"), ("to", "helped"), ("person", "person"), ("brokers", "brokers"))
     for field, attribute in fields:
         value = getattr(event, attribute)
@@ -706,7 +711,7 @@ def _check_event(dataset: Dataset, event: Event, path: Path, field_lines: Mappin
                 line = field_lines.get(field, field_lines.get(""))
                 raise DataError(path, line, field, f"unknown entity reference {shown(name)}{hint}")
     for other in event.also_in:
-        if other not in dataset.sources or other == event.source:
+        if (other not in dataset.sources and other not in elsewhere) or other == event.source:
             what = "its own source" if other == event.source else "no source of data/"
             line = field_lines.get("also_in", field_lines.get(""))
             raise DataError(path, line, "also_in", f"{shown(other)} is {what}")

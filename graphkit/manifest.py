@@ -35,7 +35,7 @@ import orjson
 
 from graphkit.dataset import EXTRACTED_REGISTER, REGISTER
 from graphkit.files import atomic_write, version
-from graphkit.model import Amount, Dataset, Entity, Event, Source, Span
+from graphkit.model import Amount, Entity, Event, Source, Span
 
 MANIFEST = ".manifest.json"
 RECORDS = ".records"
@@ -108,26 +108,27 @@ class Manifest:
 # --- the records, as JSON --------------------------------------------------------------------------
 
 
-def write_records(build: Path, dataset: Dataset, previous: Path | None = None, changed: frozenset[str] = frozenset(),
-                  register_changed: bool = True) -> None:
-    """The records of a build, one JSON file for the register and one per source; a file that did not
-    change is the previous build's, hard-linked (with `previous`, the sources in `changed` and, when
-    `register_changed`, the register are written anew)."""
+def write_records(build: Path, entities: Mapping[str, Entity], sources: Mapping[str, Source],
+                  kept: Iterable[str] = (), previous: Path | None = None, register_changed: bool = True) -> None:
+    """The records of a build, one JSON file for the register and one per source: `sources` written,
+    and with `previous`, the sources in `kept` and (unless `register_changed`) the register are the
+    previous build's files, hard-linked. A kept source whose file the previous build lost has none:
+    records are a cache, and a build that needs one reads its source from data/ again."""
     folder = build / RECORDS
     (folder / "sources").mkdir(parents=True, exist_ok=True)
     before = previous / RECORDS if previous is not None else None
     if before is not None and not register_changed:
         link(before / "entities.json", folder / "entities.json")
     else:
-        entities = [{**_fields(e), "aliases": list(e.aliases)} for e in dataset.entities.values()]
-        (folder / "entities.json").write_bytes(orjson.dumps(entities))
-    for source_id, source in dataset.sources.items():
-        name = Path("sources") / f"{source_id}.json"
-        if before is not None and source_id not in changed:
-            with suppress(FileNotFoundError):  # the previous build lost it: written anew
+        register = [{**_fields(e), "aliases": list(e.aliases)} for e in entities.values()]
+        (folder / "entities.json").write_bytes(orjson.dumps(register))
+    for source_id, source in sources.items():
+        (folder / "sources" / f"{source_id}.json").write_bytes(orjson.dumps(source_to_json(source)))
+    if before is not None:
+        for source_id in kept:
+            name = Path("sources") / f"{source_id}.json"
+            with suppress(FileNotFoundError):
                 link(before / name, folder / name)
-                continue
-        (folder / name).write_bytes(orjson.dumps(source_to_json(source)))
 
 
 def read_records(build: Path, sources: Iterable[str]) -> tuple[dict[str, Entity], dict[str, Source]] | None:

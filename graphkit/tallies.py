@@ -211,6 +211,10 @@ class Totals:
             elif belongs:
                 del listed[event.id]
 
+    def events_counted(self) -> int:
+        """How many events were counted, of every class."""
+        return sum(self.classes[name].count for name in EVENT_CLASSES if name in self.classes)
+
     def write(self, path: Path) -> None:
         """The totals as JSON, for the next build to count its changes into (`read`)."""
         def tallies(found: Mapping[Any, Tally]) -> list[list[Any]]:

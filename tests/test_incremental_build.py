@@ -135,6 +135,36 @@ def test_a_register_edit_that_breaks_an_unchanged_source_names_its_file_and_line
     assert "彭州市综合执法局" in str(failure.value)
 
 
+def test_only_a_change_that_can_touch_the_sources_that_did_not_change_reads_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An edit, a new source, an entity added: what the unchanged sources name and cite is as it was,
+    and the roll-ups count the changes, so their records are not read (Plan.kept_hold); a source
+    removed (another may cite it) or an entity changed (its sources' regions may change): they are,
+    and every reference is checked again. Either way the command line's counts are a full build's."""
+    from graphkit import dataset as data_io
+
+    read: list[int] = []
+    add_kept = data_io.add_kept
+    monkeypatch.setattr(data_io, "add_kept", lambda dataset, root, deferred, kept: (
+        read.append(len(deferred)), add_kept(dataset, root, deferred, kept))[1])
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    build(data, tmp_path / "out")
+    for number, (change, reads) in enumerate([(edit_amount, False), (add_source, False),
+                                              (entity_added_to_register, False), (remove_source, True),
+                                              (entity_extracted, False), (extracted_entity_reviewed, True)]):
+        change(data)
+        read.clear()
+        step = build(data, tmp_path / "out")
+        assert not step.full and bool(read) == reads, change.__name__
+        full = build(data, tmp_path / f"full-{number}", full=True)
+        assert step.counts() == full.counts(), change.__name__
+        assert (step.out_dir / "graph.nq").read_bytes() == (full.out_dir / "graph.nq").read_bytes()
+    assert step.counts() == f"{len(full.dataset.entities)} entities, {sum(1 for _ in full.dataset.events())} events " \
+        f"from {len(full.dataset.sources)} sources"
+
+
 def test_an_edit_reads_again_a_kept_record_that_is_gone_and_checks_citations_of_unchanged_sources(
     tmp_path: Path,
 ) -> None:

@@ -40,13 +40,8 @@ def build(
         raise fail(str(exc), 1) from None
     except OSError as exc:
         raise fail(os_problem(exc)) from None
-    events = sum(1 for _ in result.dataset.events())
     how = "every source" if result.full else f"{len(result.redone)} changed source(s), the rest as last built"
-    done(
-        "built",
-        f"{len(result.dataset.entities)} entities, {events} events from "
-        f"{len(result.dataset.sources)} sources: {result.quads} quads, SHACL conforms ({how})",
-    )
+    done("built", f"{result.counts()}: {result.quads} quads, SHACL conforms ({how})")
     for path in result.files:
         console.print(f"  {path}", highlight=False)
 

@@ -63,13 +63,7 @@ def ingest(
         skipped(item.message or item.path.name)
     console.print(summary_table(report))
     if report.build is not None:
-        result = report.build
-        events = sum(1 for _ in result.dataset.events())
-        done(
-            "built",
-            f"{len(result.dataset.entities)} entities, {events} events from "
-            f"{len(result.dataset.sources)} sources into {result.out_dir}/: SHACL conforms",
-        )
+        done("built", f"{report.build.counts()} into {report.build.out_dir}/: SHACL conforms")
     raise typer.Exit(report.exit_code)
 
 
