@@ -22,7 +22,7 @@ from graphkit.ontology import entity_iri
 from graphkit.publish import current_build
 from graphkit.render import page_view
 from graphkit.store import StoreSpec
-from tests.conftest import REPO
+from tests.conftest import CORPUS, REPO
 
 Step = Callable[[Path], None]
 
@@ -244,6 +244,36 @@ def test_a_turtle_chunk_refuses_blank_nodes_which_graph_ttl_would_merge_across_c
     chunk.write_text('<https://e.org/a> <https://e.org/p> "x" <https://e.org/g> .\n', encoding="utf-8")
     _write_turtle_chunk(chunk, tmp_path / "a.ttl")
     assert (tmp_path / "a.ttl").read_text(encoding="utf-8") == "<https://e.org/a> <https://e.org/p> \"x\" .\n"
+
+
+def test_the_page_carries_a_sources_edges_over_only_while_what_they_show_is_the_same(tmp_path: Path) -> None:
+    """A page takes the edges of the sources that did not change from the page before (their JSON,
+    render.EDGES_MEMO), but not those naming a broker renamed in the register, nor those of a source
+    whose article is now at hand to quote: each page is the full build's, byte for byte."""
+    from graphkit.render import page_view_quoting
+    from graphkit.render.page import read_payload
+
+    article = CORPUS / "000_bae6103e897b5766.txt"
+    if not article.is_file():
+        pytest.skip("the shared corpus is not beside the checkout")
+    data, texts = tmp_path / "data", tmp_path / "texts"
+    shutil.copytree(REPO / "data", data)
+    texts.mkdir()
+    build(data, tmp_path / "out", views=[page_view])
+    register = data / "entities.yaml"
+    register.write_text(register.read_text(encoding="utf-8").replace(
+        "- id: 中国民主同盟六盘水市委员会\n", "- id: 中国民主同盟六盘水市委员会\n  name: 民盟六盘水市委员会（新名）\n"),
+        encoding="utf-8")
+    shutil.copy(article, texts / "renamed.txt")  # found by its hash
+    for number, views in enumerate([[page_view], [page_view_quoting(texts)]]):
+        step = build(data, tmp_path / "out", views=views)
+        full = build(data, tmp_path / f"full-{number}", views=views, full=True)
+        assert not step.full
+        assert (step.out_dir / "index.html").read_bytes() == (full.out_dir / "index.html").read_bytes()
+    edges = read_payload((tmp_path / "out" / "index.html").read_text(encoding="utf-8"))["edges"]
+    brokers = {b["label"] for e in edges for b in e["gk"].get("brokers", [])}
+    assert "民盟六盘水市委员会（新名）" in brokers and "中国民主同盟六盘水市委员会" not in brokers
+    assert any(e["gk"].get("sourceId") == article.stem and "evidence" in e["gk"] for e in edges)
 
 
 def test_a_memo_read_ahead_is_taken_once_and_only_while_its_file_is_that_version(tmp_path: Path) -> None:

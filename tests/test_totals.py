@@ -14,7 +14,7 @@ from graphkit import KnowledgeGraph, analysis
 from graphkit.analysis.aggregates import money_by_node
 from graphkit.model import Dataset, counted
 from graphkit.query import run
-from graphkit.render.page import build_network
+from graphkit.render.page import Drawing, page_data
 from graphkit.render.places import contained_money
 from graphkit.render.report import report_data
 from tests.conftest import REPO, graphkit_cli
@@ -30,7 +30,7 @@ def assert_views_agree(kg, dataset: Dataset) -> None:
     graph = kg.network()
     expected = stated_total(dataset)
     assert expected > 0
-    _, header = build_network(graph)
+    header = page_data(Drawing.of(graph))[0]["meta"]
     stats = {str(r["class"]).rsplit("#", 1)[-1]: r for r in run(kg.store, "event-counts").dicts()}
     assert Decimal(str(header["donated"])) == expected
     assert Decimal(str(report_data(graph)["counts"]["money"])) == expected

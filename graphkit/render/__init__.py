@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from graphkit.build import View
     from graphkit.manifest import Manifest
     from graphkit.render.evidence import Articles
-    from graphkit.render.page import render_page, served_page, write_page
+    from graphkit.render.page import Carried, Drawing, render_page, served_page, write_page
 
 __all__ = [
     "PAGE", "page_view", "page_view_quoting", "read_ahead", "read_graphs_ahead", "render_page", "served_page",
@@ -61,16 +61,20 @@ def page_view(store: Store, directory: Path) -> None:
 
 
 def _draw(store: Store, directory: Path, articles: Articles | None = None) -> None:
-    """The page of a build, with what the published build worked out carried over (both views)."""
-    from graphkit.networkx_view import to_networkx
-    from graphkit.render.page import write_page
+    """The page of a build, with what the published build worked out carried over (both views):
+    the events' and entities' attributes, the JSON of the edges of the sources that did not change
+    (`_edges_carried`), the names' pinyin and the components' layouts."""
+    from graphkit.render.page import Drawing, write_page
 
     published = _Published.beside(directory)
     with _memos_carried(directory, published.folder):
-        events, nodes = _events_carried(store, directory, published), _entities_carried(store, directory, published)
-        graph = to_networkx(store, events, nodes)
-        del events, nodes  # the graph holds copies: at 40,000 events, 100 MB less while the page is made
-        write_page(graph, directory / PAGE, articles=articles)
+        events = _events_carried(store, directory, published)
+        nodes = _entities_carried(store, directory, published)
+        carried = _edges_carried(directory, published, events, articles)
+        drawing = Drawing.of_attributes(nodes, {i: e for found in events.values() for i, e in found.items()}, carried)
+        del events, nodes  # the drawing holds what it needs: at 40,000 events, 100 MB less while the page is made
+        write_page(drawing, directory / PAGE, articles=articles)
+        _keep_edges(directory, drawing, articles)
 
 
 @dataclass(frozen=True)
@@ -136,11 +140,13 @@ def read_ahead(previous: Path) -> None:
     import graphkit.networkx_view
     import graphkit.render.page  # noqa: F401 - both imported ahead, for `_draw`
 
-    for name in (EVENTS_MEMO, ENTITIES_MEMO, *_memos()):
+    read: dict[str, Callable[[bytes], Any]] = {name: orjson.loads for name in (EVENTS_MEMO, ENTITIES_MEMO, *_memos())}
+    read[EDGES_MEMO] = _edges_read
+    for name, parse in read.items():
         path = previous / name
-        with suppress(OSError, ValueError):
+        with suppress(OSError, ValueError, KeyError, TypeError, IndexError):
             version = file_version(path)
-            _AHEAD[path] = (path,), (version,), orjson.loads(path.read_bytes())
+            _AHEAD[path] = (path,), (version,), parse(path.read_bytes())
 
 
 #: What `read_graphs_ahead` read: the sources' graphs under their ids, the register's under this.
@@ -185,8 +191,8 @@ def read_graphs_ahead(sources: Mapping[str, Path], register: Sequence[Path] = ()
             _AHEAD[source_id] = (sources[source_id],), (version,), by_source.get(source_id, {})
 
 
-def _events_carried(store: Store, directory: Path, published: _Published) -> dict[str, dict[str, Any]]:
-    """The events' attributes the page draws: a source's events are told in its own graph, so those
+def _events_carried(store: Store, directory: Path, published: _Published) -> dict[str, _Read]:
+    """The events' attributes the page draws, by source id: a source's events are told in its own graph, so those
     of a source whose file did not change since the published build (the manifests' hashes, same
     recipe) are that build's, those of a graph read ahead from its chunk are that read's, and only
     the other sources' graphs are read from the store (reading every event took 6 s at 40,000
@@ -196,8 +202,8 @@ def _events_carried(store: Store, directory: Path, published: _Published) -> dic
 
     now = published.now
     if now is None:
-        return event_attributes(store)
-    carried: dict[str, dict[str, Any]] = {}
+        return _by_source(event_attributes(store))
+    carried: dict[str, _Read] = {}
     if published.memos is not None:
         previous, before = published.memos
         memo = _memo(previous / EVENTS_MEMO)
@@ -214,11 +220,99 @@ def _events_carried(store: Store, directory: Path, published: _Published) -> dic
     else:
         fresh = event_attributes(store, [str(source_graph(s)) for s in changed])
     by_source = carried  # read from the memo just now: this build's to extend
-    for iri, event in fresh.items():
-        by_source.setdefault(str(event.get("sourceId", "")), {})[iri] = event
+    for source_id, events in _by_source(fresh).items():
+        by_source.setdefault(source_id, {}).update(events)
     with suppress(TypeError):  # a value JSON cannot hold: no memo, and the next build reads every graph
         (directory / EVENTS_MEMO).write_bytes(orjson.dumps(by_source))
-    return {iri: event for events in by_source.values() for iri, event in events.items()}
+    return by_source
+
+
+def _by_source(events: _Read) -> dict[str, _Read]:
+    """Events' attributes by the id of their source."""
+    found: dict[str, _Read] = {}
+    for iri, event in events.items():
+        found.setdefault(str(event.get("sourceId", "")), {})[iri] = event
+    return found
+
+
+#: Beside a build's page: the JSON of each source's edges (graphkit.render.page.Drawing), which the
+#: next build's page takes over for every source whose file did not change. One line of JSON (what
+#: the pieces were made for, and each source's: the key of the article quoted, where its piece
+#: starts and how long it is), then the pieces, as bytes.
+EDGES_MEMO = ".page-edges"
+
+
+def _edges_carried(
+    directory: Path, published: _Published, events: Mapping[str, _Read], articles: Articles | None
+) -> Carried | None:
+    """The published build's JSON of the edges of each source whose file did not change (same
+    recipe), that quotes the article the page would quote now (`Articles.found`), and none of whose
+    brokers (named on its edges) changed in the register. None when there are none."""
+    from graphkit.manifest import read_register_changes
+    from graphkit.render.page import Carried
+
+    now = published.now
+    if published.memos is None or now is None:
+        return None
+    previous, before = published.memos
+    memo = _edges_memo(previous / EDGES_MEMO)
+    changed = [] if before.registers == now.registers else read_register_changes(directory)
+    if memo is None or changed is None:
+        return None
+    made_for, kept, blob = memo
+    gone = set(changed)
+    pieces: dict[str, bytes] = {}
+    for source_id, (key, start, length) in kept.items():
+        found = events.get(source_id)
+        if found is None or before.sources.get(source_id) != now.sources.get(source_id):
+            continue
+        if key != _quoted(found, articles) or any(gone.intersection(e.get("brokers", ())) for e in found.values()):
+            continue
+        pieces[source_id] = blob[start : start + length]
+    return Carried(tuple(made_for), pieces)
+
+
+def _quoted(events: _Read, articles: Articles | None) -> str | None:
+    """Which article a source's events would quote (graphkit.render.evidence), as `Articles.found` keys it."""
+    if articles is None or not events:
+        return None
+    event = next(iter(events.values()))
+    return articles.found(event.get("sha256"), [f"{event.get('sourceId')}.txt"])
+
+
+def _keep_edges(directory: Path, drawing: Drawing, articles: Articles | None) -> None:
+    """Write the page's edges by source beside it (`EDGES_MEMO`), for the next build to carry."""
+    from graphkit.files import atomic_write
+
+    kept: dict[str, tuple[str | None, int, int]] = {}
+    start, order = 0, drawing.by_source()
+    for source_id, piece in drawing.made.items():
+        first = order[source_id][0]
+        kept[source_id] = (_quoted({first: drawing.events[first]}, articles), start, len(piece))
+        start += len(piece)
+    head = orjson.dumps({"for": list(drawing.made_for), "sources": kept})
+    atomic_write(directory / EDGES_MEMO, b"".join([head, b"\n", *drawing.made.values()]))
+
+
+def _edges_memo(path: Path) -> _EdgesMemo | None:
+    """An `EDGES_MEMO` (`_edges_read`), or None when it cannot be read (it is only a cache)."""
+    found = _taken(path)
+    if found is not None:
+        return found
+    try:
+        return _edges_read(path.read_bytes())
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+#: An `EDGES_MEMO` read: (what its pieces were made for, {source id: (key, start, length)}, the pieces).
+_EdgesMemo = tuple[list[Any], dict[str, tuple[str | None, int, int]], bytes]
+
+
+def _edges_read(text: bytes) -> _EdgesMemo:
+    head, _, blob = text.partition(b"\n")
+    index = orjson.loads(head)
+    return list(index["for"]), {str(k): (v[0], int(v[1]), int(v[2])) for k, v in index["sources"].items()}, blob
 
 
 #: Beside a build's page: its entities' attributes, which the next build's page takes over when the

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphkit.files import version
+
 #: Where a sentence ends in Chinese and mixed text.
 ENDS = "。！？!?；;\n"
 #: The longest quote, in characters: a span over several paragraphs is cut with an ellipsis.
@@ -56,7 +58,7 @@ class Articles:
 
     def text(self, sha256: str | None, names: Iterable[str]) -> str | None:
         """The article with this hash; without a recorded hash, the first of `names` present."""
-        path = self.by_hash.get(sha256) if sha256 else next((self.by_name[n] for n in names if n in self.by_name), None)
+        path = self._path(sha256, names)
         if path is None:
             return None
         if path not in self._texts:  # decoded as ingest decodes it (UTF-8, UTF-16, GBK …): spans are into that
@@ -67,6 +69,23 @@ class Articles:
             except ArticleError:
                 self._texts[path] = ""
         return self._texts[path] or None
+
+    def found(self, sha256: str | None, names: Iterable[str]) -> str | None:
+        """Which text `text` gives, as a key that changes whenever what it gives may: the hash it was
+        found by, or the file found by name with its version; None for none (a page carries an
+        event's quote over while this is the same)."""
+        path = self._path(sha256, names)
+        if path is None or sha256:
+            return sha256 if path is not None else None
+        try:
+            return f"{path}:{':'.join(map(str, version(path)))}"
+        except OSError:
+            return None
+
+    def _path(self, sha256: str | None, names: Iterable[str]) -> Path | None:
+        if sha256:
+            return self.by_hash.get(sha256)
+        return next((self.by_name[n] for n in names if n in self.by_name), None)
 
 
 __all__ = ["LONGEST", "Articles", "quote"]

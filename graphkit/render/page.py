@@ -18,11 +18,10 @@ import base64
 import hashlib
 import json
 import math
-import os
 import re
 from collections import Counter
-from collections.abc import Mapping
-from dataclasses import asdict
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any, overload
@@ -38,6 +37,8 @@ from graphkit import money, vocabulary
 from graphkit.analysis.aggregates import money_by_node
 from graphkit.analysis.events import RELATIONS, donation_amount, events, total_donated
 from graphkit.files import atomic_write
+from graphkit.networkx_view import edge_attributes
+from graphkit.ontology import ID
 from graphkit.render import geo
 from graphkit.render.evidence import Articles, quote
 from graphkit.render.layout import static_positions
@@ -96,7 +97,7 @@ def render_page(
     (the SPARQL endpoint), which turns the SPARQL editor on. With `articles` (the texts the sources
     were read from), each event's panel quotes the sentence that states it (graphkit.render.evidence).
     """
-    head, data, tail = _page_parts(graph, title, served, articles)
+    head, data, tail = _page_parts(Drawing.of(graph), title, served, articles)
     return head + data.decode("utf-8") + tail
 
 
@@ -105,16 +106,12 @@ def render_page(
 _DATA_SLOT = "<graphkit-page-data/>"
 
 
-def _page_parts(
-    graph: nx.MultiDiGraph, title: str, served: bool, articles: Articles | None
-) -> tuple[str, bytes, str]:
+def _page_parts(drawing: Drawing, title: str, served: bool, articles: Articles | None) -> tuple[str, bytes, str]:
     """The page as (the text before the graph's data, the data as UTF-8 JSON, the text after).
 
     The data (23 MB at 22,000 entities) stays the bytes orjson wrote: made text, marked safe, joined
     into the page and encoded again, it was four copies more at the page's peak of memory."""
-    net, meta = build_network(graph, articles)
-    data = _json_bytes_for_script(page_data(net, graph, meta, title))
-    del net  # the page's records (a few hundred MB at 22,000 entities) go before the text is made
+    data = page_bytes(drawing, title, articles)
     vis_js, vis_css = vis_assets()
     scripts = [vis_js, *(_asset(name) for name in SCRIPTS)]
     # Autoescaping escapes the title and the CSP; what is marked Markup is checked to be inert where
@@ -171,101 +168,270 @@ def served_page(page: str | bytes) -> str | bytes:
 
 
 def write_page(
-    graph: nx.MultiDiGraph, path: Path, *, title: str = DEFAULT_TITLE, served: bool = False,
+    graph: nx.MultiDiGraph | Drawing, path: Path, *, title: str = DEFAULT_TITLE, served: bool = False,
     articles: Articles | None = None,
 ) -> None:
-    """Write the page atomically, so a browser or web server never sees half a file."""
-    head, data, tail = _page_parts(graph, title, served, articles)
+    """Write the page atomically, so a browser or web server never sees half a file. A build passes
+    a `Drawing` of what it read, with the edges it carries over from the build before."""
+    drawing = graph if isinstance(graph, Drawing) else Drawing.of(graph)
+    head, data, tail = _page_parts(drawing, title, served, articles)
     atomic_write(Path(path), b"".join([head.encode("utf-8"), data, tail.encode("utf-8")]))
 
 
-# ---------------------------------------------------------------- the pyvis network
+# ---------------------------------------------------------------- what the page draws
 
 
-def build_network(graph: nx.MultiDiGraph, articles: Articles | None = None) -> tuple[Network, Json]:
-    """A pyvis Network of the graph's entities and relations, plus the facts the header shows.
+@dataclass
+class Drawing:
+    """What the page draws: the entities' attributes by IRI (a node each, in this order), each event
+    that has an edge once, by IRI (the attributes its edges carry), and the (giver, taker) pairs of
+    its edges.
 
-    Besides the assistance relations, each entity is linked to the region or unit it belongs to
+    A build draws from what it read of the store and from what the build before drew: `carried`
+    holds, by source id, the JSON of the edges of sources that did not change, taken as they are
+    (`page_bytes`: the per-event work of a page was most of an edit's at a million quads), and
+    `made` gets the JSON of every source's edges, for the next build to carry."""
+
+    nodes: dict[str, Json]
+    events: dict[str, Json]
+    pairs: dict[str, list[tuple[str, str]]]
+    carried: Carried | None = None
+    #: What the pieces in `made` were made for (as `Carried.made_for`), and the pieces.
+    made_for: tuple[bool, str, str] = (False, "", "")
+    made: dict[str, bytes] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, graph: nx.MultiDiGraph) -> Drawing:
+        """The drawing of a networkx view (graphkit.networkx_view), edge for edge."""
+        pairs: dict[str, list[tuple[str, str]]] = {}
+        for giver, taker, key in graph.edges(keys=True):
+            pairs.setdefault(str(key), []).append((str(giver), str(taker)))
+        return cls({str(node): attrs for node, attrs in graph.nodes(data=True)}, events(graph), pairs)
+
+    @classmethod
+    def of_attributes(
+        cls, nodes: Mapping[str, Json], attributes: Mapping[str, Json], carried: Carried | None = None
+    ) -> Drawing:
+        """The drawing of what `to_networkx` would make of the store's entity and event attributes
+        (graphkit.networkx_view), without making the networkx graph: the same nodes, in the same
+        order (a party the register does not hold is a node without attributes), and edges."""
+        drawn: dict[str, Json] = dict(nodes)
+        once: dict[str, Json] = {}
+        pairs: dict[str, list[tuple[str, str]]] = {}
+        for giver, taker, iri, data in edge_attributes(attributes, {i: a["label"] for i, a in nodes.items()}):
+            once.setdefault(iri, data)
+            pairs.setdefault(iri, []).append((giver, taker))
+            drawn.setdefault(giver, {})
+            drawn.setdefault(taker, {})
+        return cls(drawn, once, pairs, carried)
+
+    def by_source(self) -> dict[str, list[str]]:
+        """The events by source id (in id order), each source's in IRI order: the order of the
+        page's edges, so that a source's are together and can be carried as one piece."""
+        found: dict[str, list[str]] = {}
+        for iri in sorted(self.pairs):
+            found.setdefault(str(self.events[iri].get("sourceId") or ""), []).append(iri)
+        return dict(sorted(found.items()))
+
+
+@dataclass(frozen=True)
+class Carried:
+    """The JSON of sources' edges a build carries over from the page of the build before, by source
+    id, and what they were made for: whether the layout was static (a physics layout's edges say how
+    they bend), and the `nodeBase` and `eventBase` they are written without. Taken only for a page
+    drawn the same way."""
+
+    made_for: tuple[bool, str, str]
+    pieces: Mapping[str, bytes]
+
+
+#: What the IRIs of entities and events begin with in a graph graphkit built: the page names nodes
+#: and events without it (`nodeBase`, `eventBase`), a fifth of its data at a million quads.
+NODE_BASE, EVENT_BASE = str(ID["entity/"]), str(ID["event/"])
+
+
+def _base(iris: Iterable[str], base: str) -> str:
+    """`base` if every IRI begins with it, else nothing (a graph of other IRIs)."""
+    return base if all(iri.startswith(base) for iri in iris) else ""
+
+
+def page_bytes(drawing: Drawing, title: str = DEFAULT_TITLE, articles: Articles | None = None) -> bytes:
+    """The page's data (see `page_data`) as the UTF-8 JSON the page embeds, safe in a <script>.
+
+    The edges are written source by source, each source's edges as one piece of JSON (`Drawing.made`),
+    the piece `Drawing.carried` holds for it when there is one: an edge names its ends and its event
+    without the IRIs' common beginnings and says nothing that depends on the rest of the graph (its
+    place among the edges is its id, its width is in `widths`), so a source's piece is the same in
+    every page that draws it (with a static layout: a physics layout bends parallel edges apart)."""
+    data, pieces = page_data(drawing, title, articles)
+    text = _json_bytes_for_script(data)
+    opening = b'{"edges":[]'
+    if not text.startswith(opening):
+        raise RuntimeError("the page's data must open with its edges")
+    return b"".join([b'{"edges":[', b",".join(piece for piece in pieces if piece), b"]", text[len(opening) :]])
+
+
+def page_data(
+    drawing: Drawing, title: str = DEFAULT_TITLE, articles: Articles | None = None
+) -> tuple[Json, list[bytes]]:
+    """Everything the page script reads, data-driven so new views need no change here, and the JSON
+    of its edges in pieces (`page_bytes` puts them in `edges`, which this leaves empty).
+
+    The wire format is compact, because a 10,000-node page is parsed before anything is drawn: edges
+    name their ends by node id and their event by IRI without `nodeBase` and `eventBase`, an edge's id
+    is its place among them and its width is in `widths` (null for none); what the relation's style or
+    the defaults say is not repeated per item. `read_payload` (and the page's core.js) expand it back.
+
+    Beside the assistance relations, each entity is linked to the region or unit it belongs to
     (township -> county, bureau -> its city, cadre -> sending unit): these faint "part of" links keep a
     place's organisations together on screen, so the drawing reads as clusters rather than a hairball.
     """
-    once = events(graph)  # each event once, for every total the page shows
-    totals = money_by_node(graph, once)
-    static = graph.number_of_nodes() > STATIC_LAYOUT_THRESHOLD
-    links = _edge_specs(graph, articles, bent=not static)
-    sizes = _node_sizes(graph, totals, Counter(n for s in links for n in (s["from"], s["to"])))
-    positions = static_positions(graph.nodes, [(s["from"], s["to"]) for s in links]) if static else {}
-    net = _network()
-    _add_nodes(net, graph, totals, sizes, positions, node_extras(graph, once))
-    for spec in links:
-        if not static:
-            # Springs lengthened by the radii beyond the smallest, so big neighbours never sit on each other.
-            spec["length"] = SPRING_LENGTH * (0.7 if spec["gk"]["relation"] == "within" else 1.0)
-            spec["length"] += sizes[spec["from"]][0] + sizes[spec["to"]][0] - 2 * MIN_NODE
-        net.add_edge(spec.pop("from"), spec.pop("to"), **spec)
-    _set_options(net, static, graph.number_of_nodes())
-    return net, {"layout": "static" if static else "physics", **_summary(graph, once)}
+    static = len(drawing.nodes) > STATIC_LAYOUT_THRESHOLD
+    bases = _base(drawing.nodes, NODE_BASE), _base(drawing.pairs, EVENT_BASE)
+    drawing.made_for = (static, *bases)
+    carried = drawing.carried.pieces if drawing.carried and tuple(drawing.carried.made_for) == drawing.made_for else {}
+    entities: nx.MultiDiGraph[str] = nx.MultiDiGraph()  # the nodes alone, for what reads containment
+    entities.add_nodes_from(drawing.nodes.items())
+    order = drawing.by_source()
+    drawn = [pair for iris in order.values() for iri in iris for pair in drawing.pairs[iri]]
+    structure = structure_links(entities)
+    degree = Counter(end for pair in drawn for end in pair)
+    linked = degree + Counter(end for child, container, _ in structure for end in (child, container))
+    totals = money_by_node(entities, drawing.events)
+    sizes = _node_sizes(drawing.nodes, totals, linked)
+    positions = static_positions(drawing.nodes, [*drawn, *((u, v) for u, v, _ in structure)]) if static else {}
+    extras = node_extras(entities, drawing.events)
+    nodes = [_node_item(iri, attrs, totals, sizes, positions, degree, extras) for iri, attrs in drawing.nodes.items()]
+    within = [_structure_edge(u[len(bases[0]) :], v[len(bases[0]) :], kind) for u, v, kind in structure]
+    if static:
+        pieces = [_source_piece(drawing, source_id, carried.get(source_id), iris, articles, bases)
+                  for source_id, iris in order.items()]
+        pieces.append(_json_bytes_for_script(within)[1:-1])
+    else:
+        pieces = _bent_pieces(drawing, order, within, articles, bases, sizes)
+    return {
+        "edges": [],
+        "version": 3,
+        "meta": {"title": title, "layout": "static" if static else "physics", **_summary(drawing)},
+        "csv": {"formulaStarts": FORMULA_STARTS, "number": NUMBER_RE.pattern},
+        "entityTypes": [asdict(style) for style in _entity_styles()],
+        "relations": [asdict(style) for style in _relation_styles()],
+        "levels": [asdict(term) for term in vocabulary.levels()],
+        "figures": [asdict(term) for term in vocabulary.FIGURES],
+        "modes": [{**asdict(term), "broader": vocabulary.mode_parents().get(term.key)} for term in vocabulary.modes()],
+        "money": money.short_rule(),
+        "registerLinks": [asdict(term) for term in vocabulary.REGISTER_LINKS],
+        "edgeStyles": edge_styles(),
+        "nodeBase": bases[0],
+        "eventBase": bases[1],
+        "widths": [*_widths(drawing, order), *([None] * len(within))],
+        "nodes": nodes,
+        "sources": _sources(drawing),
+        "regions": region_table(entities, {node["id"]: node["gk"] for node in nodes}),
+        "queries": _named_queries(),
+        "options": vis_options(_network(static, len(nodes)), len(nodes)),
+    }, pieces
 
 
-class _NodeIds(list[str]):
-    """pyvis's list of node ids, answering `in` from a set: pyvis asks it on every add_node and (twice)
-    on every add_edge, which made drawing quadratic (20 s of a 22,660-entity page's 48 s)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._members: set[str] = set()
-
-    def append(self, node_id: str) -> None:
-        super().append(node_id)
-        self._members.add(node_id)
-
-    def __contains__(self, node_id: object) -> bool:
-        return node_id in self._members
+def _source_piece(
+    drawing: Drawing, source_id: str, carried: bytes | None, iris: list[str], articles: Articles | None,
+    bases: tuple[str, str],
+) -> bytes:
+    """The JSON of a source's edges (without the list's brackets): `carried`, or made (`_source_edges`)."""
+    piece = _json_bytes_for_script(_source_edges(drawing, iris, articles, bases))[1:-1] if carried is None else carried
+    drawing.made[source_id] = piece
+    return piece
 
 
-def _network() -> Network:
+def _source_edges(drawing: Drawing, iris: list[str], articles: Articles | None, bases: tuple[str, str]) -> list[Json]:
+    """A source's edges: an assistance relation runs helper -> helped and carries its event's record
+    (its colour, arrow, dashes and default width come from the relation's style, `edge_styles`,
+    applied by the page script, so they are not repeated on every edge)."""
+    nodes, events = bases
+    edges = []
+    for iri in iris:
+        record = _event_record(drawing.events[iri], articles)  # one record for all the event's edges
+        if events and isinstance(record.get("event"), str):
+            record["event"] = record["event"][len(events) :]
+        edges += [{"from": giver[len(nodes) :], "to": taker[len(nodes) :], "gk": record}
+                  for giver, taker in drawing.pairs[iri]]
+    return edges
+
+
+def _bent_pieces(
+    drawing: Drawing, order: Mapping[str, list[str]], within: list[Json], articles: Articles | None,
+    bases: tuple[str, str], sizes: Mapping[str, tuple[float, int]],
+) -> list[bytes]:
+    """The sources' edges and the "part of" links for a physics layout (a small graph, drawn anew
+    every time): springs lengthened by the radii beyond the smallest, so big neighbours never sit on
+    each other, and parallel edges bent apart."""
+    made = {source_id: _source_edges(drawing, iris, articles, bases) for source_id, iris in order.items()}
+    edges = [*(edge for found in made.values() for edge in found), *within]
+    pairs = [frozenset((edge["from"], edge["to"])) for edge in edges]
+    parallel, seen = Counter(pairs), Counter[frozenset[str]]()
+    for edge, pair in zip(edges, pairs, strict=True):
+        edge["length"] = SPRING_LENGTH * (0.7 if edge["gk"]["relation"] == "within" else 1.0)
+        edge["length"] += sizes[bases[0] + edge["from"]][0] + sizes[bases[0] + edge["to"]][0] - 2 * MIN_NODE
+        if parallel[pair] > 1:
+            edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12 + 0.16 * seen[pair]}
+            seen[pair] += 1
+    pieces = [_json_bytes_for_script(found)[1:-1] for found in made.values()]
+    drawing.made.update(zip(made, pieces, strict=True))
+    return [*pieces, _json_bytes_for_script(within)[1:-1]]
+
+
+def _widths(drawing: Drawing, order: Mapping[str, list[str]]) -> list[float | None]:
+    """Each event edge's width, in the edges' order: a donation's by its amount against the largest
+    (`edge_width`), none for the others (their relation's style says it)."""
+    donations = [drawing.events[iri] for iris in order.values() for iri in iris
+                 if drawing.events[iri].get("relation") == "donation"]
+    top = max((float(event.get("amount") or 0.0) for event in donations), default=0.0)
+    widths: list[float | None] = []
+    for iris in order.values():
+        for iri in iris:
+            event = drawing.events[iri]
+            width = edge_width(event.get("amount"), top) if event.get("relation") == "donation" else None
+            widths += [width] * len(drawing.pairs[iri])
+    return widths
+
+
+def _network(static: bool, count: int) -> Network:
+    """pyvis's network, for its options (the layout's, set by `_set_options`)."""
     net = Network(directed=True, cdn_resources="local")
-    net.node_ids = _NodeIds()
+    _set_options(net, static, count)
     return net
 
 
 def _node_sizes(
-    graph: nx.MultiDiGraph, totals: Mapping[str, Mapping[str, float]], degree: Mapping[str, int]
+    nodes: Mapping[str, Any], totals: Mapping[str, Mapping[str, float]], degree: Mapping[str, int]
 ) -> dict[str, tuple[float, int]]:
     """(radius, label size) per node: radius by the money it moved, labels larger for big or busy nodes."""
     top = max((sum(t.values()) for t in totals.values()), default=0.0)
     sizes: dict[str, tuple[float, int]] = {}
-    for iri in graph.nodes:
+    for iri in nodes:
         money = totals.get(iri, {})
         size = node_size(money.get("given", 0.0) + money.get("received", 0.0), top, degree.get(iri, 0))
         sizes[iri] = (size, label_size(size, degree.get(iri, 0)))
     return sizes
 
 
-def _add_nodes(
-    net: Network,
-    graph: nx.MultiDiGraph,
-    totals: Mapping[str, Mapping[str, float]],
-    sizes: Mapping[str, tuple[float, int]],
-    positions: Mapping[str, tuple[float, float]],
+def _node_item(
+    iri: str, attrs: Mapping[str, Any], totals: Mapping[str, Mapping[str, float]],
+    sizes: Mapping[str, tuple[float, int]], positions: Mapping[str, tuple[float, float]], degree: Mapping[str, int],
     extras: Mapping[str, Json],
-) -> None:
+) -> Json:
     """One dot per entity: coloured by type, sized by the money it moved, labelled with its Chinese name."""
-    degrees = dict(graph.degree())
-    for iri, attrs in graph.nodes(data=True):
-        money = totals.get(iri, {"given": 0.0, "received": 0.0})
-        style = vocabulary.entity_type(attrs.get("type"))
-        # Colour and shape come from the type's group (vis `groups`), so each node carries only its own.
-        options: Json = {
-            "group": style.key,
-            "size": sizes[iri][0],
-            "gk": {**_node_record(attrs, money, degrees[iri]), **extras.get(iri, {})},
-        }
-        if sizes[iri][1] != DEFAULT_LABEL_SIZE:
-            options["font"] = {"size": sizes[iri][1]}
-        if iri in positions:
-            options["x"], options["y"] = positions[iri]
-        net.add_node(iri, label=str(attrs.get("label") or iri), **options)
+    money = totals.get(iri, {"given": 0.0, "received": 0.0})
+    # Colour and shape come from the type's group (vis `groups`), so each node carries only its own.
+    item: Json = {
+        "id": iri, "label": str(attrs.get("label") or iri), "group": vocabulary.entity_type(attrs.get("type")).key,
+        "size": sizes[iri][0], "gk": {**_node_record(attrs, money, degree.get(iri, 0)), **extras.get(iri, {})},
+    }
+    if sizes[iri][1] != DEFAULT_LABEL_SIZE:
+        item["font"] = {"size": sizes[iri][1]}
+    if iri in positions:
+        item["x"], item["y"] = positions[iri]
+    return item
 
 
 def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: int) -> Json:
@@ -282,37 +448,6 @@ def _node_record(attrs: Mapping[str, Any], money: Mapping[str, float], degree: i
         if value:  # zeros are left out: at 10,000 nodes every byte is paid for in load time
             record[key] = value
     return record
-
-
-def _edge_specs(graph: nx.MultiDiGraph, articles: Articles | None = None, bent: bool = True) -> list[Json]:
-    """Keyword arguments for `Network.add_edge`, one per drawn edge, parallel edges bent apart
-    (`bent`; a large graph draws straight lines at fixed positions): an assistance relation runs
-    helper -> helped and carries its event and source (its colour, arrow, dashes and default width
-    come from the relation's style, `edge_styles`, applied by the page script, so they are not
-    repeated on every edge)."""
-    records: dict[str, Json] = {}  # an event of several givers or takers is one record on each of its edges
-    specs = []
-    for giver, taker, key, data in graph.edges(keys=True, data=True):
-        record = records.get(key)
-        if record is None:
-            record = records[key] = _event_record(data, articles)
-        specs.append({"from": giver, "to": taker, "gk": record})
-    specs += [_structure_edge(u, v, kind) for u, v, kind in structure_links(graph)]
-    top = max((s["gk"].get("amount", 0.0) for s in specs if s["gk"]["relation"] == "donation"), default=0.0)
-    for index, spec in enumerate(specs):
-        spec["id"] = f"e{index}"
-        if spec["gk"]["relation"] == "donation":
-            spec["width"] = edge_width(spec["gk"].get("amount"), top)
-    if not bent:
-        return specs
-    pairs = [frozenset((s["from"], s["to"])) for s in specs]
-    parallel = Counter(pairs)
-    seen: Counter[frozenset[str]] = Counter()
-    for spec, pair in zip(specs, pairs, strict=True):
-        if parallel[pair] > 1:
-            spec["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12 + 0.16 * seen[pair]}
-            seen[pair] += 1
-    return specs
 
 
 def _event_record(data: Mapping[str, Any], articles: Articles | None = None) -> Json:
@@ -369,7 +504,8 @@ def structure_links(graph: nx.MultiDiGraph) -> list[tuple[str, str, str]]:
 
 
 def _structure_edge(child: str, container: str, kind: str) -> Json:
-    """A faint undirected-looking link that pulls an entity next to the place or unit it belongs to."""
+    """A faint undirected-looking link that pulls an entity next to the place or unit it belongs to
+    (its ends named as the page names nodes: without `nodeBase`)."""
     return {"from": child, "to": container, "gk": {"relation": "within", "kind": kind}}
 
 
@@ -471,71 +607,20 @@ def vis_options(net: Network, count: int) -> Json:
 # ---------------------------------------------------------------- the page's data
 
 
-def page_data(net: Network, graph: nx.MultiDiGraph, meta: Json, title: str) -> Json:
-    """Everything the page script reads: data-driven, so new views need no change here.
-
-    The wire format is compact, because a 10,000-node page is parsed before anything is drawn: an
-    edge names its ends by their index in `nodes`, event IRIs drop the common `eventBase`, and what the
-    relation's style or the defaults say is not repeated per item. `read_payload` (and the page's
-    core.js) expand it back.
-    """
-    nodes, edges, event_base = compact_items(net.nodes, net.edges)
-    return {
-        "version": 2,
-        "meta": {"title": title, **meta},
-        "csv": {"formulaStarts": FORMULA_STARTS, "number": NUMBER_RE.pattern},
-        "entityTypes": [asdict(style) for style in _entity_styles()],
-        "relations": [asdict(style) for style in _relation_styles()],
-        "levels": [asdict(term) for term in vocabulary.levels()],
-        "figures": [asdict(term) for term in vocabulary.FIGURES],
-        "modes": [{**asdict(term), "broader": vocabulary.mode_parents().get(term.key)} for term in vocabulary.modes()],
-        "money": money.short_rule(),
-        "registerLinks": [asdict(term) for term in vocabulary.REGISTER_LINKS],
-        "edgeStyles": edge_styles(),
-        "eventBase": event_base,
-        "nodes": nodes,
-        "edges": edges,
-        "sources": _sources(graph),
-        "regions": region_table(graph, {n["id"]: n["gk"] for n in net.nodes}),
-        "queries": _named_queries(),
-        "options": vis_options(net, graph.number_of_nodes()),
-    }
-
-
-def compact_items(nodes: list[Json], edges: list[Json]) -> tuple[list[Json], list[Json], str]:
-    """(nodes, edges, event IRI base) in the page's wire format (see `page_data`), made in place: a
-    copy of every item (22,660 nodes and 63,710 edges at a million quads) was 40 MB of the page's
-    peak. An event's record is shortened once for all its edges, as it is made once for them."""
-    index = {node["id"]: i for i, node in enumerate(nodes)}
-    for node in nodes:
-        node.pop("shape", None)  # all dots
-    events = [e["gk"]["event"] for e in edges if isinstance(e["gk"].get("event"), str)]
-    base = os.path.commonprefix(events) if len(events) > 1 else ""  # noqa: RUF071 - a string prefix is meant
-    base = base[: base.rfind("/") + 1] if "/" in base else ""
-    shortened: dict[str, Json] = {}  # by event
-    for edge in edges:
-        edge.pop("arrows", None)  # from the relation's style
-        edge["from"], edge["to"] = index[edge["from"]], index[edge["to"]]
-        event = edge["gk"].get("event")
-        if base and isinstance(event, str):
-            if event not in shortened:
-                shortened[event] = {**edge["gk"], "event": event[len(base) :]}
-            edge["gk"] = shortened[event]
-    return nodes, edges, base
-
-
 def read_payload(page: str) -> Json:
     """The graph data of a rendered page, expanded as the page script does (for tests and tools)."""
     match = re.search(r'<script type="application/json" id="graph-data">(.*?)</script>', page, re.DOTALL)
     if not match:
         raise ValueError("not a graphkit page: no graph-data element")
     data = json.loads(match.group(1))
-    ids = [node["id"] for node in data["nodes"]]
-    base = data.get("eventBase", "")
-    for edge in data["edges"]:
-        edge["from"], edge["to"] = ids[edge["from"]], ids[edge["to"]]
+    nodes, events, widths = data.get("nodeBase", ""), data.get("eventBase", ""), data.get("widths", [])
+    for index, edge in enumerate(data["edges"]):
+        edge["id"] = f"e{index}"
+        edge["from"], edge["to"] = nodes + edge["from"], nodes + edge["to"]
+        if index < len(widths) and widths[index] is not None:
+            edge["width"] = widths[index]
         if "event" in edge["gk"]:
-            edge["gk"]["event"] = base + edge["gk"]["event"]
+            edge["gk"]["event"] = events + edge["gk"]["event"]
         if "when" in edge["gk"]:
             edge["gk"]["year"] = int(edge["gk"]["when"][:4])
     return data
@@ -562,31 +647,32 @@ def _named_queries() -> list[Json]:
     ]
 
 
-def _sources(graph: nx.MultiDiGraph) -> dict[str, Json]:
+def _sources(drawing: Drawing) -> dict[str, Json]:
     """Each cited article once, by source id, rather than repeated on every edge it supports."""
     sources: dict[str, Json] = {}
-    for _, _, data in graph.edges(data=True):
+    fields = {"title": "title", "publisher": "publisher", "date": "sourceDate", "url": "url",
+              "status": "sourceStatus", "kind": "sourceKind"}
+    for data in drawing.events.values():
         source_id = data.get("sourceId")
         if source_id is None or str(source_id) in sources:
             continue
-        fields = {"title": "title", "publisher": "publisher", "date": "sourceDate", "url": "url",
-                  "status": "sourceStatus", "kind": "sourceKind"}
         sources[str(source_id)] = {
             key: _plain(data[attr]) for key, attr in fields.items() if data.get(attr) not in (None, "")
         }
-    return sources
+    return dict(sorted(sources.items()))
 
 
-def _summary(graph: nx.MultiDiGraph, once: Mapping[str, Mapping[str, Any]]) -> Json:
+def _summary(drawing: Drawing) -> Json:
     """Counts for the header: entities, events by relation, sources, and the money donated in yuan,
-    counted by the one rule of every total (graphkit.model.counted), from each event once (`once`,
-    the graph's `analysis.events.events`, as the report's)."""
+    counted by the one rule of every total (graphkit.model.counted), from each event once (as the
+    report's, `analysis.events.events`)."""
+    once = drawing.events
     by_relation = Counter(str(data.get("relation")) for data in once.values())
     donated = total_donated(once.values())
     sources = {str(data["sourceId"]) for data in once.values() if data.get("sourceId") is not None}
     dates = [str(data["sourceDate"])[:10] for data in once.values() if data.get("sourceDate")]
     return {
-        "entities": graph.number_of_nodes(),
+        "entities": len(drawing.nodes),
         "events": len(once),
         "eventsByRelation": {**{r: by_relation[r] for r in RELATIONS if r in by_relation}, **by_relation},
         "sources": len(sources),

@@ -151,14 +151,16 @@
 
   performance.mark("gk:start");
   const DATA = JSON.parse(byId("graph-data").textContent);
-  // Expand the compact wire format (page.py `page_data`): edge ends by node index, event IRIs by base.
+  // Expand the compact wire format (page.py `page_data`): an edge's id is its place, its width is in
+  // `widths`, its ends and event are named without the IRIs' common beginnings.
   (function expand() {
-    const ids = DATA.nodes.map(function (n) { return n.id; });
-    const base = DATA.eventBase || "";
-    DATA.edges.forEach(function (e) {
-      if (typeof e.from === "number") e.from = ids[e.from];
-      if (typeof e.to === "number") e.to = ids[e.to];
-      if (e.gk.event !== undefined) e.gk.event = base + e.gk.event;
+    const nodeBase = DATA.nodeBase || "", eventBase = DATA.eventBase || "", widths = DATA.widths || [];
+    DATA.edges.forEach(function (e, i) {
+      e.id = "e" + i;
+      e.from = nodeBase + e.from;
+      e.to = nodeBase + e.to;
+      if (widths[i] !== undefined && widths[i] !== null) e.width = widths[i];
+      if (e.gk.event !== undefined) e.gk.event = eventBase + e.gk.event;
       if (e.gk.when) e.gk.year = parseInt(e.gk.when.slice(0, 4), 10);
     });
   })();
