@@ -285,7 +285,7 @@ def _keep_edges(directory: Path, drawing: Drawing, articles: Articles | None) ->
     from graphkit.files import atomic_write
 
     kept: dict[str, tuple[str | None, int, int]] = {}
-    start, order = 0, drawing.by_source()
+    start, order = 0, drawing.by_source
     for source_id, piece in drawing.made.items():
         first = order[source_id][0]
         kept[source_id] = (_quoted({first: drawing.events[first]}, articles), start, len(piece))

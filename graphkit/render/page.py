@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, overload
 
@@ -225,6 +225,7 @@ class Drawing:
             drawn.setdefault(taker, {})
         return cls(drawn, once, pairs, carried)
 
+    @cached_property
     def by_source(self) -> dict[str, list[str]]:
         """The events by source id (in id order), each source's in IRI order: the order of the
         page's edges, so that a source's are together and can be carried as one piece."""
@@ -292,7 +293,7 @@ def page_data(
     carried = drawing.carried.pieces if drawing.carried and tuple(drawing.carried.made_for) == drawing.made_for else {}
     entities: nx.MultiDiGraph[str] = nx.MultiDiGraph()  # the nodes alone, for what reads containment
     entities.add_nodes_from(drawing.nodes.items())
-    order = drawing.by_source()
+    order = drawing.by_source
     drawn = [pair for iris in order.values() for iri in iris for pair in drawing.pairs[iri]]
     structure = structure_links(entities)
     degree = Counter(end for pair in drawn for end in pair)
