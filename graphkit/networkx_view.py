@@ -7,7 +7,7 @@ key is the event's IRI, which keeps every edge traceable to its source.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
@@ -193,24 +193,26 @@ def to_networkx(
     for iri, attrs in nodes.items():
         graph.add_node(iri, **attrs)
     labels = {iri: attrs["label"] for iri, attrs in nodes.items()}
-    for giver, taker, iri, attrs in edge_attributes(event_attributes(store) if events is None else events, labels):
-        graph.add_edge(giver, taker, key=iri, **attrs)
+    for iri, event in sorted((event_attributes(store) if events is None else events).items()):
+        pairs = event_edges(event)
+        if pairs:
+            attrs = edge_data(iri, event, labels.get)
+            for giver, taker in pairs:
+                graph.add_edge(giver, taker, key=iri, **attrs)
     return graph
 
 
-def edge_attributes(
-    events: Mapping[str, dict[str, Any]], labels: Mapping[str, str]
-) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """(giver, taker, event IRI, attributes) of each edge the events make, in the order of their IRIs:
-    one per giver and taker, the giver of a secondment the person or team sent; the attributes
-    (one dict for all of an event's edges) are the event's, its IRI (`event`) and its brokers'
-    labels (`labels`, by IRI)."""
-    for iri, event in sorted(events.items()):
-        givers = event["person"] if event["relation"] == "secondment" else event["from"]
-        attrs = dict(event, event=iri, broker_labels=[labels.get(b, b) for b in event["brokers"]])
-        for giver in givers:
-            for taker in event["to"]:
-                yield giver, taker, iri, attrs
+def event_edges(event: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (giver, taker) of each edge an event (its `event_attributes`) makes: one per giver and
+    taker, the giver of a secondment the person or team sent."""
+    givers = event["person"] if event["relation"] == "secondment" else event["from"]
+    return [(giver, taker) for giver in givers for taker in event["to"]]
 
 
-__all__ = ["edge_attributes", "entity_attributes", "event_attributes", "to_networkx"]
+def edge_data(iri: str, event: Mapping[str, Any], label: Callable[[str], str | None]) -> dict[str, Any]:
+    """What an event's edges carry: its attributes, its IRI (`event`) and its brokers' labels (`label`
+    of an entity's IRI; the IRI itself where it has none)."""
+    return dict(event, event=iri, broker_labels=[label(b) or b for b in event.get("brokers", ())])
+
+
+__all__ = ["edge_data", "entity_attributes", "event_attributes", "event_edges", "to_networkx"]

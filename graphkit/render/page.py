@@ -37,7 +37,7 @@ from graphkit import money, vocabulary
 from graphkit.analysis.aggregates import money_by_node
 from graphkit.analysis.events import RELATIONS, donation_amount, events, total_donated
 from graphkit.files import atomic_write
-from graphkit.networkx_view import edge_attributes
+from graphkit.networkx_view import edge_data, event_edges
 from graphkit.ontology import ID
 from graphkit.render import geo
 from graphkit.render.evidence import Articles, quote
@@ -214,16 +214,25 @@ class Drawing:
     ) -> Drawing:
         """The drawing of what `to_networkx` would make of the store's entity and event attributes
         (graphkit.networkx_view), without making the networkx graph: the same nodes, in the same
-        order (a party the register does not hold is a node without attributes), and edges."""
+        order (a party the register does not hold is a node without attributes), and edges. An
+        event's attributes are taken as they are: what its edges carry beside them
+        (networkx_view.edge_data) is added where its edges are written (`_source_edges`)."""
         drawn: dict[str, Json] = dict(nodes)
         once: dict[str, Json] = {}
         pairs: dict[str, list[tuple[str, str]]] = {}
-        for giver, taker, iri, data in edge_attributes(attributes, {i: a["label"] for i, a in nodes.items()}):
-            once.setdefault(iri, data)
-            pairs.setdefault(iri, []).append((giver, taker))
-            drawn.setdefault(giver, {})
-            drawn.setdefault(taker, {})
+        for iri, event in sorted(attributes.items()):
+            found = event_edges(event)
+            if found:
+                once[iri], pairs[iri] = event, found
+                for giver, taker in found:
+                    drawn.setdefault(giver, {})
+                    drawn.setdefault(taker, {})
         return cls(drawn, once, pairs, carried)
+
+    def label(self, iri: str) -> str | None:
+        """A node's label (None for a node without attributes)."""
+        attrs = self.nodes.get(iri)
+        return attrs.get("label") if attrs else None
 
     @cached_property
     def by_source(self) -> dict[str, list[str]]:
@@ -351,7 +360,7 @@ def _source_edges(drawing: Drawing, iris: list[str], articles: Articles | None, 
     nodes, events = bases
     edges = []
     for iri in iris:
-        record = _event_record(drawing.events[iri], articles)  # one record for all the event's edges
+        record = _event_record(edge_data(iri, drawing.events[iri], drawing.label), articles)  # one for all its edges
         if events and isinstance(record.get("event"), str):
             record["event"] = record["event"][len(events) :]
         edges += [{"from": giver[len(nodes) :], "to": taker[len(nodes) :], "gk": record}
