@@ -191,8 +191,8 @@ class Plan:
     def kept_hold(self) -> bool:
         """Whether the sources that did not change need not be read again: what they name and cite is
         as it was (the register extends the previous one; no source was removed, which one may cite),
-        and the roll-ups count the changes (`_recounted`). At a million quads, reading their 4,878
-        records was 1 s of an edit."""
+        and the roll-ups count the changes (`_recounted`, which reads them when it cannot). At a
+        million quads, reading their 4,878 records was 1 s of an edit."""
         return not self.removed and self.register_extends
 
     def add_kept(self) -> None:

@@ -1,11 +1,12 @@
 """The interactive explorer: one offline HTML file with a graph, a map, a timeline and (served) SPARQL.
 
-pyvis builds the vis-network nodes, edges and options, but its own templates load vis-network and
-bootstrap from CDNs, which fails on air-gapped machines and tells a third party who reads what. So the
-page is assembled here: vis-network is read from the installed pyvis package and inlined, the graph goes
-in once as escaped JSON (with pinyin search keys, map positions, province roll-ups and totals computed
-here), and the scripts of `assets/` (core, graph, map, timeline, sparql, app) build every view from that
-data with DOM APIs only (never innerHTML), so names scraped from the web stay text.
+pyvis sets the vis-network options, but its own templates load vis-network and bootstrap from CDNs,
+which fails on air-gapped machines and tells a third party who reads what. So the page is assembled
+here: vis-network is read from the installed pyvis package and inlined, the graph goes in once as
+escaped JSON (with pinyin search keys, map positions, province roll-ups and totals computed here; its
+edges in pieces by source, which a build carries over: `Drawing`), and the scripts of `assets/`
+(core, graph, map, timeline, sparql, app) build every view from that data with DOM APIs only (never
+innerHTML), so names scraped from the web stay text.
 
 A Content-Security-Policy pins the inline scripts by hash. The file page may fetch nothing
 (`connect-src 'none'`); the page `graphkit serve` sends (`served=True`, or `served_page` of the file)
@@ -373,8 +374,8 @@ def _bent_pieces(
     bases: tuple[str, str], sizes: Mapping[str, tuple[float, int]],
 ) -> list[bytes]:
     """The sources' edges and the "part of" links for a physics layout (a small graph, drawn anew
-    every time): springs lengthened by the radii beyond the smallest, so big neighbours never sit on
-    each other, and parallel edges bent apart."""
+    every time: no build carries its edges): springs lengthened by the radii beyond the smallest, so
+    big neighbours never sit on each other, and parallel edges bent apart."""
     made = {source_id: _source_edges(drawing, iris, articles, bases) for source_id, iris in order.items()}
     edges = [*(edge for found in made.values() for edge in found), *within]
     pairs = [frozenset((edge["from"], edge["to"])) for edge in edges]
@@ -385,9 +386,7 @@ def _bent_pieces(
         if parallel[pair] > 1:
             edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.12 + 0.16 * seen[pair]}
             seen[pair] += 1
-    pieces = [_json_bytes_for_script(found)[1:-1] for found in made.values()]
-    drawing.made.update(zip(made, pieces, strict=True))
-    return [*pieces, _json_bytes_for_script(within)[1:-1]]
+    return [_json_bytes_for_script(found)[1:-1] for found in [*made.values(), within]]
 
 
 def _widths(drawing: Drawing, order: Mapping[str, list[str]]) -> list[float | None]:
