@@ -7,8 +7,9 @@ a second before it starts.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from graphkit.lazy import exports
 
 if TYPE_CHECKING:
     from graphkit.api import KnowledgeGraph, open_graph
@@ -16,23 +17,13 @@ if TYPE_CHECKING:
 
     open = open_graph
 
-#: Each public name, by the module that defines it (and its name there).
-_LAZY = {
+__getattr__ = exports(__name__, {
     "DataError": ("graphkit.dataset", "DataError"),
     "KnowledgeGraph": ("graphkit.api", "KnowledgeGraph"),
     "load": ("graphkit.dataset", "load"),
     "open": ("graphkit.api", "open_graph"),
     "open_graph": ("graphkit.api", "open_graph"),
-}
-
-
-def __getattr__(name: str) -> Any:
-    if name not in _LAZY:
-        raise AttributeError(f"module 'graphkit' has no attribute {name!r}")
-    module, attribute = _LAZY[name]
-    value = getattr(import_module(module), attribute)
-    globals()[name] = value
-    return value
+})
 
 
 __all__ = ["DataError", "KnowledgeGraph", "load", "open", "open_graph"]

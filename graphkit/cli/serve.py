@@ -8,14 +8,13 @@ from typing import Annotated
 import typer
 
 from graphkit.cli.common import OutDir, RawCsv, StoreOpt, fail
-from graphkit.server import (
+from graphkit.server.limits import (
     DEFAULT_MAX_MEMORY_MB,
     DEFAULT_MAX_RESPONSE_MB,
     DEFAULT_MAX_ROWS,
     DEFAULT_PORT,
     DEFAULT_TIMEOUT,
 )
-from graphkit.server import serve as run_server
 
 
 def serve(
@@ -41,6 +40,8 @@ def serve(
     raw_csv: RawCsv = False,
 ) -> None:
     """Serve the built graph as a SPARQL 1.1 endpoint at /sparql (read-only, with a timeout and a row cap)."""
+    from graphkit.server import serve as run_server
+
     try:
         run_server(
             store, host, port, out, timeout=timeout, max_rows=max_rows, cors=cors,

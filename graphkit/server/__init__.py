@@ -20,21 +20,36 @@ Safety by default:
 
 Routes: `/sparql` (GET and POST, form-encoded or direct), `/queries` (the named queries) and
 `/queries/NAME?param=value`, `/health`, and `/` (the built index.html).
+
+Its names are imported when first used (graphkit.lazy): the command line reads the defaults of
+`graphkit serve` from `graphkit.server.limits` without importing the server.
 """
 
-from graphkit.server.http import (
-    BODY_TIMEOUT,
-    DEFAULT_MAX_MEMORY_MB,
-    DEFAULT_MAX_RESPONSE_MB,
-    DEFAULT_MAX_ROWS,
-    DEFAULT_PORT,
-    DEFAULT_TIMEOUT,
-    ServerConfig,
-    create_endpoint,
-    serve,
-)
-from graphkit.server.negotiation import HttpError, negotiate
-from graphkit.server.workers import Job, StoreOpener, WorkerPool
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graphkit.server.http import BODY_TIMEOUT, ServerConfig, create_endpoint, serve
+    from graphkit.server.limits import (
+        DEFAULT_MAX_MEMORY_MB,
+        DEFAULT_MAX_RESPONSE_MB,
+        DEFAULT_MAX_ROWS,
+        DEFAULT_PORT,
+        DEFAULT_TIMEOUT,
+    )
+    from graphkit.server.negotiation import HttpError, negotiate
+    from graphkit.server.workers import Job, StoreOpener, WorkerPool
+
+from graphkit.lazy import exports
+
+__getattr__ = exports(__name__, {
+    **{name: ("graphkit.server.limits", name) for name in (
+        "DEFAULT_MAX_MEMORY_MB", "DEFAULT_MAX_RESPONSE_MB", "DEFAULT_MAX_ROWS", "DEFAULT_PORT", "DEFAULT_TIMEOUT")},
+    **{name: ("graphkit.server.http", name) for name in ("BODY_TIMEOUT", "ServerConfig", "create_endpoint", "serve")},
+    **{name: ("graphkit.server.negotiation", name) for name in ("HttpError", "negotiate")},
+    **{name: ("graphkit.server.workers", name) for name in ("Job", "StoreOpener", "WorkerPool")},
+})
 
 __all__ = [
     "BODY_TIMEOUT", "DEFAULT_MAX_MEMORY_MB", "DEFAULT_MAX_RESPONSE_MB", "DEFAULT_MAX_ROWS", "DEFAULT_PORT",

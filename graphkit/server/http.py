@@ -25,19 +25,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from graphkit.ontology import is_absolute_iri
-from graphkit.server.negotiation import HttpError, media_parameter
-from graphkit.server.workers import (
+from graphkit.server.limits import (
     DEFAULT_MAX_MEMORY_MB,
     DEFAULT_MAX_RESPONSE_MB,
     DEFAULT_MAX_ROWS,
+    DEFAULT_PORT,
+    DEFAULT_TIMEOUT,
+)
+from graphkit.server.negotiation import HttpError, media_parameter
+from graphkit.server.workers import (
     Job,
     StoreOpener,
     WorkerPool,
 )
 from graphkit.store.base import Graphs
 
-DEFAULT_PORT = 8000
-DEFAULT_TIMEOUT = 10.0
 MAX_BODY = 1 << 20
 BODY_TIMEOUT = 10.0  # seconds a client may take to send the body it announced
 ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"

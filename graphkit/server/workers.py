@@ -22,14 +22,10 @@ from rdflib import Graph
 from rdflib.term import Node
 
 from graphkit.results import SERIALIZERS, to_csv
+from graphkit.server.limits import DEFAULT_MAX_MEMORY_MB, DEFAULT_MAX_RESPONSE_MB, DEFAULT_MAX_ROWS
 from graphkit.server.negotiation import GRAPH_TYPES, RESULT_TYPES, HttpError, negotiate
 from graphkit.store.base import Graphs, QueryResult, Store
 from graphkit.store.guard import Refused, SparqlSyntaxError, guard
-
-#: Limits a job runs under unless the server is configured otherwise.
-DEFAULT_MAX_ROWS = 10_000
-DEFAULT_MAX_MEMORY_MB = 4096
-DEFAULT_MAX_RESPONSE_MB = 32
 
 
 @dataclass(frozen=True)
