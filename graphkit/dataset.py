@@ -576,17 +576,21 @@ def load(
     return dataset
 
 
-def add_kept(dataset: Dataset, data_dir: Path | str, deferred: Collection[str], kept: Mapping[str, Source]) -> None:
+def add_kept(
+    dataset: Dataset, data_dir: Path | str, deferred: Collection[str], kept: Mapping[str, Source],
+    elsewhere: Collection[str] = (),
+) -> None:
     """The sources `load` deferred, into `dataset` in data/'s order: their records as a build kept
     them (`kept`), or read again from data/ where it kept none; then every reference is checked, as
-    `load` checks them (a problem in a source read before is reported with its line, read again)."""
+    `load` checks them (a problem in a source read before is reported with its line, read again),
+    citing a source of `elsewhere` (one of data/ that the dataset leaves out) being citing a source."""
     root = Path(data_dir)
     missing = [root / "sources" / f"{source_id}.yaml" for source_id in deferred if source_id not in kept]
     found = {**kept, **{source.id: source for source, _, _ in _read_many(missing)}}
     every = {**dataset.sources, **{source_id: found[source_id] for source_id in deferred}}
     dataset.sources.clear()
     dataset.sources.update((source_id, every[source_id]) for source_id in sorted(every, key=_file_order))
-    _check_event_references(dataset, {}, root)
+    _check_event_references(dataset, {}, root, elsewhere)
 
 
 def _file_order(source_id: str) -> Path:

@@ -113,10 +113,15 @@ def register_text(entities: Iterable[Entity]) -> str:
     return REGISTER_HEADER + entities_to_yaml(sorted(entities, key=register_order))
 
 
-def referenced(sources: Iterable[Source], entities: dict[str, Entity]) -> set[str]:
-    """Every entity some event names, with everything those and the curated entities link to."""
-    stack = [p for source in sources for event in source.events for p in event.parties]
-    stack += [e.id for e in entities.values() if e.status != "extracted"]
+def named_in(sources: Iterable[Source]) -> Counter[str]:
+    """How many events of `sources` name each entity (as graphkit.tallies counts events by party)."""
+    return Counter(party for source in sources for event in source.events for party in dict.fromkeys(event.parties))
+
+
+def referenced(named: Iterable[str], entities: dict[str, Entity]) -> set[str]:
+    """Every entity of `named` (those some event names: `named_in`), with everything those and the
+    curated entities link to."""
+    stack = [*named, *(e.id for e in entities.values() if e.status != "extracted")]
     seen: set[str] = set()
     while stack:
         current = stack.pop()
@@ -148,15 +153,24 @@ class _Plan:
     entities: set[str]  # the ids of the extracted register after the batch
 
 
-def _plan(data_dir: Path, dataset: Dataset, register: Register, sources: dict[str, Source]) -> _Plan:
+def _plan(
+    data_dir: Path, dataset: Dataset, register: Register, sources: dict[str, Source], named: Counter[str] | None
+) -> _Plan:
     """The file contents after the batch: changed sources and the pruned extracted register.
 
+    `named` counts the events of data/ naming each entity when `dataset` holds only some of its
+    sources (graphkit.build.load_naming): those the batch replaces are counted out, their new versions in.
     When entities are removed, the register is first written with old and new entities together, so
     that data/ stays loadable at every step even if the process dies between two writes.
     """
-    final_sources = {**dataset.sources, **sources}
+    if named is None:
+        naming = named_in({**dataset.sources, **sources}.values())
+    else:
+        naming = Counter(named)
+        naming.subtract(named_in(dataset.sources[i] for i in sources if i in dataset.sources))
+        naming.update(named_in(sources.values()))
     everything = {**register.curated, **register.extracted}
-    keep = referenced(final_sources.values(), everything)
+    keep = referenced((entity for entity, count in naming.items() if count > 0), everything)
     final = {i: e for i, e in register.extracted.items() if i in keep}
     old = {i: e for i, e in dataset.entities.items() if e.status == "extracted"}
     union = {**old, **final}
@@ -239,7 +253,7 @@ def ingest(
     The rebuilt page quotes each event's sentence from the ingested files and from `articles` (a
     folder of the other sources' texts, as `graphkit build --articles`).
     """
-    from graphkit.build import collector_paused, load_reusing
+    from graphkit.build import collector_paused, load_naming
 
     with collector_paused():  # as a build: see there
         data_dir, out_dir = Path(data_dir), Path(out_dir)
@@ -251,7 +265,8 @@ def ingest(
         # the workers once data/ says which are curated (those are left alone, and never read).
         few = not Batch.fills_workers(len(paths), jobs)
         with Batch(paths if few else [], max_bytes, min_confidence, jobs=jobs, beside=True) as early:
-            dataset = load_reusing(data_dir, out_dir, jobs)  # the published build's records for unchanged files
+            # the register and the sources the batch may replace, as the published build kept them
+            dataset, named = load_naming(data_dir, out_dir, [path.stem for path in paths], jobs)
             register = Register(dataset)
             curated = {i for i, source in dataset.sources.items() if source.status != "extracted"}
             late = [] if few else [p for p in paths if p.stem not in curated]
@@ -259,7 +274,7 @@ def ingest(
                 for path in with_progress(paths, "ingesting", enabled=progress):
                     reports.append(_ingest_one(path, dataset, register, sources, by_id, early if few else batch))
         with staging_folder(data_dir) as tmp:
-            plan, staged = _settle(data_dir, dataset, register, sources, by_id, tmp)
+            plan, staged = _settle(data_dir, dataset, named, register, sources, by_id, tmp)
             # data/ changes as a whole (a journal), then out/ switches to the build made from it: a kill
             # leaves each folder old or new, and out/ is never newer than data/.
             texts = [*(p for p in paths if p.is_file()), *([Path(articles)] if articles else [])]
@@ -300,20 +315,24 @@ def _ingest_one(
 
 
 def _settle(
-    data_dir: Path, dataset: Dataset, register: Register, sources: dict[str, Source], by_id: dict[str, FileReport],
-    tmp: Path,
+    data_dir: Path, dataset: Dataset, named: Counter[str] | None, register: Register, sources: dict[str, Source],
+    by_id: dict[str, FileReport], tmp: Path,
 ) -> tuple[_Plan, Path]:
     """Plan the writes and stage them in `tmp`; returns the plan and the staged data folder.
 
     A new source file that would not load is dropped (and reported as failed) and the rest planned again.
+    `named` is `_plan`'s: the staged data/'s sources that `dataset` leaves out are not read again.
     """
     for attempt in itertools.count():
-        plan = _plan(data_dir, dataset, register, sources)
+        plan = _plan(data_dir, dataset, register, sources, named)
         staged = stage_data(data_dir, plan.writes, tmp / f"attempt-{attempt}")
         written = {path.stem for path, _ in plan.writes if path.parent == data_dir / "sources"}
         curated = {i: e for i, e in dataset.entities.items() if e.status != "extracted"}  # ingest never writes it
+        others = [] if named is None else [path.stem for path in (staged / "sources").glob("*.yaml")
+                                            if path.stem not in dataset.sources and path.stem not in written]
         try:  # the sources it does not write were checked when data/ was read: only references are checked again
-            load(staged, sources={i: s for i, s in dataset.sources.items() if i not in written}, curated=curated)
+            load(staged, sources={i: s for i, s in dataset.sources.items() if i not in written}, curated=curated,
+                 deferred=others)
             return plan, staged
         except DataError as exc:
             culprit = Path(exc.path)

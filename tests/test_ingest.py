@@ -225,6 +225,34 @@ def test_a_changed_article_is_regenerated_and_orphans_leave_the_register(data: P
     assert "天宁区" in dataset.entities
 
 
+def test_against_a_built_graph_a_batch_reads_only_what_it_may_replace_and_writes_the_same(
+    data: Path, articles, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a published build, ingest reads the register and the sources it may replace, and counts
+    what every other source names from the build's totals (build.load_naming): it writes what reading
+    every record writes, the orphans of a changed article pruned as well."""
+    from graphkit import build as building
+
+    out, twin = data.parent / "out", data.parent / "twin"
+    building.build(data, out)
+    path = articles["utf8"]
+    ingest([path], data, out)  # built and published: the next batch counts from its totals
+    shutil.copytree(data, twin)
+    counted: list[bool] = []
+    load_naming = building.load_naming
+    monkeypatch.setattr(building, "load_naming", lambda *args: (
+        found := load_naming(*args), counted.append(found[1] is not None), found)[-1])
+    path.write_text(CHANGZHOU.replace("常州市第二人民医院医生李建国到伽师县人民医院挂职副院长,为期一年。\n", ""),
+                    encoding="utf-8")
+    report = ingest([path], data, out)
+    alone = ingest([path], twin, twin.parent / "nothing-built", rebuild=False)
+    assert counted == [True, False]  # the built graph's totals, then every record (no build to count from)
+    assert report.files[0].status == alone.files[0].status == UPDATED
+    assert snapshot(data) == snapshot(twin)
+    assert "李建国" not in load(data).entities and "天宁区" in load(data).entities
+    assert report.build is not None and not report.build.full
+
+
 def test_a_later_article_places_an_entity_an_earlier_one_left_unplaced(data: Path, articles) -> None:
     ingest([articles["utf16"]], data, data.parent / "out", rebuild=False)  # names 夏普吐勒乡 without its county
     assert load(data).entities["夏普吐勒乡"].part_of is None

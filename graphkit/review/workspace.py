@@ -300,7 +300,7 @@ class Workspace:
     ) -> list[tuple[Path, str]]:
         """The new source file, and the registers with the entities it uses moved to the curated one;
         an entity merged into another leaves its names there as aliases (when nothing else uses it)."""
-        from graphkit.ingest import REGISTER_HEADER, referenced
+        from graphkit.ingest import REGISTER_HEADER, named_in, referenced
 
         used = {n for e in record["events"] for k in ("from", "to", "brokers") for n in e.get(k, [])}
         used |= {e["person"] for e in record["events"] if e.get("person")}
@@ -346,7 +346,7 @@ class Workspace:
         original = (self.data_dir / REGISTER).read_text(encoding="utf-8")
         register = original
         # what the other sources name, directly or through what contains it (ingest's rule)
-        elsewhere = referenced([s for s in dataset.sources.values() if s.id != source_id], dataset.entities)
+        elsewhere = referenced(named_in(s for s in dataset.sources.values() if s.id != source_id), dataset.entities)
         for gone, into in (merges or {}).items():
             if gone in elsewhere:
                 continue  # another source still names it: it stays an entity of its own
