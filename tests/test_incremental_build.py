@@ -276,6 +276,37 @@ def test_the_page_carries_a_sources_edges_over_only_while_what_they_show_is_the_
     assert any(e["gk"].get("sourceId") == article.stem and "evidence" in e["gk"] for e in edges)
 
 
+def test_the_layout_is_carried_over_only_while_the_same_entities_are_linked(tmp_path: Path) -> None:
+    """A page takes the published page's positions when its graph links the same pairs of entities (an
+    amount edited), and lays the graph out again when an edit links others (a gift given to another
+    recipient): each page is the full build's, byte for byte."""
+    from graphkit import render
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    build(data, tmp_path / "out", views=[page_view])
+    laid = []
+    carried = render._positions_carried
+
+    def positions(*args: object) -> object:
+        found = carried(*args)  # type: ignore[arg-type]
+        laid.append(found is not None)
+        return found
+
+    path = next((data / "sources").glob("000_*.yaml"))
+    relinked = ("to: 黑水县知木林镇人民政府\n    amount: 150002", "to: 吉木萨尔县\n    amount: 150002")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(render, "_positions_carried", positions)
+        for number, (old, new) in enumerate([("amount: 150000", "amount: 150002"), relinked]):
+            text = path.read_text(encoding="utf-8")
+            assert old in text
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+            step = build(data, tmp_path / "out", views=[page_view])
+            full = build(data, tmp_path / f"full-{number}", views=[page_view], full=True)
+            assert (step.out_dir / "index.html").read_bytes() == (full.out_dir / "index.html").read_bytes()
+    assert laid == [True, False, False, False]  # carried for the amount; laid out for the new link and both full builds
+
+
 def test_a_memo_read_ahead_is_taken_once_and_only_while_its_file_is_that_version(tmp_path: Path) -> None:
     """What the child that will draw the page reads while the build reads data/ (render.read_ahead)."""
     import os

@@ -200,6 +200,10 @@ class Drawing:
     #: What the pieces in `made` were made for (as `Carried.made_for`), and the pieces.
     made_for: tuple[bool, str, str] = (False, "", "")
     made: dict[str, bytes] = field(default_factory=dict)
+    #: A static layout's positions of these nodes, carried from the page before (taken when they
+    #: place every node), and the positions the page drew (`laid`).
+    positions: Mapping[str, tuple[float, float]] | None = None
+    laid: Mapping[str, tuple[float, float]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, graph: nx.MultiDiGraph) -> Drawing:
@@ -310,7 +314,14 @@ def page_data(
     linked = degree + Counter(end for child, container, _ in structure for end in (child, container))
     totals = money_by_node(entities, drawing.events)
     sizes = _node_sizes(drawing.nodes, totals, linked)
-    positions = static_positions(drawing.nodes, [*drawn, *((u, v) for u, v, _ in structure)]) if static else {}
+    laid_before = drawing.positions
+    if not static:
+        positions: Mapping[str, tuple[float, float]] = {}
+    elif laid_before is not None and laid_before.keys() == drawing.nodes.keys():
+        positions = laid_before
+    else:
+        positions = static_positions(drawing.nodes, [*drawn, *((u, v) for u, v, _ in structure)])
+    drawing.laid = positions
     extras = node_extras(entities, drawing.events)
     nodes = [_node_item(iri, attrs, totals, sizes, positions, degree, extras) for iri, attrs in drawing.nodes.items()]
     within = [_structure_edge(u[len(bases[0]) :], v[len(bases[0]) :], kind) for u, v, kind in structure]
