@@ -98,16 +98,21 @@ class _Published:
         return (self.folder, self.before) if self.folder is not None and self.before is not None else None
 
 
-def _memo(path: Path) -> Any:
-    """A memo's JSON, or None when it cannot be read: a memo is only a cache. What `read_ahead` read
-    of it is taken (once) if the file is still the version it read."""
+def _memo(path: Path, parse: Callable[[bytes], Any] = orjson.loads) -> Any:
+    """A memo as `parse` reads its bytes (JSON, unless it is the edges': `_edges_read`), or None when
+    it cannot be read: a memo is only a cache. What `read_ahead` read of it is taken (once) if the
+    file is still the version it read."""
     found = _taken(path)
     if found is not None:
         return found
     try:
-        return orjson.loads(path.read_bytes())
-    except (OSError, ValueError):
+        return parse(path.read_bytes())
+    except _UNREADABLE:
         return None
+
+
+#: What reading a memo that is not what it should be raises (gone, not JSON, not the shape expected).
+_UNREADABLE = (OSError, ValueError, KeyError, TypeError, IndexError)
 
 
 #: A file's version (graphkit.files.version): what says a read of it still holds.
@@ -140,7 +145,7 @@ def read_ahead(previous: Path) -> None:
     read[EDGES_MEMO] = _edges_read
     for name, parse in read.items():
         path = previous / name
-        with suppress(OSError, ValueError, KeyError, TypeError, IndexError):
+        with suppress(*_UNREADABLE):
             version = file_version(path)
             _AHEAD[path] = (path,), (version,), parse(path.read_bytes())
 
@@ -180,9 +185,7 @@ def read_graphs_ahead(sources: Mapping[str, Path], register: Sequence[Path] = ()
     for start in range(0, len(ids), GRAPHS_AHEAD_BATCH):
         batch = ids[start : start + GRAPHS_AHEAD_BATCH]
         versions, events = read([sources[i] for i in batch], event_attributes)
-        by_source: dict[str, _Read] = {}
-        for iri, event in events.items():
-            by_source.setdefault(str(event.get("sourceId", "")), {})[iri] = event
+        by_source = _by_source(events)
         for source_id, version in zip(batch, versions, strict=True):
             _AHEAD[source_id] = (sources[source_id],), (version,), by_source.get(source_id, {})
 
@@ -255,7 +258,7 @@ def _edges_carried(
     if published.memos is None or now is None:
         return None
     previous, before = published.memos
-    memo = _edges_memo(previous / EDGES_MEMO)
+    memo: _EdgesMemo | None = _memo(previous / EDGES_MEMO, _edges_read)
     changed = [] if before.registers == now.registers else read_register_changes(directory)
     if memo is None or changed is None:
         return None
@@ -266,43 +269,31 @@ def _edges_carried(
         found = events.get(source_id)
         if found is None or before.sources.get(source_id) != now.sources.get(source_id):
             continue
-        if key != _quoted(found, articles) or any(gone.intersection(e.get("brokers", ())) for e in found.values()):
+        if key != _quoted(next(iter(found.values()), None), articles) or any(
+                gone.intersection(e.get("brokers", ())) for e in found.values()):
             continue
         pieces[source_id] = blob[start : start + length]
     return Carried(tuple(made_for), pieces)
 
 
-def _quoted(events: _Read, articles: Articles | None) -> str | None:
-    """Which article a source's events would quote (graphkit.render.evidence), as `Articles.found` keys it."""
-    if articles is None or not events:
+def _quoted(event: Mapping[str, Any] | None, articles: Articles | None) -> str | None:
+    """Which article a source's events (`event`, one of them) would quote (graphkit.render.evidence),
+    as `Articles.found` keys it."""
+    if articles is None or event is None:
         return None
-    event = next(iter(events.values()))
     return articles.found(event.get("sha256"), [f"{event.get('sourceId')}.txt"])
 
 
 def _keep_edges(directory: Path, drawing: Drawing, articles: Articles | None) -> None:
-    """Write the page's edges by source beside it (`EDGES_MEMO`), for the next build to carry."""
-    from graphkit.files import atomic_write
-
+    """Write the page's edges by source beside it (`EDGES_MEMO`), for the next build to carry (as
+    the other memos, flushed when the build is published)."""
     kept: dict[str, tuple[str | None, int, int]] = {}
     start, order = 0, drawing.by_source
     for source_id, piece in drawing.made.items():
-        first = order[source_id][0]
-        kept[source_id] = (_quoted({first: drawing.events[first]}, articles), start, len(piece))
+        kept[source_id] = (_quoted(drawing.events[order[source_id][0]], articles), start, len(piece))
         start += len(piece)
     head = orjson.dumps({"for": list(drawing.made_for), "sources": kept})
-    atomic_write(directory / EDGES_MEMO, b"".join([head, b"\n", *drawing.made.values()]))
-
-
-def _edges_memo(path: Path) -> _EdgesMemo | None:
-    """An `EDGES_MEMO` (`_edges_read`), or None when it cannot be read (it is only a cache)."""
-    found = _taken(path)
-    if found is not None:
-        return found
-    try:
-        return _edges_read(path.read_bytes())
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        return None
+    (directory / EDGES_MEMO).write_bytes(b"".join([head, b"\n", *drawing.made.values()]))
 
 
 #: An `EDGES_MEMO` read: (what its pieces were made for, {source id: (key, start, length)}, the pieces).
