@@ -137,3 +137,20 @@ def test_a_county_written_after_its_prefecture_stays_the_known_county() -> None:
     glued = replace(tag(text), entities=[Tagged(0, 5, "东江市岚县", "LOC")])
     kept = _inside_places_named_elsewhere(text, find_divisions(text), glued)
     assert [(m.name, m.division is not None) for m in kept] == [("岚县", True)]
+
+
+def test_a_longer_place_read_once_is_no_place_of_its_own() -> None:
+    """A tagger reading found once may run a word into a known place (农行江苏省 of 农行江苏省分行, a
+    bank's branch): only a longer name the article writes more than once is a place of its own."""
+    from dataclasses import replace
+
+    from graphkit.extract.entities import _inside_places_named_elsewhere, find_divisions
+    from graphkit.extract.tagger import Tagged, tag
+
+    text = normalise("农行江苏省分行向青岚县捐赠帮扶资金50万元。").text
+    glued = replace(tag(text), entities=[Tagged(0, 5, "农行江苏省", "LOC")])
+    kept = _inside_places_named_elsewhere(text, find_divisions(text), glued)
+    assert [(m.name, m.division is not None) for m in kept if m.start < 5] == [("江苏省", True)]
+    text = normalise("青岚县地处山区。鹭川市干部赴青岚县挂职，任青岚县副县长。").text
+    glued = replace(tag(text), entities=[Tagged(0, 3, "青岚县", "LOC")])
+    assert {m.name for m in _inside_places_named_elsewhere(text, find_divisions(text), glued)} == {"青岚县"}

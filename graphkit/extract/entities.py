@@ -816,10 +816,13 @@ def _inside_places_named_elsewhere(text: str, divisions: list[Mention], tagging:
     anywhere in it) is that longer name where it stands whole: 岚县 (a county of Shanxi) in 任青岚县
     is the 青岚县 the article names elsewhere, a place the gazetteer does not know. Decided for the
     whole article, so a new place whose name ends in a known one is read the same in every sentence,
-    including where the tagger ran it into the word before it. A name whose part before the known
-    one ends in a level (市, 县...) or reaches back into the division before it is a parent and its
-    part written together (鹭川市海港区, 吕梁市岚县), not one place."""
-    places = {t.name: level for t in tagging.entities if (level := _place_level(t)) is not None}
+    including where the tagger ran it into the word before it. Only a name the article writes more
+    than once: a tagger's reading found once may have run a word into a known place (工行四川省 of
+    工行四川省分行, a bank's branch). A name whose part before the known one ends in a level (市,
+    县...) or reaches back into the division before it is a parent and its part written together
+    (鹭川市海港区, 吕梁市岚县), not one place."""
+    places = {t.name: level for t in tagging.entities
+              if (level := _place_level(t)) is not None and text.count(t.name) > 1}
     out: list[Mention] = []
     for mention in divisions:
         longer = max((name for name in places if len(name) > len(mention.name) and name.endswith(mention.name)
